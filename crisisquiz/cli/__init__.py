@@ -1,0 +1,64 @@
+"""The ``crisisquiz`` command: the window with no subcommand, terminal tools with one."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from crisisquiz import __version__
+from crisisquiz.cli import packs
+from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.core.pack_loader import PackError
+from crisisquiz.core.packs import PackVersionError, UnknownPackError
+from crisisquiz.storage.database import DATA_DIR_ENV, DatabaseError, resolve_data_dir
+
+# Errors a user can act on: printed as one message, never a traceback.
+USER_ERRORS: tuple[type[Exception], ...] = (
+    UserError,
+    PackError,
+    PackVersionError,
+    UnknownPackError,
+    DatabaseError,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full command-line parser."""
+    parser = argparse.ArgumentParser(
+        prog="crisisquiz",
+        description="Learn the Cuban Missile Crisis by retrieval practice. With no command, "
+        "opens the app window.",
+    )
+    parser.add_argument("--version", action="version", version=f"crisisquiz {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help=f"folder holding the database (default: ${DATA_DIR_ENV}, else the user data folder)",
+    )
+    parser.set_defaults(handler=None)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    packs.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    ctx = AppContext(resolve_data_dir(args.data_dir))
+    try:
+        if args.handler is None:
+            from crisisquiz.gui.app import run_app  # Qt is loaded only for the window
+
+            return run_app(ctx)
+        return int(args.handler(args, ctx))
+    except USER_ERRORS as exc:
+        print(f"crisisquiz: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("crisisquiz: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()

@@ -1,0 +1,1 @@
+"""The domain: packs, questions, grading, scheduling, sessions and scores. No Qt here."""

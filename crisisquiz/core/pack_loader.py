@@ -1,0 +1,373 @@
+"""Read a pack from a TOML file, a folder or a .zip, and validate all of it.
+
+A pack with any problem is refused whole: :class:`PackError` carries every
+problem found, each placed by file, line (when known), question and field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from crisisquiz.core.pack_rules import question_problems, reference_problems
+from crisisquiz.core.pack_schema import (
+    SEMVER_PATTERN,
+    SOURCE_REF_PATTERN,
+    Pack,
+    PackInfo,
+    Question,
+    SourceInfo,
+    TopicInfo,
+)
+
+PACK_FILE = "pack.toml"
+MAX_MEDIA_BYTES = 20 * 1024 * 1024
+_QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+@dataclass(frozen=True)
+class PackIssue:
+    """One problem in a pack, with where it is."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+    question: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place += f":{self.line}"
+            if self.column is not None:
+                place += f":{self.column}"
+        parts = [place]
+        if self.question is not None:
+            parts.append(f"question {self.question}")
+        if self.field is not None:
+            parts.append(f"field '{self.field}'")
+        return ": ".join(parts) + f": {self.message}"
+
+
+class PackError(Exception):
+    """A pack was refused; ``issues`` lists every problem found."""
+
+    def __init__(self, issues: Sequence[PackIssue]) -> None:
+        self.issues = tuple(issues)
+        count = len(self.issues)
+        lines = [f"{count} problem{'s' if count != 1 else ''} found:"]
+        lines += [f"  - {issue}" for issue in self.issues]
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class _RawPack:
+    name: str  # how the pack file is named in messages
+    text: str
+    media: dict[str, bytes]
+
+
+def load_pack(path: Path) -> Pack:
+    """Load and validate the pack at ``path`` (a .toml file, a folder or a .zip)."""
+    return parse_pack(_read(path))
+
+
+def parse_pack_text(
+    text: str, name: str = PACK_FILE, media: Mapping[str, bytes] | None = None
+) -> Pack:
+    """Validate a pack given as TOML text; ``name`` is used in messages."""
+    return parse_pack(_RawPack(name=name, text=text, media=dict(media or {})))
+
+
+def parse_pack(raw: _RawPack) -> Pack:
+    """Validate the text of a pack; raise :class:`PackError` listing every problem."""
+    try:
+        data = tomllib.loads(raw.text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_POSITION.search(str(exc))
+        message = _TOML_POSITION.sub("", str(exc)).strip()
+        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
+        raise PackError(
+            [PackIssue(raw.name, f"not valid TOML: {message}", line=line, column=column)]
+        ) from None
+    return _validate(data, raw)
+
+
+def _read(path: Path) -> _RawPack:
+    if not path.exists():
+        raise PackError([PackIssue(str(path), "no such file or folder")])
+    if path.is_dir():
+        return _read_folder(path)
+    if zipfile.is_zipfile(path):
+        return _read_zip(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError(
+            [PackIssue(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
+    return _RawPack(name=str(path), text=text, media=_folder_media(path.parent, exclude=path))
+
+
+def _read_folder(folder: Path) -> _RawPack:
+    toml_path = folder / PACK_FILE
+    if not toml_path.is_file():
+        raise PackError([PackIssue(str(folder), f"the folder holds no {PACK_FILE}")])
+    return _RawPack(
+        name=str(toml_path),
+        text=toml_path.read_text(encoding="utf-8"),
+        media=_folder_media(folder, exclude=toml_path),
+    )
+
+
+def _folder_media(folder: Path, exclude: Path) -> dict[str, bytes]:
+    # Only files under a media/ folder beside the TOML count, so that a pack
+    # lying in a busy folder (Downloads, say) does not pull everything in.
+    media_dir = folder / "media"
+    if not media_dir.is_dir():
+        return {}
+    return {
+        file.relative_to(folder).as_posix(): file.read_bytes()
+        for file in sorted(media_dir.rglob("*"))
+        if file.is_file() and file != exclude and file.stat().st_size <= MAX_MEDIA_BYTES
+    }
+
+
+def _read_zip(path: Path) -> _RawPack:
+    with zipfile.ZipFile(path) as archive:
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        tomls = [n for n in names if PurePosixPath(n).name == PACK_FILE]
+        if not tomls:
+            raise PackError([PackIssue(str(path), f"the archive holds no {PACK_FILE}")])
+        # A zip made by "compress folder" nests everything one level down.
+        toml_name = min(tomls, key=lambda n: n.count("/"))
+        root = str(PurePosixPath(toml_name).parent)
+        prefix = "" if root == "." else root + "/"
+        media: dict[str, bytes] = {}
+        for name in names:
+            info = archive.getinfo(name)
+            if name == toml_name or not name.startswith(prefix) or info.file_size > MAX_MEDIA_BYTES:
+                continue
+            media[name[len(prefix) :]] = archive.read(name)
+        try:
+            text = archive.read(toml_name).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PackError(
+                [
+                    PackIssue(
+                        f"{path}!{toml_name}", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
+                    )
+                ]
+            ) from None
+    return _RawPack(name=f"{path}!{toml_name}", text=text, media=media)
+
+
+class _Locator:
+    """Finds the line of a question's field in the TOML text, for messages."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines()
+        self._starts = [
+            i for i, line in enumerate(self._lines) if re.match(r"\s*\[\[\s*questions\s*\]\]", line)
+        ]
+        table_re = re.compile(r"\s*\[\[?\s*(\w+)\s*\]\]?")
+        self._tables: dict[str, int] = {}
+        for i, line in enumerate(self._lines):
+            found = table_re.match(line)
+            if found and found.group(1) not in self._tables:
+                self._tables[found.group(1)] = i + 1
+
+    def question_line(self, index: int, field: str | None) -> int | None:
+        if index >= len(self._starts):
+            return None
+        start = self._starts[index]
+        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._lines)
+        if field:
+            key = re.compile(rf"\s*{re.escape(field)}\s*=")
+            for i in range(start + 1, end):
+                if key.match(self._lines[i]):
+                    return i + 1
+        return start + 1
+
+    def table_line(self, table: str) -> int | None:
+        return self._tables.get(table)
+
+
+def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
+    issues: list[PackIssue] = []
+    where = _Locator(raw.text)
+
+    def add(
+        message: str,
+        *,
+        question: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        issues.append(PackIssue(raw.name, message, line=line, question=question, field=field))
+
+    known = {"pack", "sources", "topics", "questions"}
+    for key in data:
+        if key not in known:
+            add(
+                f"unknown table {key!r}; expected one of {', '.join(sorted(known))}",
+                line=where.table_line(key),
+            )
+
+    info = _validate_part(data.get("pack"), PackInfo, "pack", add, where)
+    sources = _validate_list(data.get("sources", []), SourceInfo, "sources", add, where)
+    topics = _validate_list(data.get("topics"), TopicInfo, "topics", add, where)
+    if "topics" in data and not data["topics"]:
+        add("a pack needs at least one topic", field="topics")
+    for table, items in (("sources", sources), ("topics", topics)):
+        ids = [item.id for item in items]
+        for dup in {i for i in ids if ids.count(i) > 1}:
+            add(f"id {dup!r} is used twice", field=f"{table}.id", line=where.table_line(table))
+
+    raw_questions = data.get("questions")
+    questions: list[Question] = []
+    if not isinstance(raw_questions, list) or not raw_questions:
+        add("a pack needs at least one [[questions]] entry", field="questions")
+        raw_questions = []
+    topic_ids = {t.id for t in topics}
+    source_ids = {s.id for s in sources}
+    seen_ids: dict[str, int] = {}
+    for index, item in enumerate(raw_questions):
+        if not isinstance(item, dict):
+            add("must be a table", question=f"#{index + 1}")
+            continue
+        qid = item.get("id")
+        label = f"'{qid}' (#{index + 1})" if isinstance(qid, str) else f"#{index + 1}"
+
+        def add_q(field: str | None, message: str, *, _i: int = index, _label: str = label) -> None:
+            add(message, question=_label, field=field, line=where.question_line(_i, field))
+
+        if isinstance(qid, str):
+            if qid in seen_ids:
+                add_q("id", f"id is already used by question #{seen_ids[qid] + 1}")
+            else:
+                seen_ids[qid] = index
+        if topic_ids or "topics" in data:
+            for field, message in reference_problems(item, topic_ids, source_ids):
+                add_q(field, message)
+        try:
+            question = _QUESTION_ADAPTER.validate_python(item)
+        except ValidationError as exc:
+            for error in exc.errors():
+                field = _field_name(error["loc"], skip_type=True)
+                add_q(field, _message(error))
+            continue
+        for field, message in question_problems(question, raw.media):
+            add_q(field, message)
+        questions.append(question)
+
+    if issues or info is None:
+        raise PackError(issues)
+    return Pack(
+        pack=info,
+        sources=tuple(sources),
+        topics=tuple(topics),
+        questions=tuple(questions),
+        media=raw.media,
+    )
+
+
+def _validate_part(
+    value: Any, model: type[PackInfo], table: str, add: Any, where: _Locator
+) -> PackInfo | None:
+    if value is None:
+        add(f"the [{table}] table is missing", field=table)
+        return None
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        for error in exc.errors():
+            add(
+                _message(error),
+                field=f"{table}.{_field_name(error['loc'])}",
+                line=where.table_line(table),
+            )
+        return None
+
+
+def _validate_list(
+    value: Any, model: type[SourceInfo] | type[TopicInfo], table: str, add: Any, where: _Locator
+) -> list[Any]:
+    if value is None:
+        add(f"no [[{table}]] entries", field=table)
+        return []
+    if not isinstance(value, list):
+        add("must be a list of tables", field=table, line=where.table_line(table))
+        return []
+    result = []
+    for index, item in enumerate(value):
+        try:
+            result.append(model.model_validate(item))
+        except ValidationError as exc:
+            for error in exc.errors():
+                add(
+                    f"entry #{index + 1}: {_message(error)}",
+                    field=f"{table}.{_field_name(error['loc'])}",
+                    line=where.table_line(table),
+                )
+    return result
+
+
+_TYPE_NAMES = {
+    "flashcard",
+    "multiple_choice",
+    "multi_select",
+    "true_false",
+    "short_answer",
+    "cloze",
+    "ordering",
+    "matching",
+    "year",
+}
+
+
+def _field_name(loc: tuple[int | str, ...], skip_type: bool = False) -> str:
+    parts = [str(p) for p in loc]
+    if skip_type and parts and parts[0] in _TYPE_NAMES:
+        parts = parts[1:]
+    if not parts:
+        return "type"
+    # Keep the field and a list index, e.g. choices[2]; drop pydantic's inner tags.
+    name = parts[0]
+    for part in parts[1:]:
+        name += f"[{int(part) + 1}]" if part.isdigit() else f".{part}"
+    return name
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a field of this question type (check the spelling)"
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag")
+        return f"unknown type {tag!r}; use one of: {', '.join(sorted(_TYPE_NAMES))}"
+    if kind == "union_tag_not_found":
+        return "needs a 'type'"
+    if kind == "string_pattern_mismatch":
+        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        if pattern == SEMVER_PATTERN:
+            return f"{error['input']!r} is not a version: use MAJOR.MINOR.PATCH, e.g. 1.0.0"
+        if pattern == SOURCE_REF_PATTERN:
+            return f"{error['input']!r} is not a source reference: use source-id or source-id:line"
+        return f"{error['input']!r} is not an id: use lowercase letters, digits and hyphens"
+    if kind in {"int_type", "int_parsing"}:
+        return f"must be a whole number, not {error['input']!r}"
+    if kind == "bool_type":
+        return f"must be true or false, not {error['input']!r}"
+    return f"{error['msg']} (got {error['input']!r})" if "input" in error else str(error["msg"])

@@ -1,0 +1,218 @@
+"""The question pack format, version 1, as pydantic models.
+
+The models check what a single value can get wrong (types, ranges, required
+fields). Rules that relate fields or tables to each other live in
+``pack_rules`` so that every broken rule can be reported at once, each with
+the field it concerns.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
+SOURCE_REF_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?::[1-9]\d*)?$"
+CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+SourceRef = Annotated[str, StringConstraints(pattern=SOURCE_REF_PATTERN)]
+
+
+class QuestionType(StrEnum):
+    """The nine kinds of question a pack may hold."""
+
+    FLASHCARD = "flashcard"
+    MULTIPLE_CHOICE = "multiple_choice"
+    MULTI_SELECT = "multi_select"
+    TRUE_FALSE = "true_false"
+    SHORT_ANSWER = "short_answer"
+    CLOZE = "cloze"
+    ORDERING = "ordering"
+    MATCHING = "matching"
+    YEAR = "year"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PackInfo(_Strict):
+    """The ``[pack]`` table: identity and description of a pack."""
+
+    id: Slug
+    title: Text
+    version: Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    authors: tuple[Text, ...] = ()
+    description: str = ""
+
+
+class SourceInfo(_Strict):
+    """A document that questions cite as ``source-id:line``."""
+
+    id: Slug
+    title: Text
+    url: str = ""
+
+
+class TopicInfo(_Strict):
+    """A topic groups questions; scores are reported per topic."""
+
+    id: Slug
+    title: Text
+    description: str = ""
+
+
+class QuestionBase(_Strict):
+    """Fields every question type shares."""
+
+    id: Slug
+    topic: Slug
+    prompt: str = ""
+    explanation: str = ""
+    sources: tuple[SourceRef, ...] = ()
+    difficulty: Annotated[StrictInt, Field(ge=1, le=5)] = 3
+    tags: tuple[Slug, ...] = ()
+    image: str = ""
+    image_alt: str = ""
+
+    @property
+    def display_prompt(self) -> str:
+        """The text shown as the question."""
+        return self.prompt
+
+
+class Flashcard(QuestionBase):
+    """Front (``prompt``) and back (``answer``); the learner rates themself."""
+
+    type: Literal[QuestionType.FLASHCARD]
+    prompt: Text
+    answer: Text
+
+
+class MultipleChoice(QuestionBase):
+    """One right choice among several."""
+
+    type: Literal[QuestionType.MULTIPLE_CHOICE]
+    prompt: Text
+    choices: tuple[Choice, ...]
+    answer: Choice
+
+
+class MultiSelect(QuestionBase):
+    """All and only the right choices must be picked."""
+
+    type: Literal[QuestionType.MULTI_SELECT]
+    prompt: Text
+    choices: tuple[Choice, ...]
+    answers: tuple[Choice, ...]
+
+
+class TrueFalse(QuestionBase):
+    """A statement judged true or false."""
+
+    type: Literal[QuestionType.TRUE_FALSE]
+    statement: Text
+    answer: StrictBool
+
+    @property
+    def display_prompt(self) -> str:
+        """The statement, after the optional instruction."""
+        return f"{self.prompt}\n{self.statement}" if self.prompt else self.statement
+
+
+class ShortAnswer(QuestionBase):
+    """A typed answer, graded with normalisation and a small edit budget."""
+
+    type: Literal[QuestionType.SHORT_ANSWER]
+    prompt: Text
+    answer: Choice
+    accept: tuple[Choice, ...] = ()
+    reject: tuple[Choice, ...] = ()
+
+
+class Cloze(QuestionBase):
+    """A text with ``{{answer}}`` blanks; each blank graded as a short answer."""
+
+    type: Literal[QuestionType.CLOZE]
+    text: Text
+    accept: tuple[tuple[Choice, ...], ...] = ()
+
+    @property
+    def blanks(self) -> tuple[str, ...]:
+        """The canonical answer of each blank, in order."""
+        return tuple(m.strip() for m in CLOZE_BLANK.findall(self.text))
+
+    @property
+    def display_prompt(self) -> str:
+        """The text with its blanks shown as numbered gaps."""
+        counter = iter(range(1, 1000))
+        gapped = CLOZE_BLANK.sub(lambda _m: f"[{next(counter)}] ____", self.text)
+        return f"{self.prompt}\n{gapped}" if self.prompt else gapped
+
+
+class Ordering(QuestionBase):
+    """Items listed in the right order; shown shuffled."""
+
+    type: Literal[QuestionType.ORDERING]
+    prompt: Text
+    items: tuple[Choice, ...]
+
+
+class Matching(QuestionBase):
+    """Left items each matched to one right item."""
+
+    type: Literal[QuestionType.MATCHING]
+    prompt: Text
+    pairs: tuple[tuple[Choice, Choice], ...]
+
+
+class Year(QuestionBase):
+    """A year, right within ``tolerance`` years."""
+
+    type: Literal[QuestionType.YEAR]
+    prompt: Text
+    answer: StrictInt
+    tolerance: Annotated[StrictInt, Field(ge=0, le=100)] = 0
+
+
+Question = Annotated[
+    Flashcard
+    | MultipleChoice
+    | MultiSelect
+    | TrueFalse
+    | ShortAnswer
+    | Cloze
+    | Ordering
+    | Matching
+    | Year,
+    Field(discriminator="type"),
+]
+
+
+class Pack(_Strict):
+    """A whole, validated pack. Build it with ``pack_loader.load_pack``."""
+
+    pack: PackInfo
+    sources: tuple[SourceInfo, ...] = ()
+    topics: tuple[TopicInfo, ...]
+    questions: tuple[Question, ...]
+    # Media files by their path inside the pack; not part of the TOML itself.
+    media: dict[str, bytes] = Field(default_factory=dict, exclude=True)
+
+    def topic_titles(self) -> dict[str, str]:
+        """Map topic id to its title."""
+        return {t.id: t.title for t in self.topics}
+
+
+def version_key(version: str) -> tuple[int, int, int]:
+    """Turn a ``MAJOR.MINOR.PATCH`` string into a comparable tuple."""
+    major, minor, patch = (int(part) for part in version.split("."))
+    return (major, minor, patch)

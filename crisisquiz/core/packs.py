@@ -1,0 +1,344 @@
+"""Installing, updating, listing, exporting and removing packs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import TypeAdapter
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from crisisquiz.core.pack_loader import PackError, PackIssue, load_pack
+from crisisquiz.core.pack_schema import (
+    Pack,
+    PackInfo,
+    Question,
+    SourceInfo,
+    TopicInfo,
+    version_key,
+)
+from crisisquiz.storage.database import Database
+from crisisquiz.storage.models import MediaRow, PackRow, QuestionRow, SourceRow, TopicRow
+
+_QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+
+
+class ImportAction(StrEnum):
+    """What an import did."""
+
+    INSTALLED = "installed"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """The outcome of importing a pack."""
+
+    pack_id: str
+    title: str
+    version: str
+    action: ImportAction
+    previous_version: str | None = None
+    added: int = 0
+    updated: int = 0
+    retired: int = 0
+
+
+@dataclass(frozen=True)
+class PackSummary:
+    """An installed pack as listed to the user."""
+
+    id: str
+    title: str
+    version: str
+    question_count: int
+    topic_count: int
+    builtin: bool
+    description: str
+
+
+class PackVersionError(Exception):
+    """Importing an older version over a newer one is refused."""
+
+
+class UnknownPackError(Exception):
+    """No pack is installed with that id."""
+
+
+def question_from_body(body: dict[str, Any]) -> Question:
+    """Rebuild a question model from its stored ``body``."""
+    return _QUESTION_ADAPTER.validate_python(body)
+
+
+def question_body(question: Question) -> dict[str, Any]:
+    """The stored form of a question: its pack-format fields, defaults left out."""
+    return question.model_dump(mode="json", exclude_defaults=True)
+
+
+class PackService:
+    """Pack operations on one database; each call is one transaction."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    def import_file(self, path: Path, *, now: datetime, builtin: bool = False) -> ImportResult:
+        """Validate the pack at ``path`` and install or update it (nothing is written on error)."""
+        return self.import_pack(load_pack(path), now=now, builtin=builtin)
+
+    def import_pack(self, pack: Pack, *, now: datetime, builtin: bool = False) -> ImportResult:
+        """Install ``pack``, or update it in place when it is a newer version."""
+        with self._db.transaction() as session:
+            row = session.get(PackRow, pack.pack.id)
+            if row is None:
+                row = PackRow(
+                    id=pack.pack.id, imported_at=now, builtin=builtin, **_pack_columns(pack.pack)
+                )
+                session.add(row)
+                session.flush()
+                added, updated, retired = _write_contents(session, pack)
+                return ImportResult(
+                    pack.pack.id,
+                    pack.pack.title,
+                    pack.pack.version,
+                    ImportAction.INSTALLED,
+                    added=added,
+                )
+            old = row.version
+            if version_key(pack.pack.version) < version_key(old):
+                raise PackVersionError(
+                    f"pack {pack.pack.id!r} is installed at version {old}; "
+                    f"version {pack.pack.version} is older and was not imported"
+                )
+            if version_key(pack.pack.version) == version_key(old):
+                return ImportResult(
+                    pack.pack.id, pack.pack.title, old, ImportAction.UNCHANGED, previous_version=old
+                )
+            for key, value in _pack_columns(pack.pack).items():
+                setattr(row, key, value)
+            row.imported_at = now
+            row.builtin = row.builtin or builtin
+            added, updated, retired = _write_contents(session, pack)
+            return ImportResult(
+                pack.pack.id,
+                pack.pack.title,
+                pack.pack.version,
+                ImportAction.UPDATED,
+                previous_version=old,
+                added=added,
+                updated=updated,
+                retired=retired,
+            )
+
+    def list_packs(self) -> list[PackSummary]:
+        """Every installed pack with its number of live questions."""
+        with self._db.sessions() as session:
+            counts = dict(
+                session.execute(
+                    select(QuestionRow.pack_id, func.count())
+                    .where(QuestionRow.retired.is_(False))
+                    .group_by(QuestionRow.pack_id)
+                ).all()
+            )
+            topics = dict(
+                session.execute(
+                    select(TopicRow.pack_id, func.count()).group_by(TopicRow.pack_id)
+                ).all()
+            )
+            return [
+                PackSummary(
+                    p.id,
+                    p.title,
+                    p.version,
+                    counts.get(p.id, 0),
+                    topics.get(p.id, 0),
+                    p.builtin,
+                    p.description,
+                )
+                for p in session.scalars(select(PackRow).order_by(PackRow.title))
+            ]
+
+    def get_pack(self, pack_id: str) -> Pack:
+        """The installed pack as a validated model (live questions only, in pack order)."""
+        with self._db.sessions() as session:
+            row = session.get(PackRow, pack_id)
+            if row is None:
+                raise UnknownPackError(
+                    f"no pack {pack_id!r} is installed; see 'crisisquiz pack list'"
+                )
+            sources = session.scalars(
+                select(SourceRow).where(SourceRow.pack_id == pack_id).order_by(SourceRow.source_id)
+            )
+            topics = session.scalars(
+                select(TopicRow).where(TopicRow.pack_id == pack_id).order_by(TopicRow.position)
+            )
+            bodies = session.scalars(
+                select(QuestionRow.body)
+                .where(QuestionRow.pack_id == pack_id, QuestionRow.retired.is_(False))
+                .order_by(QuestionRow.position)
+            )
+            media = {
+                m.path: m.data
+                for m in session.scalars(select(MediaRow).where(MediaRow.pack_id == pack_id))
+            }
+            return Pack(
+                pack=PackInfo(
+                    id=row.id,
+                    title=row.title,
+                    version=row.version,
+                    language=row.language,
+                    authors=tuple(row.authors),
+                    description=row.description,
+                ),
+                sources=tuple(
+                    SourceInfo(id=s.source_id, title=s.title, url=s.url) for s in sources
+                ),
+                topics=tuple(
+                    TopicInfo(id=t.topic_id, title=t.title, description=t.description)
+                    for t in topics
+                ),
+                questions=tuple(question_from_body(b) for b in bodies),
+                media=media,
+            )
+
+    def remove_pack(self, pack_id: str) -> None:
+        """Remove a pack with its questions and every learner's progress on them."""
+        with self._db.transaction() as session:
+            if session.get(PackRow, pack_id) is None:
+                raise UnknownPackError(
+                    f"no pack {pack_id!r} is installed; see 'crisisquiz pack list'"
+                )
+            session.execute(delete(PackRow).where(PackRow.id == pack_id))
+
+    def installed_version(self, pack_id: str) -> str | None:
+        """The installed version of a pack, or None."""
+        with self._db.sessions() as session:
+            return session.scalar(select(PackRow.version).where(PackRow.id == pack_id))
+
+
+def _pack_columns(info: PackInfo) -> dict[str, Any]:
+    return {
+        "title": info.title,
+        "version": info.version,
+        "language": info.language,
+        "authors": list(info.authors),
+        "description": info.description,
+    }
+
+
+def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
+    """Replace sources, topics and media; upsert questions by id; retire the missing ones."""
+    pack_id = pack.pack.id
+    session.execute(delete(SourceRow).where(SourceRow.pack_id == pack_id))
+    session.execute(delete(TopicRow).where(TopicRow.pack_id == pack_id))
+    session.execute(delete(MediaRow).where(MediaRow.pack_id == pack_id))
+    if pack.sources:
+        session.execute(
+            insert(SourceRow),
+            [
+                {"pack_id": pack_id, "source_id": s.id, "title": s.title, "url": s.url}
+                for s in pack.sources
+            ],
+        )
+    session.execute(
+        insert(TopicRow),
+        [
+            {
+                "pack_id": pack_id,
+                "topic_id": t.id,
+                "title": t.title,
+                "description": t.description,
+                "position": i,
+            }
+            for i, t in enumerate(pack.topics)
+        ],
+    )
+    if pack.media:
+        session.execute(
+            insert(MediaRow),
+            [{"pack_id": pack_id, "path": path, "data": data} for path, data in pack.media.items()],
+        )
+    existing = dict(
+        session.execute(
+            select(QuestionRow.question_id, QuestionRow.id).where(QuestionRow.pack_id == pack_id)
+        ).all()
+    )
+    new_rows: list[dict[str, Any]] = []
+    changed_rows: list[dict[str, Any]] = []
+    for position, question in enumerate(pack.questions):
+        columns = {
+            "pack_id": pack_id,
+            "question_id": question.id,
+            "topic_id": question.topic,
+            "qtype": question.type.value,
+            "position": position,
+            "difficulty": question.difficulty,
+            "body": question_body(question),
+            "retired": False,
+        }
+        if question.id in existing:
+            changed_rows.append({"id": existing[question.id], **columns})
+        else:
+            new_rows.append(columns)
+    if new_rows:
+        session.execute(insert(QuestionRow), new_rows)
+    if changed_rows:
+        session.execute(update(QuestionRow), changed_rows)
+    kept = {q.id for q in pack.questions}
+    gone = [row_id for qid, row_id in existing.items() if qid not in kept]
+    if gone:
+        session.execute(update(QuestionRow).where(QuestionRow.id.in_(gone)).values(retired=True))
+    return len(new_rows), len(changed_rows), len(gone)
+
+
+def pack_to_dict(pack: Pack) -> dict[str, Any]:
+    """The whole pack under the format's table names: pack, sources, topics, questions."""
+    return {
+        "pack": pack.pack.model_dump(mode="json", exclude_defaults=True),
+        "sources": [s.model_dump(mode="json", exclude_defaults=True) for s in pack.sources],
+        "topics": [t.model_dump(mode="json", exclude_defaults=True) for t in pack.topics],
+        "questions": [question_body(q) for q in pack.questions],
+    }
+
+
+def pack_to_json(pack: Pack) -> str:
+    """The pack as JSON (UTF-8, indented)."""
+    return json.dumps(pack_to_dict(pack), ensure_ascii=False, indent=2) + "\n"
+
+
+_LEADING_KEYS = ("id", "topic", "type", "prompt", "statement", "text")
+
+
+def pack_to_toml(pack: Pack) -> str:
+    """The pack as TOML laid out like a hand-written pack, importable as it is."""
+    data = pack_to_dict(pack)
+    parts = [tomli_w.dumps({"pack": data["pack"]})]
+    for table in ("sources", "topics", "questions"):
+        for item in data[table]:
+            ordered = {k: item[k] for k in _LEADING_KEYS if k in item}
+            ordered.update((k, v) for k, v in item.items() if k not in ordered)
+            parts.append(f"[[{table}]]\n" + tomli_w.dumps(ordered))
+    return "\n".join(parts)
+
+
+__all__ = [
+    "ImportAction",
+    "ImportResult",
+    "PackError",
+    "PackIssue",
+    "PackService",
+    "PackSummary",
+    "PackVersionError",
+    "UnknownPackError",
+    "pack_to_dict",
+    "pack_to_json",
+    "pack_to_toml",
+    "question_body",
+    "question_from_body",
+]

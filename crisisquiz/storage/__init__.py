@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, the database file and its migrations. No Qt here."""

@@ -1,0 +1,180 @@
+"""Open the app's SQLite database: pragmas, backup, migration to the current schema."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util.exc import CommandError
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_NAME = "crisisquiz"
+DATA_DIR_ENV = "CRISISQUIZ_DATA_DIR"
+DATABASE_FILE = "crisisquiz.sqlite3"
+BACKUP_DIR = "backups"
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened as it is; the message says why and what to do."""
+
+
+def resolve_data_dir(
+    explicit: Path | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """The data folder: ``--data-dir``, else ``CRISISQUIZ_DATA_DIR``, else the user data folder."""
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit.expanduser()
+    if env.get(DATA_DIR_ENV):
+        return Path(env[DATA_DIR_ENV]).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def _alembic_config(connection: Any = None) -> Config:
+    config = Config()
+    script_location = resources.files("crisisquiz.storage") / "migrations"
+    config.set_main_option("script_location", str(script_location))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The schema revision this version of the app writes."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # NORMAL is durable across application crashes in WAL mode; only power loss can drop
+    # the very last commits, which is the usual trade for desktop apps (Anki does the same).
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def make_engine(path: Path) -> Engine:
+    """A SQLAlchemy engine on the SQLite file at ``path`` with WAL and foreign keys on."""
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _set_pragmas)
+    return engine
+
+
+@dataclass
+class Database:
+    """An open database: the engine and a factory for sessions."""
+
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+    backup: Path | None = None  # the backup made before a migration, if one ran
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One session and one transaction: committed on success, rolled back on error."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        """Release every connection (the file can then be copied or removed)."""
+        self.engine.dispose()
+
+
+def open_database(data_dir: Path, *, now: datetime) -> Database:
+    """Open (creating if needed) the database in ``data_dir`` and bring its schema to head.
+
+    A database at an older schema is first copied to ``backups/``. A database
+    written by a newer version of the app is refused and left untouched.
+    """
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create the data folder {data_dir}: {exc.strerror}") from None
+    path = data_dir / DATABASE_FILE
+    existed = path.exists() and path.stat().st_size > 0
+    current = _current_revision(path) if existed else None
+    head = head_revision()
+    script = ScriptDirectory.from_config(_alembic_config())
+    if current is not None:
+        try:
+            known = script.get_revision(current)
+        except CommandError:
+            known = None
+        if known is None:
+            raise DatabaseError(
+                f"{path} was written by a newer version of crisisquiz (schema {current}). "
+                "It has not been changed. Install the newer version, or open another data "
+                "folder with --data-dir."
+            )
+    backup = None
+    if existed and current != head:
+        backup = backup_database(path, data_dir / BACKUP_DIR, label=f"before-{head}", now=now)
+    engine = make_engine(path)
+    with engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), "head")
+    return Database(
+        path=path,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        backup=backup,
+    )
+
+
+def _current_revision(path: Path) -> str | None:
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open {path}: {exc}") from None
+    try:
+        tables = {
+            row[0]
+            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        if "alembic_version" not in tables:
+            if tables:
+                raise DatabaseError(
+                    f"{path} is not a crisisquiz database (it has other tables); "
+                    "move it away or choose another folder with --data-dir."
+                )
+            return None
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        return None if row is None else str(row[0])
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"{path} is not a readable SQLite database ({exc}). Restore a backup "
+            f"from the {BACKUP_DIR} folder beside it, or move it away."
+        ) from None
+    finally:
+        connection.close()
+
+
+def backup_database(path: Path, folder: Path, *, label: str, now: datetime) -> Path:
+    """Copy the database at ``path`` into ``folder`` with SQLite's online backup API."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    target = folder / f"{path.stem}-{stamp}-{label}.sqlite3"
+    source = sqlite3.connect(path)
+    try:
+        copy = sqlite3.connect(target)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+    finally:
+        source.close()
+    return target

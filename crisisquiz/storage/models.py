@@ -1,0 +1,248 @@
+"""SQLAlchemy 2.x models: packs, questions, learners, card states, reviews, quizzes.
+
+Progress is keyed on the question row, which stays the same for a given
+(pack id, question id) across pack versions, so re-importing a pack keeps
+every learner's history.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints keep Alembic's batch migrations on SQLite deterministic.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, hands back aware UTC; refuses naive datetimes on the way in."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("datetimes stored must be timezone-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the constraint naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class PackRow(Base):
+    """An installed pack at its current version."""
+
+    __tablename__ = "packs"
+
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    version: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(20))
+    authors: Mapped[list[Any]]
+    description: Mapped[str] = mapped_column(Text, default="")
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    imported_at: Mapped[datetime]
+
+
+class SourceRow(Base):
+    """A document a pack's questions cite."""
+
+    __tablename__ = "sources"
+
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text, default="")
+
+
+class TopicRow(Base):
+    """A topic of a pack, in pack order."""
+
+    __tablename__ = "topics"
+
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class QuestionRow(Base):
+    """A question; ``body`` holds the question exactly as the pack format has it."""
+
+    __tablename__ = "questions"
+    __table_args__ = (
+        UniqueConstraint("pack_id", "question_id"),
+        Index("ix_questions_pack_topic", "pack_id", "topic_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pack_id: Mapped[str] = mapped_column(ForeignKey("packs.id", ondelete="CASCADE"))
+    question_id: Mapped[str] = mapped_column(String(80))
+    topic_id: Mapped[str] = mapped_column(String(80))
+    qtype: Mapped[str] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(Integer)
+    difficulty: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]]
+    # Retired questions are no longer in the pack; their history is kept.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MediaRow(Base):
+    """A media file shipped inside a pack (an image a question shows)."""
+
+    __tablename__ = "media"
+
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(300), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class LearnerRow(Base):
+    """A learner profile and its study settings."""
+
+    __tablename__ = "learners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
+    new_per_day: Mapped[int] = mapped_column(Integer, default=15)
+    day_rollover_hour: Mapped[int] = mapped_column(Integer, default=4)
+    quiz_counts_as_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class CardStateRow(Base):
+    """The FSRS state of one question for one learner."""
+
+    __tablename__ = "card_states"
+    __table_args__ = (Index("ix_card_states_learner_due", "learner_id", "due"),)
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    due: Mapped[datetime]
+    stability: Mapped[float | None] = mapped_column(Float)
+    difficulty: Mapped[float | None] = mapped_column(Float)
+    state: Mapped[int] = mapped_column(Integer)
+    step: Mapped[int | None] = mapped_column(Integer)
+    last_review: Mapped[datetime | None]
+    # Denormalised from questions so the due query never joins: it is the hot path.
+    pack_id: Mapped[str] = mapped_column(String(80))
+    topic_id: Mapped[str] = mapped_column(String(80))
+
+
+class ReviewRow(Base):
+    """One answer given in study (or in a quiz that counts as review)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        Index("ix_reviews_learner_time", "learner_id", "reviewed_at"),
+        Index("ix_reviews_learner_question", "learner_id", "question_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    reviewed_at: Mapped[datetime]
+    rating: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float] = mapped_column(Float)
+    response: Mapped[dict[str, Any]]
+    response_ms: Mapped[int] = mapped_column(Integer)
+    # The card state before this answer (null for a new card), so undo is exact.
+    previous_state: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Denormalised for the per-topic figures, which must not join a million rows.
+    topic_id: Mapped[str] = mapped_column(String(80))
+    pack_id: Mapped[str] = mapped_column(String(80))
+
+
+class QuizAttemptRow(Base):
+    """A quiz a learner started; finished when ``finished_at`` is set."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_learner_started", "learner_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    seed: Mapped[int] = mapped_column(Integer)
+    topics: Mapped[list[Any]]
+    question_ids: Mapped[list[Any]]
+    feedback: Mapped[str] = mapped_column(String(20))
+    time_limit_s: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float | None] = mapped_column(Float)
+
+
+class QuizAnswerRow(Base):
+    """One answer inside a quiz attempt."""
+
+    __tablename__ = "quiz_answers"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("quiz_attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    answered_at: Mapped[datetime]
+    correct: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float] = mapped_column(Float)
+    response: Mapped[dict[str, Any]]
+    response_ms: Mapped[int] = mapped_column(Integer)
+    topic_id: Mapped[str] = mapped_column(String(80))
+
+
+class SettingRow(Base):
+    """An application setting (theme, text size, last learner)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)

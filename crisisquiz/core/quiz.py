@@ -1,0 +1,263 @@
+"""Quizzes: a scored test over chosen topics, reproducible from its seed.
+
+A quiz leaves the schedule alone unless the learner's setting says quiz
+answers count as reviews.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
+from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
+from crisisquiz.core.learners import Learner, LearnerService
+from crisisquiz.core.recording import StudyClock, record_review
+from crisisquiz.storage.database import Database
+from crisisquiz.storage.models import PackRow, QuestionRow, QuizAnswerRow, QuizAttemptRow
+
+
+class Feedback(StrEnum):
+    """When a quiz shows right and wrong."""
+
+    AFTER_EACH = "after_each"
+    AT_END = "at_end"
+
+
+class QuizError(Exception):
+    """A quiz request that cannot be done (no questions, time up, already answered)."""
+
+
+@dataclass(frozen=True)
+class QuizSettings:
+    """What a quiz covers and how it runs."""
+
+    count: int = 20
+    topics: tuple[str, ...] = ()  # empty: every topic
+    seed: int = 0
+    feedback: Feedback = Feedback.AFTER_EACH
+    time_limit: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class QuizAnswer:
+    """One answered question of a quiz."""
+
+    position: int
+    item: StudyItem
+    grade: GradeResult
+    response_ms: int
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    """A quiz's score on one topic."""
+
+    topic_id: str
+    title: str
+    questions: int
+    score: float  # points (partial credit counts) out of ``questions``
+
+    @property
+    def percent(self) -> float:
+        """The score as a percentage."""
+        return 100.0 * self.score / self.questions if self.questions else 0.0
+
+
+@dataclass(frozen=True)
+class QuizResult:
+    """A finished quiz."""
+
+    attempt_id: int
+    questions: int
+    answered: int
+    score: float  # points out of ``questions``; unanswered questions score 0
+    per_topic: tuple[TopicScore, ...]
+    answers: tuple[QuizAnswer, ...]
+    timed_out: bool
+
+    @property
+    def percent(self) -> float:
+        """The overall score as a percentage."""
+        return 100.0 * self.score / self.questions if self.questions else 0.0
+
+
+@dataclass
+class Quiz:
+    """A running quiz. Create it with :meth:`QuizService.start`."""
+
+    database: Database
+    learner: Learner
+    clock: StudyClock
+    rng: random.Random
+    attempt_id: int
+    settings: QuizSettings
+    started_at: datetime
+    items: tuple[StudyItem, ...]
+    _answers: dict[int, QuizAnswer] = field(default_factory=dict)
+    _result: QuizResult | None = None
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When time runs out, if the quiz has a time limit."""
+        limit = self.settings.time_limit
+        return self.started_at + limit if limit is not None else None
+
+    def time_left(self, now: datetime) -> timedelta | None:
+        """Time remaining, or None without a time limit."""
+        deadline = self.deadline
+        return None if deadline is None else max(timedelta(0), deadline - now)
+
+    def answered(self, position: int) -> QuizAnswer | None:
+        """The answer given at ``position``, if any."""
+        return self._answers.get(position)
+
+    def answer(
+        self, position: int, response: object, *, now: datetime, response_ms: int
+    ) -> QuizAnswer:
+        """Grade and store the answer to the question at ``position`` (0-based)."""
+        if self._result is not None:
+            raise QuizError("this quiz is finished")
+        if not 0 <= position < len(self.items):
+            raise QuizError(f"there is no question {position + 1} in this quiz")
+        if position in self._answers:
+            raise QuizError(f"question {position + 1} is already answered")
+        deadline = self.deadline
+        if deadline is not None and now > deadline:
+            raise QuizError("time is up for this quiz")
+        item = self.items[position]
+        result = grade(item.question, response)
+        stored = response_to_json(item.question, response)
+        with self.database.transaction() as session:
+            session.add(
+                QuizAnswerRow(
+                    attempt_id=self.attempt_id,
+                    position=position,
+                    question_id=item.ref.row_id,
+                    answered_at=now,
+                    correct=result.verdict is Verdict.RIGHT,
+                    score=result.score,
+                    response=stored,
+                    response_ms=max(0, response_ms),
+                    topic_id=item.ref.topic_id,
+                )
+            )
+            if self.learner.quiz_counts_as_review:
+                record_review(
+                    session,
+                    learner_id=self.learner.id,
+                    desired_retention=self.learner.desired_retention,
+                    question=item.ref,
+                    grade=result,
+                    response=stored,
+                    response_ms=response_ms,
+                    now=now,
+                    clock=self.clock,
+                    rng=self.rng,
+                )
+        answer = QuizAnswer(position, item, result, max(0, response_ms))
+        self._answers[position] = answer
+        return answer
+
+    def finish(self, now: datetime) -> QuizResult:
+        """Close the quiz and store its score; unanswered questions count as 0."""
+        if self._result is not None:
+            return self._result
+        per_topic: dict[str, list[float]] = defaultdict(list)
+        titles: dict[str, str] = {}
+        for position, item in enumerate(self.items):
+            given = self._answers.get(position)
+            per_topic[item.ref.topic_id].append(given.grade.score if given else 0.0)
+            titles[item.ref.topic_id] = item.topic_title
+        total = sum(sum(scores) for scores in per_topic.values())
+        fraction = total / len(self.items) if self.items else 0.0
+        deadline = self.deadline
+        with self.database.transaction() as session:
+            attempt = session.get(QuizAttemptRow, self.attempt_id)
+            assert attempt is not None
+            attempt.finished_at = now
+            attempt.score = fraction
+        self._result = QuizResult(
+            attempt_id=self.attempt_id,
+            questions=len(self.items),
+            answered=len(self._answers),
+            score=total,
+            per_topic=tuple(
+                TopicScore(topic, titles[topic], len(scores), sum(scores))
+                for topic, scores in per_topic.items()
+            ),
+            answers=tuple(self._answers[p] for p in sorted(self._answers)),
+            timed_out=deadline is not None and now > deadline,
+        )
+        return self._result
+
+
+class QuizService:
+    """Starts quizzes."""
+
+    def __init__(self, database: Database, *, tz: tzinfo) -> None:
+        self._db = database
+        self._tz = tz
+
+    def available(self, topics: Collection[str] = ()) -> int:
+        """How many live questions the topics hold (all topics when empty)."""
+        return len(self._candidates(topics))
+
+    def _candidates(self, topics: Collection[str]) -> list[int]:
+        query = (
+            select(QuestionRow.id)
+            .join(PackRow, PackRow.id == QuestionRow.pack_id)
+            .where(QuestionRow.retired.is_(False))
+            .order_by(PackRow.id, QuestionRow.position)
+        )
+        if topics:
+            query = query.where(QuestionRow.topic_id.in_(topics))
+        with self._db.sessions() as session:
+            return list(session.scalars(query))
+
+    def start(self, learner_id: int, settings: QuizSettings, *, now: datetime) -> Quiz:
+        """Pick the questions (the same ones again for the same seed) and open an attempt."""
+        if settings.count < 1:
+            raise QuizError("a quiz needs at least one question")
+        learner = LearnerService(self._db).get(learner_id)
+        candidates = self._candidates(settings.topics)
+        if not candidates:
+            wanted = ", ".join(settings.topics) or "any topic"
+            raise QuizError(f"no questions found for {wanted}")
+        rng = random.Random(settings.seed)
+        chosen = rng.sample(candidates, min(settings.count, len(candidates)))
+        loader = ItemLoader(rng)
+        with self._db.transaction() as session:
+            items = tuple(loader.load(session, qid, ItemKind.QUIZ) for qid in chosen)
+            attempt = QuizAttemptRow(
+                learner_id=learner.id,
+                started_at=now,
+                finished_at=None,
+                seed=settings.seed,
+                topics=list(settings.topics),
+                question_ids=chosen,
+                feedback=settings.feedback.value,
+                time_limit_s=(
+                    int(settings.time_limit.total_seconds()) if settings.time_limit else None
+                ),
+                score=None,
+            )
+            session.add(attempt)
+            session.flush()
+            attempt_id = attempt.id
+        return Quiz(
+            database=self._db,
+            learner=learner,
+            clock=StudyClock(self._tz, learner.day_rollover_hour),
+            rng=rng,
+            attempt_id=attempt_id,
+            settings=settings,
+            started_at=now,
+            items=items,
+        )

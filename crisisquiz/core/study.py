@@ -1,0 +1,346 @@
+"""Study sessions: what to show next, grading and storing each answer, undo.
+
+Order: learning steps that have come due, then due reviews (lowest predicted
+recall first), then new questions up to the day's limit (pack order within a
+topic, topics interleaved), then learning steps due within a few minutes
+rather than ending early. The same question never comes twice in a row.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session
+
+from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
+from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
+from crisisquiz.core.learners import Learner, LearnerService
+from crisisquiz.core.recording import StudyClock, record_review, undo_review
+from crisisquiz.core.scheduling import State, retrievability
+from crisisquiz.storage.database import Database
+from crisisquiz.storage.models import (
+    CardStateRow,
+    DailyTopicStatsRow,
+    PackRow,
+    QuestionRow,
+    TopicRow,
+)
+
+# Learning steps due this soon are shown early rather than ending the session (as Anki does).
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What is left in a session."""
+
+    learning: int
+    due: int
+    new: int
+
+    @property
+    def total(self) -> int:
+        """Everything left."""
+        return self.learning + self.due + self.new
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """The verdict on an answer and when the question comes back."""
+
+    item: StudyItem
+    grade: GradeResult
+    next_due: datetime
+    review_id: int
+
+    def interval(self, now: datetime) -> timedelta:
+        """How long until the question is due again."""
+        return self.next_due - now
+
+
+@dataclass(frozen=True)
+class StudySummary:
+    """A session's totals."""
+
+    answered: int
+    right: int
+    partly: int
+    wrong: int
+    new: int
+    time_ms: int
+    still_learning: int
+
+
+@dataclass
+class _Step:
+    """What one answer changed in the queues, so that undo can put it back."""
+
+    outcome: AnswerOutcome
+    source: str  # "learning" | "due" | "new"
+    source_index: int
+    learning_due: datetime | None  # the learning entry the answer removed, if any
+    added_to_learning: bool
+    last_before: int | None
+    was_new: bool
+    time_ms: int
+
+
+@dataclass
+class _Counters:
+    answered: int = 0
+    right: int = 0
+    partly: int = 0
+    wrong: int = 0
+    new: int = 0
+    time_ms: int = 0
+
+    def add(self, grade_result: GradeResult, *, new: bool, time_ms: int, sign: int = 1) -> None:
+        self.answered += sign
+        self.right += sign * (grade_result.verdict is Verdict.RIGHT)
+        self.partly += sign * (grade_result.verdict is Verdict.PARTLY)
+        self.wrong += sign * (grade_result.verdict is Verdict.WRONG)
+        self.new += sign * new
+        self.time_ms += sign * time_ms
+
+
+@dataclass
+class StudySession:
+    """A running study session. Create it with :meth:`StudyService.start`."""
+
+    database: Database
+    learner: Learner
+    clock: StudyClock
+    rng: random.Random
+    topics: frozenset[str]
+    _due: deque[int] = field(default_factory=deque)
+    _new: deque[int] = field(default_factory=deque)
+    _learning: dict[int, datetime] = field(default_factory=dict)
+    _last: int | None = None
+    _history: list[_Step] = field(default_factory=list)
+    _counters: _Counters = field(default_factory=_Counters)
+    _loader: ItemLoader | None = None
+
+    # -- choosing -------------------------------------------------------------------------
+
+    def _candidates(self, now: datetime) -> Iterator[tuple[int, str]]:
+        learning = sorted(self._learning.items(), key=lambda kv: kv[1])
+        yield from ((qid, "learning") for qid, due in learning if due <= now)
+        yield from ((qid, "due") for qid in self._due)
+        yield from ((qid, "new") for qid in self._new)
+        yield from ((qid, "learning") for qid, due in learning if now < due <= now + LEARN_AHEAD)
+
+    def next_item(self, now: datetime) -> StudyItem | None:
+        """The next question to show, or None when the session is done."""
+        for qid, source in self._candidates(now):
+            if qid == self._last:
+                continue
+            kind = {"learning": ItemKind.LEARNING, "due": ItemKind.REVIEW, "new": ItemKind.NEW}
+            loader = self._loader or ItemLoader(self.rng)
+            self._loader = loader
+            with self.database.sessions() as session:
+                return loader.load(session, qid, kind[source])
+        return None
+
+    def counts(self, now: datetime) -> QueueCounts:
+        """How many learning, due and new questions are left."""
+        learning = sum(1 for due in self._learning.values() if due <= now + LEARN_AHEAD)
+        return QueueCounts(learning=learning, due=len(self._due), new=len(self._new))
+
+    # -- answering ------------------------------------------------------------------------
+
+    def answer(
+        self, item: StudyItem, response: object, *, now: datetime, response_ms: int
+    ) -> AnswerOutcome:
+        """Grade ``response`` and store it with the new schedule in one transaction."""
+        result = grade(item.question, response)
+        with self.database.transaction() as session:
+            recorded = record_review(
+                session,
+                learner_id=self.learner.id,
+                desired_retention=self.learner.desired_retention,
+                question=item.ref,
+                grade=result,
+                response=response_to_json(item.question, response),
+                response_ms=response_ms,
+                now=now,
+                clock=self.clock,
+                rng=self.rng,
+            )
+        outcome = AnswerOutcome(item, result, recorded.state.due, recorded.review_id)
+        qid = item.ref.row_id
+        source, index = self._remove(qid)
+        learning_due = self._learning.pop(qid, None)
+        back_soon = recorded.state.state in (State.Learning, State.Relearning) or (
+            recorded.state.due <= now + LEARN_AHEAD
+        )
+        if back_soon:
+            self._learning[qid] = recorded.state.due
+        was_new = recorded.previous is None
+        time_ms = max(0, response_ms)
+        self._history.append(
+            _Step(outcome, source, index, learning_due, back_soon, self._last, was_new, time_ms)
+        )
+        self._last = qid
+        self._counters.add(result, new=was_new, time_ms=time_ms)
+        return outcome
+
+    def _remove(self, qid: int) -> tuple[str, int]:
+        for name, queue in (("due", self._due), ("new", self._new)):
+            if qid in queue:
+                index = queue.index(qid)
+                del queue[index]
+                return name, index
+        return "learning", 0
+
+    def undo(self) -> StudyItem | None:
+        """Take back the last answer: the review is deleted and the card restored exactly.
+
+        Returns the item to show again, or None when there is nothing to undo.
+        """
+        if not self._history:
+            return None
+        step = self._history.pop()
+        with self.database.transaction() as session:
+            undo_review(session, step.outcome.review_id, self.clock)
+        qid = step.outcome.item.ref.row_id
+        if step.added_to_learning:
+            self._learning.pop(qid, None)
+        if step.learning_due is not None:
+            self._learning[qid] = step.learning_due
+        if step.source == "due":
+            self._due.insert(step.source_index, qid)
+        elif step.source == "new":
+            self._new.insert(step.source_index, qid)
+        self._last = step.last_before
+        self._counters.add(step.outcome.grade, new=step.was_new, time_ms=step.time_ms, sign=-1)
+        return step.outcome.item
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether an answer can be taken back."""
+        return bool(self._history)
+
+    def summary(self, now: datetime) -> StudySummary:
+        """Totals so far."""
+        c = self._counters
+        return StudySummary(
+            answered=c.answered,
+            right=c.right,
+            partly=c.partly,
+            wrong=c.wrong,
+            new=c.new,
+            time_ms=c.time_ms,
+            still_learning=len(self._learning),
+        )
+
+
+class StudyService:
+    """Starts study sessions for learners."""
+
+    def __init__(self, database: Database, *, tz: tzinfo, rng: random.Random) -> None:
+        self._db = database
+        self._tz = tz
+        self._rng = rng
+
+    def start(
+        self, learner_id: int, *, now: datetime, topics: Collection[str] = ()
+    ) -> StudySession:
+        """A session over the learner's due and new questions, optionally for some topics only."""
+        learner = LearnerService(self._db).get(learner_id)
+        clock = StudyClock(self._tz, learner.day_rollover_hour)
+        session = StudySession(
+            database=self._db,
+            learner=learner,
+            clock=clock,
+            rng=self._rng,
+            topics=frozenset(topics),
+        )
+        self._fill(session, now)
+        return session
+
+    def new_left_today(self, learner: Learner, now: datetime) -> int:
+        """How many new questions the learner may still start today."""
+        clock = StudyClock(self._tz, learner.day_rollover_hour)
+        with self._db.sessions() as session:
+            started = session.scalar(
+                select(func.coalesce(func.sum(DailyTopicStatsRow.new), 0)).where(
+                    DailyTopicStatsRow.learner_id == learner.id,
+                    DailyTopicStatsRow.day == clock.day_of(now),
+                )
+            )
+        return max(0, learner.new_per_day - int(started or 0))
+
+    def _fill(self, study: StudySession, now: datetime) -> None:
+        learner_id = study.learner.id
+        live = select(QuestionRow.id).where(
+            QuestionRow.id == CardStateRow.question_id, QuestionRow.retired.is_(False)
+        )
+        query = select(
+            CardStateRow.question_id,
+            CardStateRow.due,
+            CardStateRow.state,
+            CardStateRow.stability,
+            CardStateRow.last_review,
+        ).where(
+            CardStateRow.learner_id == learner_id,
+            CardStateRow.due <= now + LEARN_AHEAD,
+            exists(live),
+        )
+        if study.topics:
+            query = query.where(CardStateRow.topic_id.in_(study.topics))
+        due: list[tuple[float, int]] = []
+        with self._db.sessions() as session:
+            for qid, due_at, state, stability, last_review in session.execute(query):
+                if state in (State.Learning, State.Relearning):
+                    study._learning[qid] = due_at
+                elif due_at <= now:
+                    due.append((retrievability(stability, last_review, now), qid))
+            due.sort()
+            study._due.extend(qid for _r, qid in due)
+            study._new.extend(self._new_questions(session, study, now))
+
+    def _new_questions(self, session: Session, study: StudySession, now: datetime) -> list[int]:
+        limit = self.new_left_today(study.learner, now)
+        if limit <= 0:
+            return []
+        topic_query = (
+            select(TopicRow.pack_id, TopicRow.topic_id)
+            .join(PackRow, PackRow.id == TopicRow.pack_id)
+            .order_by(PackRow.title, TopicRow.position)
+        )
+        if study.topics:
+            topic_query = topic_query.where(TopicRow.topic_id.in_(study.topics))
+        seen = exists().where(
+            CardStateRow.learner_id == study.learner.id,
+            CardStateRow.question_id == QuestionRow.id,
+        )
+        per_topic: list[list[int]] = []
+        for pack_id, topic_id in session.execute(topic_query).all():
+            ids = session.scalars(
+                select(QuestionRow.id)
+                .where(
+                    QuestionRow.pack_id == pack_id,
+                    QuestionRow.topic_id == topic_id,
+                    QuestionRow.retired.is_(False),
+                    ~seen,
+                )
+                .order_by(QuestionRow.position)
+                .limit(limit)
+            ).all()
+            if ids:
+                per_topic.append(list(ids))
+        # Round-robin across topics: interleaving beats blocking for retention.
+        interleaved: list[int] = []
+        while per_topic and len(interleaved) < limit:
+            for queue in list(per_topic):
+                interleaved.append(queue.pop(0))
+                if not queue:
+                    per_topic.remove(queue)
+                if len(interleaved) >= limit:
+                    break
+        return interleaved

@@ -1,0 +1,45 @@
+"""What the windows need from the core, handed to every screen in its constructor."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from crisisquiz.core.app_settings import SettingsService
+from crisisquiz.core.learners import LearnerService
+from crisisquiz.core.packs import PackService
+from crisisquiz.core.quiz import QuizService
+from crisisquiz.core.study import StudyService
+from crisisquiz.storage.database import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    """The core services over one database, plus the clock and time zone the GUI uses."""
+
+    database: Database
+    packs: PackService
+    learners: LearnerService
+    study: StudyService
+    quizzes: QuizService
+    settings: SettingsService
+    clock: Callable[[], datetime]
+    tz: tzinfo
+
+    @classmethod
+    def create(
+        cls, database: Database, *, clock: Callable[[], datetime], tz: tzinfo, rng: random.Random
+    ) -> Services:
+        """Build every service on ``database``."""
+        return cls(
+            database=database,
+            packs=PackService(database),
+            learners=LearnerService(database),
+            study=StudyService(database, tz=tz, rng=rng),
+            quizzes=QuizService(database, tz=tz),
+            settings=SettingsService(database),
+            clock=clock,
+            tz=tz,
+        )

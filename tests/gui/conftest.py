@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,10 +32,10 @@ def clock(now: datetime) -> FakeClock:
 
 
 @pytest.fixture
-def services(database: Database, small_pack_text: str, clock: FakeClock) -> Iterator[Services]:
+def services(database: Database, small_pack_text: str, clock: FakeClock) -> Services:
     built = Services.create(database, clock=clock, tz=UTC, rng=random.Random(3))
     built.packs.import_pack(parse_pack_text(small_pack_text), now=clock())
-    yield built
+    return built
 
 
 @pytest.fixture

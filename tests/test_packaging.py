@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from conftest import PROJECT_ROOT
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_installed_wheel_finds_its_pack_from_any_folder(tmp_path: Path) -> None:

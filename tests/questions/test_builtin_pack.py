@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import Path
 
 import pytest
-from conftest import SHARED
 
 from crisisquiz.core.pack_loader import load_pack
 from crisisquiz.core.pack_schema import (
@@ -20,6 +20,8 @@ from crisisquiz.core.pack_schema import (
     ShortAnswer,
 )
 from crisisquiz.resources import builtin_pack_path
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 # Lines of each source that carry historical facts (essay 36-37 are a donation appeal).
 FACT_LINES = {"essay": range(1, 36), "overview": range(1, 33)}

@@ -128,6 +128,8 @@ def _quote(text: str) -> str:
 
 
 def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
     return _quote(value) if isinstance(value, str) else f"a value of type {type(value).__name__}"
 
 
@@ -377,7 +379,7 @@ def _judge_blanks(question: Cloze, typed: tuple[str, ...]) -> _Judgement:
     return _Judgement(verdict, right / len(blanks), tuple(feedback))
 
 
-def longest_increasing_run(values: Iterable[int]) -> int:
+def _longest_increasing_run(values: Iterable[int]) -> int:
     """Length of the longest strictly increasing subsequence of ``values``."""
     # Patience sorting: tails[k] is the smallest tail of a run of length k + 1.
     tails: list[int] = []
@@ -395,7 +397,7 @@ def _judge_order(question: Ordering, order: tuple[str, ...]) -> _Judgement:
     if order == items:
         return _Judgement(Verdict.RIGHT, 1.0, ("Every item is in its place.",))
     position = {item: place for place, item in enumerate(items)}
-    in_order = longest_increasing_run(position[item] for item in order)
+    in_order = _longest_increasing_run(position[item] for item in order)
     score = in_order / len(items)
     first_wrong = next(item for item, want in zip(order, items, strict=True) if item != want)
     feedback = (

@@ -1,0 +1,250 @@
+"""The class report as a printable PDF: Qt's rich text laid out on A4 or Letter pages.
+
+The report is written as HTML (the subset ``QTextDocument`` understands), laid out
+at the PDF's resolution and painted page by page inside the printable margins,
+with "page N of M" at the foot of each page. Mastery cells are heat-coloured and
+always carry the number too, so the report reads the same printed in grey.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import html
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QTextDocument,
+)
+
+from crisisquiz.core.class_report import (
+    ClassReport,
+    QuestionReport,
+    TopicReport,
+    percent,
+    wrong_choice_text,
+)
+
+PageSizeName = Literal["a4", "letter"]
+PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
+    "a4": QPageSize.PageSizeId.A4,
+    "letter": QPageSize.PageSizeId.Letter,
+}
+MARGIN_MM = 15.0
+RESOLUTION_DPI = 300  # enough for crisp text; QPdfWriter's default 1200 only makes files larger
+FOOTER_PT = 9
+
+
+class ReportPdfError(Exception):
+    """The PDF could not be written."""
+
+
+def ensure_gui_application() -> QGuiApplication:
+    """The running Qt application, or a new offscreen one (text layout needs one)."""
+    existing = QGuiApplication.instance()
+    if isinstance(existing, QGuiApplication):
+        return existing
+    # Offscreen: a report written from the terminal must not need a display.
+    return QGuiApplication(["crisisquiz", "-platform", "offscreen"])
+
+
+def heat_colour(value: float) -> str:
+    """A light background from red (0) through amber to green (1), as ``#rrggbb``."""
+    clamped = min(1.0, max(0.0, value))
+    red, green, blue = colorsys.hls_to_rgb(clamped / 3, 0.82, 0.75)  # hue 0 red .. 1/3 green
+    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
+
+
+def class_report_html(
+    report: ClassReport, *, title: str = "Class report", generated_at: datetime | None = None
+) -> str:
+    """The report as HTML for ``QTextDocument``."""
+    e = html.escape
+    parts = [
+        "<html><body>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{len(report.learners)} learners, {len(report.questions)} questions, "
+        f"{len(report.topics)} topics."
+        + (f" Made {generated_at:%Y-%m-%d %H:%M} UTC." if generated_at else "")
+        + "</p>",
+    ]
+    if report.skipped:
+        items = "".join(f"<li>{e(s.source)}: {e(s.reason)}</li>" for s in report.skipped)
+        parts.append(f"<p>Files left out:</p><ul>{items}</ul>")
+    parts += _learner_table(report)
+    parts += ["<h2>Weakest topics</h2>", *_topic_table(report.weakest_topics)]
+    parts += ["<h2>Hardest questions</h2>"]
+    if report.hardest:
+        parts += _question_table(report.hardest)
+    else:
+        parts.append("<p>No question was answered by two learners or more.</p>")
+    answered = [q for q in report.questions if q.learners]
+    parts.append("<h2>Every question answered</h2>")
+    parts += _question_table(answered) if answered else ["<p>No answers yet.</p>"]
+    parts.append(
+        "<p><small>Mastery: the mean predicted chance of recalling each question of the "
+        "topic now (unseen questions count as 0). Accuracy: right answers out of all "
+        "answers. Facility: the mean score on the question. Discrimination: how well "
+        "the question separates learners who do well on the rest from those who do "
+        "not (correlation, %). Both as Moodle defines them.</small></p>"
+    )
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _learner_table(report: ClassReport) -> list[str]:
+    e = html.escape
+    head = "".join(f"<th><small>{e(t.title)}</small></th>" for t in report.topics)
+    rows = []
+    for learner in report.learners:
+        cells = []
+        for cell in learner.cells:
+            if cell.mastery is None:
+                cells.append('<td align="center">-</td>')
+                continue
+            accuracy = f"<br/><small>acc {percent(cell.accuracy)}</small>"
+            cells.append(
+                f'<td align="center" bgcolor="{heat_colour(cell.mastery)}">'
+                f"<b>{percent(cell.mastery)}</b>{accuracy}</td>"
+            )
+        rows.append(f"<tr><td nowrap>{e(learner.name)}</td>{''.join(cells)}</tr>")
+    return [
+        "<h2>Mastery by learner and topic</h2>",
+        "<p><small>Each cell: mastery (coloured) and accuracy.</small></p>",
+        _table(f"<tr><th>Learner</th>{head}</tr>", rows),
+    ]
+
+
+def _topic_table(topics: Sequence[TopicReport]) -> list[str]:
+    e = html.escape
+    if not topics:
+        return ["<p>No topic figures.</p>"]
+    rows = [
+        f"<tr><td>{e(t.topic.title)}</td>"
+        f'<td align="center" bgcolor="{heat_colour(t.mean_mastery or 0.0)}">'
+        f"{percent(t.mean_mastery)}</td>"
+        f'<td align="center">{percent(t.mean_accuracy)}</td>'
+        f'<td align="center">{t.learners}</td></tr>'
+        for t in topics
+    ]
+    header = "<tr><th>Topic</th><th>Mean mastery</th><th>Mean accuracy</th><th>Learners</th></tr>"
+    return [_table(header, rows)]
+
+
+def _question_table(questions: Sequence[QuestionReport]) -> list[str]:
+    e = html.escape
+    rows = []
+    for q in questions:
+        facility = (
+            f'<td align="center" bgcolor="{heat_colour(q.facility_pct / 100)}">'
+            f"{percent(q.facility_pct, ratio=False)}</td>"
+            if q.facility_pct is not None
+            else '<td align="center">-</td>'
+        )
+        retired = " <i>(retired)</i>" if q.retired else ""
+        rows.append(
+            f'<tr><td width="40%">{e(q.prompt)}{retired}<br/><small>'
+            f"{e(q.pack_id)}/{e(q.question_id)}, "
+            f"{e(q.topic_title)}</small></td>"
+            f'<td align="center">{q.learners}</td>{facility}'
+            f'<td align="center">{percent(q.discrimination_pct, ratio=False)}</td>'
+            f"<td><small>{e(wrong_choice_text(q))}</small></td></tr>"
+        )
+    header = (
+        "<tr><th>Question</th><th>Learners</th><th>Facility</th>"
+        "<th>Discrimination</th><th>Wrong choices picked</th></tr>"
+    )
+    return [_table(header, rows)]
+
+
+def _table(header: str, rows: Sequence[str]) -> str:
+    # <thead> makes Qt repeat the header row at the top of every page the table spans.
+    return (
+        '<table border="1" cellspacing="0" cellpadding="3" width="100%">'
+        f"<thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def write_class_report_pdf(
+    report: ClassReport,
+    path: Path,
+    *,
+    page_size: PageSizeName = "a4",
+    title: str = "Class report",
+    generated_at: datetime | None = None,
+) -> int:
+    """Write the report as a PDF at ``path``; returns the number of pages."""
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
+    if not path.parent.is_dir():
+        raise ReportPdfError(f"cannot write {path}: the folder {path.parent} does not exist")
+    application = ensure_gui_application()  # held until the PDF is written
+    markup = class_report_html(report, title=title, generated_at=generated_at)
+    writer = QPdfWriter(str(path))
+    writer.setTitle(title)
+    writer.setCreator("crisisquiz")
+    writer.setResolution(RESOLUTION_DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(PAGE_SIZES[page_size]),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    painter = QPainter()
+    if not painter.begin(writer):
+        raise ReportPdfError(f"cannot write {path}: the file cannot be opened for writing")
+    try:
+        return _paint(painter, writer, markup)
+    finally:
+        painter.end()
+        del application
+
+
+def _paint(painter: QPainter, writer: QPdfWriter, markup: str) -> int:
+    # The painter's origin is the top left of the printable area (inside the margins).
+    area = writer.pageLayout().paintRectPixels(writer.resolution())
+    footer = FOOTER_PT / 72 * writer.resolution() * 2
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(writer)  # lay text out at the PDF's resolution
+    document.setDefaultFont(QFont(QGuiApplication.font().family(), 9))
+    document.setDocumentMargin(0)
+    document.setPageSize(QSizeF(area.width(), area.height() - footer))
+    document.setHtml(markup)
+    pages = document.pageCount()
+    page_height = document.pageSize().height()
+    footer_font = QFont(QGuiApplication.font().family(), FOOTER_PT)
+    for page in range(pages):
+        if page:
+            writer.newPage()
+        painter.save()
+        painter.translate(0, -page * page_height)
+        document.drawContents(painter, QRectF(0, page * page_height, area.width(), page_height))
+        painter.restore()
+        painter.setFont(footer_font)
+        painter.drawText(
+            QRectF(0, area.height() - footer / 2, area.width(), footer / 2),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
+            f"page {page + 1} of {pages}",
+        )
+    return pages
+
+
+__all__ = [
+    "PAGE_SIZES",
+    "ReportPdfError",
+    "class_report_html",
+    "ensure_gui_application",
+    "heat_colour",
+    "write_class_report_pdf",
+]

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crisisquiz import __version__
-from crisisquiz.cli import packs
+from crisisquiz.cli import learners, packs, reports, terminal_study
 from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import PackVersionError, UnknownPackError
+from crisisquiz.core.quiz import QuizError
 from crisisquiz.storage.database import DATA_DIR_ENV, DatabaseError, resolve_data_dir
 
 # Errors a user can act on: printed as one message, never a traceback.
@@ -21,6 +23,8 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     PackVersionError,
     UnknownPackError,
     DatabaseError,
+    LearnerError,
+    QuizError,
 )
 
 
@@ -41,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     packs.register(commands)
+    learners.register(commands)
+    terminal_study.register(commands)
+    reports.register(commands)
     return parser
 
 

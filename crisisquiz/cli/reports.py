@@ -1,0 +1,271 @@
+"""``crisisquiz stats``, ``crisisquiz results export`` and ``crisisquiz report class``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.cli.terminal_study import local_zone
+from crisisquiz.core.class_report import (
+    ClassReport,
+    build_class_report,
+    percent,
+    report_to_json,
+    write_class_csv,
+)
+from crisisquiz.core.learners import LearnerService
+from crisisquiz.core.packs import PackService, UnknownPackError
+from crisisquiz.core.results import ResultsError, export_results, load_results, write_results
+from crisisquiz.core.stats import Figures, LearnerStats, StatsService, stats_to_json
+
+TITLE_WIDTH = 38
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``stats``, ``results`` and ``report`` commands."""
+    stats = commands.add_parser(
+        "stats",
+        help="a learner's scores per topic",
+        description="Show a learner's coverage, accuracy, mastery, due counts and true "
+        "retention for every topic.",
+    )
+    stats.add_argument("--learner", required=True, metavar="NAME", help="the learner's name")
+    stats.add_argument("--pack", metavar="PACK_ID", help="only this pack's topics")
+    stats.add_argument("--json", action="store_true", help="print every figure as JSON")
+    stats.set_defaults(handler=_stats)
+
+    results = commands.add_parser(
+        "results",
+        help="export a learner's results for a teacher",
+        description="Write a learner's answers and scores to a results file for a class report.",
+    )
+    results_sub = results.add_subparsers(dest="results_command", metavar="COMMAND", required=True)
+    export = results_sub.add_parser(
+        "export",
+        help="write a learner's results file",
+        description="Write a learner's answers and per-topic figures as a results file "
+        "(JSON) that 'crisisquiz report class' reads.",
+    )
+    export.add_argument("--learner", required=True, metavar="NAME", help="the learner's name")
+    export.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="FILE", help="the file to write"
+    )
+    export.set_defaults(handler=_export)
+
+    report = commands.add_parser(
+        "report",
+        help="reports for teachers from learners' results files",
+        description="Build reports from learners' results files.",
+    )
+    report_sub = report.add_subparsers(dest="report_command", metavar="COMMAND", required=True)
+    klass = report_sub.add_parser(
+        "class",
+        help="a class report: learner x topic, and item analysis per question",
+        description="Gather results files into a class report: mastery and accuracy per "
+        "learner and topic, and per question the facility and discrimination indices "
+        "and the wrong choices picked. A file given twice counts once.",
+    )
+    klass.add_argument("files", nargs="+", type=Path, metavar="FILE", help="results files")
+    klass.add_argument(
+        "--csv",
+        type=Path,
+        metavar="OUT",
+        help="also write OUT-learners.csv and OUT-questions.csv (for Excel or LibreOffice)",
+    )
+    klass.add_argument("--pdf", type=Path, metavar="OUT", help="also write a printable PDF")
+    klass.add_argument(
+        "--page-size", choices=["a4", "letter"], default="a4", help="PDF page size (default a4)"
+    )
+    klass.add_argument(
+        "--json", action="store_true", help="print the whole report as JSON instead of tables"
+    )
+    klass.set_defaults(handler=_class_report)
+
+
+def _stats(args: argparse.Namespace, ctx: AppContext) -> int:
+    learner = LearnerService(ctx.database).by_name(args.learner)
+    if args.pack is not None and PackService(ctx.database).installed_version(args.pack) is None:
+        raise UnknownPackError(f"no pack {args.pack!r} is installed; see 'crisisquiz pack list'")
+    stats = StatsService(ctx.database).learner_topic_stats(
+        learner.id, now=ctx.clock(), tz=local_zone(), pack_id=args.pack
+    )
+    if args.json:
+        print(json.dumps(stats_to_json(stats), indent=2, ensure_ascii=False))
+    else:
+        print(format_stats(stats))
+    return 0
+
+
+def format_stats(stats: LearnerStats) -> str:
+    """The learner's figures as a table for a terminal."""
+    header = (
+        "TOPIC",
+        "SEEN",
+        "COVER",
+        "ACC 30D",
+        "ACC ALL",
+        "MASTERY",
+        "DUE NOW",
+        "DUE 7D",
+        "RETENTION",
+    )
+    rows: list[tuple[str, ...]] = [header]
+    rows += [_stats_row(_clip(t.title), t.figures) for t in stats.topics]
+    rows.append(_stats_row("All topics", stats.overall))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+
+    def line(row: Sequence[str]) -> str:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        return "  ".join(cells).rstrip()
+
+    lines = [f"{stats.learner_name}: study day {stats.today:%Y-%m-%d}", ""]
+    lines += [line(row) for row in rows[:-1]]
+    lines += ["-" * len(line(rows[0])), line(rows[-1])]
+    finished = stats.quizzes
+    if finished:
+        last = finished[-1]
+        lines += [
+            "",
+            f"Quizzes finished: {len(finished)}; last on {last.finished_at:%Y-%m-%d}: "
+            f"{percent(last.score)}",
+        ]
+    lines += [
+        "",
+        "Mastery: mean predicted recall now, unseen questions counting 0. "
+        "Retention: right answers on questions last seen a day or more before.",
+    ]
+    return "\n".join(lines)
+
+
+def _stats_row(title: str, f: Figures) -> tuple[str, ...]:
+    return (
+        title,
+        f"{f.seen}/{f.total}",
+        percent(f.coverage),
+        percent(f.accuracy_30d),
+        percent(f.accuracy),
+        percent(f.mastery),
+        str(f.due_now),
+        str(f.due_7d),
+        percent(f.true_retention),
+    )
+
+
+def _aligned(row: Sequence[str], widths: Sequence[int]) -> str:
+    # The first column (names) reads best left-aligned, numbers right-aligned.
+    cells = [row[0].ljust(widths[0])]
+    cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+    return "  ".join(cells).rstrip()
+
+
+def _clip(text: str, width: int = TITLE_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
+
+
+def _export(args: argparse.Namespace, ctx: AppContext) -> int:
+    learner = LearnerService(ctx.database).by_name(args.learner)
+    data = export_results(
+        ctx.database, learner.id, now=ctx.clock(), file_id=uuid.uuid4(), tz=local_zone()
+    )
+    try:
+        write_results(data, args.output)
+    except ResultsError as exc:
+        raise UserError(str(exc)) from None
+    count = len(data["answers"])
+    print(
+        f"Wrote the results of {learner.name} ({count} answer{'s' if count != 1 else ''}) "
+        f"to {args.output}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _class_report(args: argparse.Namespace, ctx: AppContext) -> int:
+    try:
+        files = [load_results(path) for path in args.files]
+    except ResultsError as exc:
+        raise UserError(str(exc)) from None
+    report = build_class_report(files)
+    written: list[Path] = []
+    if args.csv is not None:
+        try:
+            written += write_class_csv(report, args.csv)
+        except OSError as exc:
+            raise UserError(f"cannot write {args.csv}: {exc.strerror or exc}") from None
+    if args.pdf is not None:
+        from crisisquiz.gui.report_pdf import (  # Qt is loaded only when a PDF is asked for
+            ReportPdfError,
+            write_class_report_pdf,
+        )
+
+        try:
+            write_class_report_pdf(
+                report, args.pdf, page_size=args.page_size, generated_at=ctx.clock()
+            )
+        except ReportPdfError as exc:
+            raise UserError(str(exc)) from None
+        except OSError as exc:
+            raise UserError(f"cannot write {args.pdf}: {exc.strerror or exc}") from None
+        written.append(args.pdf)
+    if args.json:
+        print(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+    else:
+        print(format_class_report(report))
+    for path in written:
+        print(f"Wrote {path}", file=sys.stderr)
+    return 0
+
+
+def format_class_report(report: ClassReport) -> str:
+    """The learner x topic table, the weakest topics and the hardest questions, for a terminal."""
+    lines = [f"Class report: {len(report.learners)} learners, {len(report.questions)} questions"]
+    for skipped in report.skipped:
+        lines.append(f"  skipped {skipped.source}: {skipped.reason}")
+    lines += ["", "Mastery / accuracy per learner and topic (T1... listed below):"]
+    header = ["LEARNER"] + [f"T{i + 1}" for i in range(len(report.topics))]
+    rows = [header]
+    for learner in report.learners:
+        rows.append(
+            [_clip(learner.name, 24)]
+            + [f"{_bare(c.mastery)}/{_bare(c.accuracy)}" for c in learner.cells]
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        lines.append("  " + "  ".join(cells))
+    lines.append("")
+    lines += [f"  T{i + 1} {t.title}" for i, t in enumerate(report.topics)]
+    lines += ["", "Weakest topics (mean mastery, mean accuracy):"]
+    lines += [
+        f"  {percent(t.mean_mastery):>4}  {percent(t.mean_accuracy):>4}  {t.topic.title}"
+        for t in report.weakest_topics
+    ] or ["  none"]
+    lines += ["", "Hardest questions (facility, discrimination, learners):"]
+    for q in report.hardest:
+        lines.append(
+            f"  {percent(q.facility_pct, ratio=False):>4}  "
+            f"{percent(q.discrimination_pct, ratio=False):>4}  {q.learners:>3}  "
+            f"{q.pack_id}/{q.question_id}: {_clip(q.prompt, 60)}"
+        )
+        if q.wrong_choices:
+            picked = ", ".join(f"{c.choice} x{c.picks}" for c in q.wrong_choices if c.picks)
+            lines.append(f"{'':21}wrong picks: {picked or 'none'}")
+    if not report.hardest:
+        lines.append("  none answered by two learners or more")
+    return "\n".join(lines)
+
+
+def _bare(value: float | None) -> str:
+    return "-" if value is None else str(round(value * 100))
+
+
+__all__ = ["format_class_report", "format_stats", "register"]

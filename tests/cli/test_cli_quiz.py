@@ -98,6 +98,15 @@ class Responder:
         return self.screen + self.capsys.readouterr().out
 
 
+class EndOfInputAfterOne(Responder):
+    """Answers the first question, then reads end of input (as when a pipe runs dry)."""
+
+    def readline(self) -> str:
+        if self.asked >= 1 and not self.pending:
+            return ""
+        return super().readline()
+
+
 @pytest.fixture
 def data(
     tmp_path: Path,
@@ -216,7 +225,21 @@ def test_quit_and_end_of_input_finish_the_quiz(
     assert code == 0
     assert "Score: 2 of 5 (40%)" in out
     assert "Not answered: 3 (they count as 0)" in out
-    code, out, _ = quiz(capsys, monkeypatch, data, io.StringIO("2\n"), "-n", "4")
+    # Answer one question as a learner would, then close standard input.
+    one_then_eof = EndOfInputAfterOne(capsys, right_answer)
+    code, out, _ = quiz(
+        capsys,
+        monkeypatch,
+        data,
+        one_then_eof,
+        "--topics",
+        "alpha",
+        "beta",
+        "-n",
+        "4",
+        "--seed",
+        "9",
+    )
     assert code == 0
     assert "Quiz result" in out
     attempts, answers, _ = stored(data, now)

@@ -1,47 +1,529 @@
-"""The main window."""
+"""The main window: navigation on the left, one screen at a time on the right, the menus.
+
+Home, Packs and Settings live for as long as the learner does. Study and Quiz
+screens are created when the learner starts one and removed when they leave
+it (their ``closed`` signal), after which Home is shown, refreshed.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Sequence
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
+    QDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
     QMainWindow,
-    QTreeWidget,
-    QTreeWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from crisisquiz.core.packs import PackService
+from crisisquiz import __version__
+from crisisquiz.core.learners import Learner, LearnerError
+from crisisquiz.gui.home_screen import HomeScreen
+from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
+from crisisquiz.gui.packs_screen import PacksScreen
+from crisisquiz.gui.services import Services
+from crisisquiz.gui.settings_screen import SettingsScreen
+from crisisquiz.gui.theme import Appearance
+from crisisquiz.gui.widgets import Page, heading, push_button, text_label
+from crisisquiz.gui.worker import TaskRunner
+
+PROGRESS_MODULE = "crisisquiz.gui.progress_screen"
+PROGRESS_UNAVAILABLE = "Progress is not available yet"
+
+
+class Screen(StrEnum):
+    """The places the navigation leads to."""
+
+    HOME = "Home"
+    STUDY = "Study"
+    QUIZ = "Quiz"
+    PROGRESS = "Progress"
+    PACKS = "Packs"
+    SETTINGS = "Settings"
+
+
+# Shortcut, mnemonic label and what the place is for (tooltips, screen readers).
+_NAVIGATION: tuple[tuple[Screen, str, str, str], ...] = (
+    (Screen.HOME, "Ctrl+1", "&Home", "What is due today and how well you know each topic"),
+    (Screen.STUDY, "Ctrl+2", "&Study", "Answer the questions that are due and new ones"),
+    (Screen.QUIZ, "Ctrl+3", "&Quiz", "A scored test that leaves your schedule alone"),
+    (Screen.PROGRESS, "Ctrl+4", "&Progress", "Your scores per topic over time"),
+    (Screen.PACKS, "Ctrl+5", "P&acks", "Import, export and remove question packs"),
+    (Screen.SETTINGS, "Ctrl+6", "S&ettings", "Study settings, theme and text size"),
+)
+IMPORT_SHORTCUT = "Ctrl+I"
+SWITCH_LEARNER_SHORTCUT = "Ctrl+L"
+
+
+def progress_screen_available() -> bool:
+    """Whether this build has the Progress screen."""
+    return importlib.util.find_spec(PROGRESS_MODULE) is not None
+
+
+def _native(keys: str) -> str:
+    return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+
+
+class ShortcutsDialog(QDialog):
+    """Every keyboard shortcut of the window, in one list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts — crisisquiz")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 16)
+        page = Page()
+        layout.addWidget(page, 1)
+        page.body.addWidget(heading("Keyboard shortcuts", 1))
+        has_progress = progress_screen_available()
+        rows = [
+            (
+                _native(keys),
+                label.replace("&", "")
+                + ("" if has_progress or screen is not Screen.PROGRESS else " (not available yet)"),
+            )
+            for screen, keys, label, _purpose in _NAVIGATION
+        ]
+        rows += [
+            (_native(IMPORT_SHORTCUT), "Import a pack"),
+            (_native(SWITCH_LEARNER_SHORTCUT), "Switch learner"),
+            (_native("F1"), "This list"),
+            (_native("Ctrl+Q"), "Quit"),
+            ("Tab, Shift+Tab", "Move to the next or previous control"),
+            ("Space, Enter", "Press the focused button"),
+            ("Alt + underlined letter", "Jump to that button or field"),
+            ("Alt or F10", "Open the menus"),
+        ]
+        # One label per cell: plain word-wrapped labels always get the height they need.
+        listing = QWidget()
+        grid = QGridLayout(listing)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(24)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(1, 1)
+        for row, (keys, what) in enumerate(rows):
+            grid.addWidget(text_label(keys, "strong"), row, 0, Qt.AlignmentFlag.AlignTop)
+            grid.addWidget(text_label(what), row, 1, Qt.AlignmentFlag.AlignTop)
+        listing.setAccessibleName("Keyboard shortcuts")
+        listing.setAccessibleDescription("; ".join(f"{keys}: {what}" for keys, what in rows))
+        page.body.addWidget(listing)
+        page.body.addWidget(
+            text_label("The Study and Quiz screens show their own keys on their buttons.", "muted")
+        )
+        page.body.addStretch(1)
+        close = push_button("Close", description="Close this list")
+        close.clicked.connect(self.accept)
+        close.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 24, 0)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        # Tall enough for the whole list at usual sizes; at large text it scrolls instead of
+        # growing past the screen.
+        line = self.fontMetrics().height()
+        room = self.screen().availableGeometry()
+        self.resize(min(line * 32, room.width() * 9 // 10), min(line * 44, room.height() * 9 // 10))
 
 
 class MainWindow(QMainWindow):
-    """Lists the installed packs with their topics."""
+    """The app window for one learner at a time."""
 
-    def __init__(self, packs: PackService) -> None:
-        super().__init__()
-        self.setWindowTitle("crisisquiz")
-        self.resize(1024, 700)
-        self._packs = packs
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        heading = QLabel("<h1>Installed packs</h1>")
-        layout.addWidget(heading)
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["Pack / topic", "Version", "Questions"])
-        self.tree.setAccessibleName("Installed packs and their topics")
-        layout.addWidget(self.tree)
-        self.setCentralWidget(body)
-        self.refresh()
+    def __init__(
+        self,
+        services: Services,
+        appearance: Appearance,
+        learner: Learner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._appearance = appearance
+        self._learner = learner
+        self._stats = services.stats
+        self.runner = TaskRunner(self)
+        self.study_screen: QWidget | None = None
+        self._study_topics: tuple[str, ...] = ()
+        self.quiz_screen: QWidget | None = None
+        self.progress_screen: QWidget | None = None
+        self.learner_picker: LearnerPickerDialog | None = None
+        self.learner_manager: ManageLearnersDialog | None = None
+        self.resize(1024, 768)
 
-    def refresh(self) -> None:
-        """Reload the list from the database."""
-        self.tree.clear()
-        for summary in self._packs.list_packs():
-            pack = self._packs.get_pack(summary.id)
-            item = QTreeWidgetItem([summary.title, summary.version, str(summary.question_count)])
-            for topic in pack.topics:
-                count = sum(1 for q in pack.questions if q.topic == topic.id)
-                item.addChild(QTreeWidgetItem([topic.title, "", str(count)]))
-            self.tree.addTopLevelItem(item)
-            item.setExpanded(True)
-        self.tree.resizeColumnToContents(0)
+        self.nav_buttons: dict[Screen, QPushButton] = {}
+        self.nav_actions: dict[Screen, QAction] = {}
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self._build_navigation())
+        self.stack = QStackedWidget()
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.packs = PacksScreen(services, self.runner)
+        self.packs.set_import_shortcut_hint(_native(IMPORT_SHORTCUT))
+        self.packs.packs_changed.connect(self._packs_changed)
+        self.stack.addWidget(self.packs)
+        self.home: HomeScreen
+        self.settings: SettingsScreen
+        self._build_menus()
+        self._build_learner_screens()
+        self.stack.currentChanged.connect(lambda _index: self._mark_navigation())
+        self._show_learner()
+        self.go(Screen.HOME)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _build_navigation(self) -> QFrame:
+        nav = QFrame()
+        nav.setObjectName("navigation")
+        nav.setAccessibleName("Navigation")
+        layout = QVBoxLayout(nav)
+        layout.setContentsMargins(12, 16, 12, 16)
+        layout.setSpacing(4)
+        title = heading("crisisquiz", 2)
+        title.setWordWrap(False)
+        layout.addWidget(title)
+        layout.addSpacing(12)
+        has_progress = progress_screen_available()
+        for screen, keys, label, purpose in _NAVIGATION:
+            # No mnemonic on the buttons: Alt+H and the like belong to the menu bar.
+            button = push_button(label.replace("&", ""), name=screen.value, description=purpose)
+            button.setProperty("role", "nav")
+            button.setCheckable(True)
+            button.setToolTip(f"{purpose} ({_native(keys)})")
+            button.setAccessibleDescription(f"{purpose}. Shortcut: {_native(keys)}")
+            button.clicked.connect(lambda _checked=False, s=screen: self.go(s))
+            if screen is Screen.PROGRESS and not has_progress:
+                button.setEnabled(False)
+                button.setAccessibleDescription(PROGRESS_UNAVAILABLE)
+                button.setToolTip(PROGRESS_UNAVAILABLE)
+            self.nav_buttons[screen] = button
+            layout.addWidget(button)
+        layout.addStretch(1)
+        self.learner_label = text_label("", "small")
+        self.learner_label.setAccessibleName("Current learner")
+        layout.addWidget(self.learner_label)
+        switch = push_button(
+            "Switch learner…",
+            description="Study as someone else",
+        )
+        switch.setToolTip(f"Study as someone else ({_native(SWITCH_LEARNER_SHORTCUT)})")
+        switch.clicked.connect(self.open_learner_picker)
+        layout.addWidget(switch)
+        self.switch_button = switch
+        layout.addSpacing(8)
+        layout.addWidget(text_label(f"{_native('F1')}: keyboard shortcuts", "small"))
+        return nav
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.import_action = QAction("&Import pack…", self)
+        self.import_action.setShortcut(QKeySequence(IMPORT_SHORTCUT))
+        self.import_action.triggered.connect(self.import_pack)
+        file_menu.addAction(self.import_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        go_menu = bar.addMenu("&Go")
+        has_progress = progress_screen_available()
+        for screen, keys, label, purpose in _NAVIGATION:
+            action = QAction(label, self)
+            action.setShortcut(QKeySequence(keys))
+            action.setStatusTip(purpose)
+            action.triggered.connect(lambda _checked=False, s=screen: self.go(s))
+            if screen is Screen.PROGRESS and not has_progress:
+                action.setEnabled(False)
+                action.setText(f"{label} (not available yet)")
+            go_menu.addAction(action)
+            self.nav_actions[screen] = action
+
+        learner_menu = bar.addMenu("&Learner")
+        switch = QAction("&Switch learner…", self)
+        switch.setShortcut(QKeySequence(SWITCH_LEARNER_SHORTCUT))
+        switch.triggered.connect(self.open_learner_picker)
+        learner_menu.addAction(switch)
+        manage = QAction("&Manage learners…", self)
+        manage.triggered.connect(self.open_learner_manager)
+        learner_menu.addAction(manage)
+
+        help_menu = bar.addMenu("&Help")
+        shortcuts = QAction("&Keyboard shortcuts", self)
+        shortcuts.setShortcut(QKeySequence(Qt.Key.Key_F1))
+        shortcuts.triggered.connect(self.show_shortcuts)
+        help_menu.addAction(shortcuts)
+        about = QAction("&About crisisquiz", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _build_learner_screens(self) -> None:
+        """(Re)create the screens that belong to the current learner."""
+        learner_id = self._learner.id
+        self.home = HomeScreen(self._services, self._stats, learner_id)
+        self.home.set_shortcut_hints(_native("Ctrl+2"), _native("Ctrl+3"))
+        self.home.study_requested.connect(self.start_study)
+        self.home.quiz_requested.connect(self.start_quiz)
+        self.settings = SettingsScreen(self._services, self._appearance, learner_id)
+        self.settings.learner_updated.connect(self._learner_changed)
+        self.settings.progress_reset.connect(self._progress_reset)
+        self.stack.insertWidget(0, self.home)
+        self.stack.addWidget(self.settings)
+        if progress_screen_available():
+            module: Any = importlib.import_module(PROGRESS_MODULE)
+            self.progress_screen = module.ProgressScreen(self._services, self._learner)
+            self.stack.addWidget(self.progress_screen)
+
+    def _drop_learner_screens(self) -> None:
+        for screen in (self.home, self.settings, self.progress_screen):
+            if screen is not None:
+                self.stack.removeWidget(screen)
+                screen.deleteLater()
+        self.progress_screen = None
+
+    # -- navigation -----------------------------------------------------------------------
+
+    @property
+    def learner(self) -> Learner:
+        """The learner using the window."""
+        return self._learner
+
+    def current_screen(self) -> Screen | None:
+        """Which navigation place is showing."""
+        current = self.stack.currentWidget()
+        places: list[tuple[QWidget | None, Screen]] = [
+            (self.home, Screen.HOME),
+            (self.study_screen, Screen.STUDY),
+            (self.quiz_screen, Screen.QUIZ),
+            (self.progress_screen, Screen.PROGRESS),
+            (self.packs, Screen.PACKS),
+            (self.settings, Screen.SETTINGS),
+        ]
+        return next((place for widget, place in places if widget is current), None)
+
+    def go(self, screen: Screen) -> None:
+        """Show ``screen`` (starting a study session or quiz if none is open)."""
+        if screen is Screen.HOME:
+            self.home.refresh()
+            self._show(self.home)
+        elif screen is Screen.STUDY:
+            if self.study_screen is not None:
+                self._show(self.study_screen)
+            else:
+                self.start_study(())
+        elif screen is Screen.QUIZ:
+            if self.quiz_screen is not None:
+                self._show(self.quiz_screen)
+            else:
+                self.start_quiz()
+        elif screen is Screen.PROGRESS:
+            if self.progress_screen is not None:
+                refresh = getattr(self.progress_screen, "refresh", None)
+                if callable(refresh):
+                    refresh()
+                self._show(self.progress_screen)
+        elif screen is Screen.PACKS:
+            self.packs.refresh()
+            self._show(self.packs)
+        else:
+            self.settings.refresh()
+            self._show(self.settings)
+
+    def _show(self, widget: QWidget) -> None:
+        self.stack.setCurrentWidget(widget)
+        self._mark_navigation()
+        self._focus_into(widget)
+
+    def _mark_navigation(self) -> None:
+        # Checked by hand rather than by an exclusive button group: in a group Tab would
+        # reach only the checked button, and every place must be one Tab away.
+        place = self.current_screen()
+        for screen, button in self.nav_buttons.items():
+            button.setChecked(screen is place)
+
+    @staticmethod
+    def _focus_into(widget: QWidget) -> None:
+        """Put the keyboard focus on the screen's first control, so Tab starts there."""
+        initial = getattr(widget, "initial_focus", None)
+        target = initial() if callable(initial) else None
+        if isinstance(target, QWidget) and target.isVisibleTo(widget) and target.isEnabled():
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        candidate = widget.nextInFocusChain()
+        while candidate is not None and candidate is not widget and widget.isAncestorOf(candidate):
+            if (
+                candidate.isVisibleTo(widget)
+                and candidate.isEnabled()
+                and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            candidate = candidate.nextInFocusChain()
+        widget.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- study and quiz -------------------------------------------------------------------
+
+    def start_study(self, topics: Sequence[str] = ()) -> None:
+        """Open a study session, on ``topics`` only when given."""
+        from crisisquiz.gui.study_screen import StudyScreen  # written alongside; loaded on use
+
+        wanted = tuple(topics)
+        if self.study_screen is not None:
+            if wanted == self._study_topics:
+                self._show(self.study_screen)
+                return
+            self._discard(self.study_screen)
+        learner = self._services.learners.get(self._learner.id)
+        screen = StudyScreen(self._services, learner, wanted)
+        screen.closed.connect(lambda: self._activity_closed(screen))
+        self.study_screen = screen
+        self._study_topics = wanted
+        self.stack.addWidget(screen)
+        self._show(screen)
+
+    def start_quiz(self) -> None:
+        """Open the quiz screen (or return to the quiz in progress)."""
+        from crisisquiz.gui.quiz_screen import QuizScreen  # written alongside; loaded on use
+
+        if self.quiz_screen is not None:
+            self._show(self.quiz_screen)
+            return
+        learner = self._services.learners.get(self._learner.id)
+        screen = QuizScreen(self._services, learner)
+        screen.closed.connect(lambda: self._activity_closed(screen))
+        self.quiz_screen = screen
+        self.stack.addWidget(screen)
+        self._show(screen)
+
+    def _activity_closed(self, screen: QWidget) -> None:
+        self._discard(screen)
+        self.go(Screen.HOME)
+
+    def _discard(self, screen: QWidget) -> None:
+        if screen is self.study_screen:
+            self.study_screen = None
+            self._study_topics = ()
+        if screen is self.quiz_screen:
+            self.quiz_screen = None
+        self.stack.removeWidget(screen)
+        screen.deleteLater()
+
+    # -- packs ----------------------------------------------------------------------------
+
+    def import_pack(self) -> None:
+        """File ▸ Import pack: show the Packs screen and ask for a file."""
+        self.go(Screen.PACKS)
+        self.packs.choose_and_import()
+
+    def _packs_changed(self) -> None:
+        # An open session or quiz may hold questions that were just removed or retired;
+        # the next one is built from what is installed now.
+        for screen in (self.study_screen, self.quiz_screen):
+            if screen is not None:
+                self._discard(screen)
+
+    # -- learners -------------------------------------------------------------------------
+
+    def _show_learner(self) -> None:
+        name = self._learner.name
+        self.setWindowTitle(f"{name} — crisisquiz")
+        self.learner_label.setText(f"Studying as {name}")
+
+    def set_learner(self, learner: Learner) -> None:
+        """Make ``learner`` the one using the window; open sessions of the last one close."""
+        if learner.id == self._learner.id:
+            self._learner = learner
+            self._show_learner()
+            return
+        for screen in (self.study_screen, self.quiz_screen):
+            if screen is not None:
+                self._discard(screen)
+        self._drop_learner_screens()
+        self._learner = learner
+        self._build_learner_screens()
+        self._show_learner()
+        self.go(Screen.HOME)
+
+    def open_learner_picker(self) -> None:
+        """Learner ▸ Switch learner: choose or create the learner to study as."""
+        dialog = LearnerPickerDialog(self._services, self, current_id=self._learner.id)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._picked(dialog))
+        dialog.finished.connect(lambda _result: self._forget_picker())
+        self.learner_picker = dialog
+        dialog.open()
+
+    def _picked(self, dialog: LearnerPickerDialog) -> None:
+        if dialog.learner is not None:
+            self.set_learner(dialog.learner)
+
+    def _forget_picker(self) -> None:
+        self.learner_picker = None
+
+    def open_learner_manager(self) -> None:
+        """Learner ▸ Manage learners: add, rename and remove learners."""
+        dialog = ManageLearnersDialog(self._services, self._learner.id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._managed())
+        self.learner_manager = dialog
+        dialog.open()
+
+    def _managed(self) -> None:
+        self.learner_manager = None
+        try:
+            learner = self._services.learners.get(self._learner.id)
+        except LearnerError:
+            return
+        self._learner_changed(learner)
+        if self.current_screen() is Screen.HOME:
+            self.home.refresh()
+
+    def _learner_changed(self, learner: Learner) -> None:
+        self._learner = learner
+        self._show_learner()
+
+    def _progress_reset(self) -> None:
+        # An open session still holds the old queue; the next one starts from scratch.
+        if self.study_screen is not None:
+            self._discard(self.study_screen)
+
+    # -- help -----------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        """Help ▸ Keyboard shortcuts."""
+        dialog = ShortcutsDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_about(self) -> None:
+        """Help ▸ About."""
+        QMessageBox.about(
+            self,
+            "About crisisquiz",
+            f"crisisquiz {__version__}\n\nLearn the Cuban Missile Crisis by retrieval "
+            "practice: spaced repetition, quizzes and class reports. Everything stays on "
+            "this computer.\n\nMIT licence.",
+        )
+
+    # -- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Let a running import or export finish before the window goes."""
+        self.runner.wait()
+        super().closeEvent(event)

@@ -11,6 +11,7 @@ from crisisquiz.core.app_settings import SettingsService
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import QuizService
+from crisisquiz.core.stats import StatsService
 from crisisquiz.core.study import StudyService
 from crisisquiz.storage.database import Database
 
@@ -25,6 +26,7 @@ class Services:
     study: StudyService
     quizzes: QuizService
     settings: SettingsService
+    stats: StatsService
     clock: Callable[[], datetime]
     tz: tzinfo
 
@@ -40,6 +42,7 @@ class Services:
             study=StudyService(database, tz=tz, rng=rng),
             quizzes=QuizService(database, tz=tz),
             settings=SettingsService(database),
+            stats=StatsService(database),
             clock=clock,
             tz=tz,
         )

@@ -1,0 +1,258 @@
+"""The panel shown after an answer: right or wrong, the answer, why, the source, what next."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from crisisquiz.core.grading import GradeResult, Verdict
+from crisisquiz.core.items import Citation, StudyItem
+from crisisquiz.core.pack_schema import (
+    Cloze,
+    Flashcard,
+    Matching,
+    MultiSelect,
+    Ordering,
+    Question,
+)
+from crisisquiz.gui.questions.look import (
+    VERDICT_WORDS,
+    is_dark,
+    push_button,
+    set_text_role,
+    verdict_colour,
+)
+
+
+def verdict_words(result: GradeResult) -> str:
+    """The verdict in words, e.g. "Wrong" or "Partly right (50 %)"; read aloud as it is."""
+    _symbol, word = VERDICT_WORDS[result.verdict]
+    if result.verdict is Verdict.PARTLY:
+        return f"{word} ({round(result.score * 100)} %)"
+    if result.slip:
+        return f"{word}, with a spelling slip"
+    return word
+
+
+def verdict_text(result: GradeResult) -> str:
+    """The verdict with its symbol, e.g. "✗ Wrong" or "◐ Partly right (50 %)"."""
+    return f"{VERDICT_WORDS[result.verdict][0]} {verdict_words(result)}"
+
+
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def comes_back_text(interval: timedelta) -> str:
+    """When a question comes back, in words: "Back in 10 minutes", "Back in 4 days"."""
+    seconds = interval.total_seconds()
+    if seconds < 60:
+        return "Back in under a minute"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"Back in {_plural(minutes, 'minute')}"
+    hours = round(seconds / 3600)
+    if hours < 24:
+        return f"Back in {_plural(hours, 'hour')}"
+    days = round(seconds / 86400)
+    if days < 60:
+        return f"Back in {_plural(days, 'day')}"
+    months = round(days / 30.4)
+    if months < 24:
+        return f"Back in about {_plural(months, 'month')}"
+    return f"Back in about {_plural(round(days / 365.25), 'year')}"
+
+
+def citations_text(citations: Sequence[Citation]) -> str:
+    """Sources with their sentences, each source named once: "Essay, sentences 2 and 4"."""
+    lines: dict[str, list[int]] = {}
+    for citation in citations:
+        lines.setdefault(citation.title, [])
+        if citation.line is not None and citation.line not in lines[citation.title]:
+            lines[citation.title].append(citation.line)
+    parts = []
+    for title, numbers in lines.items():
+        if not numbers:
+            parts.append(title)
+        elif len(numbers) == 1:
+            parts.append(f"{title}, sentence {numbers[0]}")
+        else:
+            listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
+            parts.append(f"{title}, sentences {listed}")
+    return "; ".join(parts)
+
+
+def answer_lines(question: Question, correct_answer: str) -> list[str]:
+    """The right answer as lines: one per pair or place where one line would be a wall."""
+    if isinstance(question, Matching):
+        return [f"{left} → {right}" for left, right in question.pairs]
+    if isinstance(question, Ordering):
+        return [f"{place}. {item}" for place, item in enumerate(question.items, 1)]
+    if isinstance(question, MultiSelect) and len(question.answers) > 1:
+        return [f"• {choice}" for choice in question.answers]
+    if isinstance(question, Cloze) and len(question.blanks) > 1:
+        return [f"Blank {number}: {blank}" for number, blank in enumerate(question.blanks, 1)]
+    return [correct_answer] if correct_answer else []
+
+
+def rich_caption(caption: str, text: str) -> str:
+    """``caption`` in bold before ``text``, both escaped, for a rich-text label."""
+    return f"<b>{html.escape(caption)}</b> {html.escape(text)}"
+
+
+def rich_lines(caption: str, lines: Sequence[str]) -> str:
+    """``caption`` in bold, then the lines, escaped; several lines go below the caption."""
+    if len(lines) <= 1:
+        return rich_caption(caption, "".join(lines))
+    body = "<br>".join(html.escape(line) for line in lines)
+    return f"<b>{html.escape(caption)}</b><br>{body}"
+
+
+class FeedbackPanel(QFrame):
+    """Right / partly right / wrong in words, symbol and colour, with everything to learn from it.
+
+    Enter or Space (on the focused Next button) emits :attr:`next_requested`; the Undo
+    button, shown when ``can_undo``, emits :attr:`undo_requested`.
+    """
+
+    next_requested = Signal()
+    undo_requested = Signal()
+
+    def __init__(self, *, can_undo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("feedbackPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.setSpacing(8)
+        self.verdict_label = self._label("feedbackVerdict")
+        set_text_role(self.verdict_label, "h2")
+        self.answer_label = self._label("feedbackAnswer", rich=True)
+        self.details_label = self._label("feedbackDetails")
+        self.explanation_label = self._label("feedbackExplanation", rich=True)
+        self.source_label = self._label("feedbackSource", rich=True)
+        self.schedule_label = self._label("feedbackSchedule", rich=True)
+        for label in (
+            self.verdict_label,
+            self.answer_label,
+            self.details_label,
+            self.explanation_label,
+            self.source_label,
+            self.schedule_label,
+        ):
+            layout.addWidget(label)
+        row = QHBoxLayout()
+        self.next_button = push_button("Next (Enter)")
+        self.next_button.setObjectName("nextButton")
+        self.next_button.setToolTip("Go on to the next question (Enter or Space)")
+        self.next_button.clicked.connect(self.next_requested)
+        row.addWidget(self.next_button)
+        self.undo_button = push_button("Undo answer (Ctrl+Z)")
+        self.undo_button.setObjectName("undoButton")
+        self.undo_button.setToolTip("Take this answer back and show the question again (Ctrl+Z)")
+        self.undo_button.setAccessibleName("Undo answer")
+        self.undo_button.setAccessibleDescription(
+            "Takes the answer back and shows the question again. Shortcut: Ctrl+Z"
+        )
+        self.undo_button.clicked.connect(self.undo_requested)
+        self.undo_button.setVisible(can_undo)
+        row.addWidget(self.undo_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self._verdict: Verdict | None = None
+        self.hide()
+
+    def _label(self, name: str, *, rich: bool = False) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setWordWrap(True)
+        label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    @property
+    def verdict(self) -> Verdict | None:
+        """The verdict shown, or None before an answer."""
+        return self._verdict
+
+    def show_result(
+        self,
+        item: StudyItem,
+        result: GradeResult,
+        *,
+        dont_know: bool = False,
+        comes_back: str | None = None,
+        next_text: str = "Next",
+    ) -> None:
+        """Fill the panel for ``result`` and show it; focus goes to the Next button."""
+        self._verdict = result.verdict
+        self.setProperty("verdict", result.verdict.name.lower())
+        colour = verdict_colour(result.verdict, dark=is_dark(self))
+        self.verdict_label.setText(verdict_text(result))
+        self.verdict_label.setStyleSheet(f"color: {colour};")
+        self.setStyleSheet(
+            f"QFrame#feedbackPanel {{ border: 1px solid {colour}; "
+            f"border-left: 6px solid {colour}; border-radius: 6px; }}"
+        )
+        # The symbol means nothing read aloud; the words say it all.
+        words = verdict_words(result)
+        spoken = [f"{words}."]
+
+        lines = list(result.feedback)
+        if dont_know:
+            lines = ["You said you don't know, so it counts as wrong and comes back soon."]
+        # A flashcard's back is already on screen above; repeating it adds nothing.
+        answer = "" if isinstance(item.question, Flashcard) else result.correct_answer
+        caption = "The answer:" if result.verdict is Verdict.RIGHT else "Right answer:"
+        sources = citations_text(item.citations)
+        titles = {citation.title for citation in item.citations}
+        sources_caption = "Source:" if len(titles) == 1 else "Sources:"
+        explanation = item.question.explanation
+        sections = (
+            (self.answer_label, caption, answer),
+            (self.explanation_label, "Why:", explanation),
+            (self.source_label, sources_caption, sources),
+            (self.schedule_label, "Next time:", comes_back or ""),
+        )
+        self.details_label.setText("\n".join(f"• {line}" for line in lines))
+        self.details_label.setAccessibleName(" ".join(lines))
+        self.details_label.setVisible(bool(lines))
+        for label, label_caption, text in sections:
+            shown = [text] if label is not self.answer_label else answer_lines(item.question, text)
+            label.setText(rich_lines(label_caption, shown))
+            label.setAccessibleName(f"{label_caption} {text}")
+            label.setVisible(bool(text))
+        spoken.append(f"{caption} {answer}" if answer else "")
+        spoken.extend(lines)
+        spoken.extend(f"{c} {t}" for _label, c, t in sections[1:] if t)
+        text = " ".join(part for part in spoken if part)
+        self.verdict_label.setAccessibleName(words)
+        self.next_button.setText(f"{next_text} (Enter)")
+        self.next_button.setAccessibleName(next_text)
+        # Read out when focus lands on Next, so a screen reader user hears the verdict at once.
+        self.next_button.setAccessibleDescription(text)
+        self.setAccessibleName("Feedback on your answer")
+        self.setAccessibleDescription(text)
+        self.show()
+        self.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def clear(self) -> None:
+        """Hide the panel until the next answer."""
+        self._verdict = None
+        self.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter or Space goes on, wherever the focus is within the panel."""
+        keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+        if event.key() in keys and not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            self.next_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)

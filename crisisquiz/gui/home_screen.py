@@ -1,0 +1,314 @@
+"""Home: what to study now, today's progress, and every topic's mastery."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisquiz.core.stats import LearnerStats, StatsService, TopicStats
+from crisisquiz.core.streak import STREAK_LOOKBACK_DAYS, current_streak
+from crisisquiz.core.study import QueueCounts
+from crisisquiz.gui.services import Services
+from crisisquiz.gui.widgets import (
+    Card,
+    FlowRow,
+    Page,
+    clear_layout,
+    heading,
+    push_button,
+    text_label,
+)
+from crisisquiz.resources import asset_path
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything the home screen shows, read from the core at one moment."""
+
+    learner_name: str
+    new_per_day: int
+    counts: QueueCounts
+    new_left_today: int
+    answers_today: int
+    streak: int
+    stats: LearnerStats
+
+    @property
+    def due(self) -> int:
+        """Questions waiting for review now (learning steps included)."""
+        return self.counts.learning + self.counts.due
+
+    def can_study_topic(self, topic: TopicStats) -> bool:
+        """Whether a study session on ``topic`` would have anything to show."""
+        unseen = topic.figures.total - topic.figures.seen
+        return topic.figures.due_now > 0 or (unseen > 0 and self.new_left_today > 0)
+
+
+def load_home_data(services: Services, stats: StatsService, learner_id: int) -> HomeData:
+    """Read the home screen's figures for a learner now."""
+    now = services.clock()
+    learner = services.learners.get(learner_id)
+    learner_stats = stats.learner_topic_stats(learner_id, now=now, tz=services.tz)
+    counts = services.study.start(learner_id, now=now).counts(now)
+    activity = stats.reviews_per_day(learner_id, STREAK_LOOKBACK_DAYS, now=now, tz=services.tz)
+    return HomeData(
+        learner_name=learner.name,
+        new_per_day=learner.new_per_day,
+        counts=counts,
+        new_left_today=services.study.new_left_today(learner, now),
+        answers_today=activity[-1].answers,
+        streak=current_streak(activity),
+        stats=learner_stats,
+    )
+
+
+class TopicRow(Card):
+    """One topic: its title, mastery bar, due count and a button to study just it."""
+
+    study_requested = Signal(str)
+
+    def __init__(self, topic: TopicStats, can_study: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.topic = topic
+        figures = topic.figures
+        self.setAccessibleName(topic.title)
+
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        self.title = heading(topic.title, 3)
+        top.addWidget(self.title, 1)
+        self.study_button = push_button(
+            "Study this topic",
+            name=f"Study this topic: {topic.title}",
+            description=f"Start a study session on {topic.title} only",
+        )
+        self.study_button.setEnabled(can_study)
+        self.study_button.clicked.connect(lambda: self.study_requested.emit(topic.topic_id))
+        top.addWidget(self.study_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(top)
+
+        percent = round(figures.mastery * 100)
+        bar_row = QHBoxLayout()
+        bar_row.setSpacing(12)
+        self.mastery_bar = QProgressBar()
+        self.mastery_bar.setRange(0, 100)
+        self.mastery_bar.setValue(percent)
+        self.mastery_bar.setTextVisible(False)
+        self.mastery_bar.setAccessibleName(f"Mastery of {topic.title}")
+        self.mastery_bar.setAccessibleDescription(
+            f"{percent} percent: how much of this topic you would recall right now"
+        )
+        bar_row.addWidget(self.mastery_bar, 1)
+        self.mastery_label = QLabel(f"Mastery {percent} %")
+        self.mastery_label.setToolTip(
+            "How much of this topic you would recall right now; questions you have not "
+            "seen yet count as not known."
+        )
+        bar_row.addWidget(self.mastery_label)
+        self.body.addLayout(bar_row)
+
+        parts = [
+            f"{figures.due_now} due now" if figures.due_now else "Nothing due now",
+            f"{figures.seen} of {_plural(figures.total, 'question')} seen",
+        ]
+        if not can_study:
+            parts.append("nothing to study here right now")
+        self.counts_label = text_label(" · ".join(parts), "muted")
+        self.body.addWidget(self.counts_label)
+
+
+class HomeScreen(QWidget):
+    """The start screen: the big study button, today's progress and the topics.
+
+    ``study_requested`` carries the topic ids to study (empty: every topic);
+    ``quiz_requested`` asks for the quiz screen.
+    """
+
+    study_requested = Signal(object)
+    quiz_requested = Signal()
+
+    def __init__(
+        self,
+        services: Services,
+        stats: StatsService,
+        learner_id: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._stats = stats
+        self._learner_id = learner_id
+        self.data: HomeData | None = None
+        self.topic_rows: list[TopicRow] = []
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        page = Page()
+        outer.addWidget(page)
+        body = page.body
+
+        self.greeting = heading("", 1)
+        body.addWidget(self.greeting)
+
+        today = Card()
+        today.setAccessibleName("Today")
+        today.body.addWidget(heading("Today", 2))
+        self.summary = text_label("")
+        today.body.addWidget(self.summary)
+
+        self.empty_state = QWidget()
+        empty_row = QHBoxLayout(self.empty_state)
+        empty_row.setContentsMargins(0, 0, 0, 0)
+        empty_row.setSpacing(14)
+        icon = QLabel()
+        icon.setPixmap(QIcon(str(asset_path("icons", "caught-up.svg"))).pixmap(QSize(40, 40)))
+        icon.setAccessibleName("All caught up")
+        empty_row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        empty_text = QVBoxLayout()
+        self.empty_title = heading("You're all caught up", 3)
+        empty_text.addWidget(self.empty_title)
+        self.empty_message = text_label("")
+        empty_text.addWidget(self.empty_message)
+        empty_row.addLayout(empty_text, 1)
+        today.body.addWidget(self.empty_state)
+
+        actions = FlowRow()
+        self.study_button = push_button("Study now", role="primary")
+        self.study_button.clicked.connect(lambda: self.study_requested.emit(()))
+        actions.addWidget(self.study_button)
+        self.quiz_button = push_button(
+            "Take a quiz",
+            description="A scored test on the topics you choose; it does not change your "
+            "study schedule",
+        )
+        self.quiz_button.clicked.connect(self.quiz_requested.emit)
+        actions.addWidget(self.quiz_button)
+        today.body.addLayout(actions)
+
+        self.progress_label = text_label("", "muted")
+        self.progress_label.setAccessibleName("Today's progress")
+        today.body.addWidget(self.progress_label)
+        body.addWidget(today)
+
+        self.topics_heading = heading("Topics", 2)
+        body.addWidget(self.topics_heading)
+        self.topics_intro = text_label(
+            "Mastery is how much of a topic you would recall right now. It grows as you "
+            "answer, and fades slowly until a question comes back for review.",
+            "muted",
+        )
+        body.addWidget(self.topics_intro)
+        self.topics_box = QVBoxLayout()
+        self.topics_box.setSpacing(12)
+        body.addLayout(self.topics_box)
+        body.addStretch(1)
+
+    def set_shortcut_hints(self, study: str, quiz: str) -> None:
+        """Show the window's shortcuts for studying and quizzing on the buttons' tooltips."""
+        self.study_button.setToolTip(f"Start studying what is due and new ({study})")
+        self.study_button.setAccessibleDescription(f"Shortcut: {study}")
+        self.quiz_button.setToolTip(f"{self.quiz_button.accessibleDescription()} ({quiz})")
+
+    def initial_focus(self) -> QWidget:
+        """The control to focus when the screen is shown."""
+        return self.study_button if self.study_button.isVisible() else self.quiz_button
+
+    def refresh(self) -> None:
+        """Read the figures again and redraw."""
+        self.show_data(load_home_data(self._services, self._stats, self._learner_id))
+
+    def show_data(self, data: HomeData) -> None:
+        """Draw ``data``."""
+        self.data = data
+        self.greeting.setText(f"Hi, {data.learner_name}")
+        self.greeting.setAccessibleName(self.greeting.text())
+        due, new = data.due, data.counts.new
+        nothing = due == 0 and new == 0
+        self.empty_state.setVisible(nothing)
+        self.study_button.setVisible(not nothing)
+        self.summary.setVisible(not nothing)
+        if nothing:
+            self.empty_message.setText(self._empty_text(data))
+        else:
+            self.summary.setText(self._summary_text(due, new))
+        self.study_button.setText(f"Study now ({due} due, {new} new)")
+        self.study_button.setAccessibleName(f"Study now: {due} due, {new} new")
+        answers = (
+            f"Answers today: {data.answers_today}" if data.answers_today else "No answers yet today"
+        )
+        streak = (
+            f"study streak: {_plural(data.streak, 'day')} in a row"
+            if data.streak
+            else "study today to start a streak"
+        )
+        self.progress_label.setText(f"{answers} · {streak[:1].upper()}{streak[1:]}")
+        self._show_topics(data)
+
+    @staticmethod
+    def _summary_text(due: int, new: int) -> str:
+        if due and new:
+            return (
+                f"{_plural(due, 'question is', 'questions are')} due for review, and "
+                f"{_plural(new, 'new question is', 'new questions are')} ready for today."
+            )
+        if due:
+            return f"{_plural(due, 'question is', 'questions are')} due for review."
+        return f"{_plural(new, 'new question is', 'new questions are')} ready for today."
+
+    @staticmethod
+    def _empty_text(data: HomeData) -> str:
+        if data.stats.overall.total == 0:
+            return (
+                "There are no questions to study: every pack has been removed. Import a pack "
+                "on the Packs screen to start again."
+            )
+        overall = data.stats.overall
+        if data.new_per_day == 0 and overall.seen < overall.total:
+            new = "New questions are paused: set “New questions per day” in Settings to start more."
+        else:
+            new = "You have met today's new questions."
+        return (
+            f"Nothing is due for review. {new} Come back tomorrow: spacing your practice "
+            "out is what makes it stick. Or take a quiz: it tests you without changing "
+            "your schedule."
+        )
+
+    def _show_topics(self, data: HomeData) -> None:
+        clear_layout(self.topics_box)
+        self.topic_rows = []
+        packs: dict[str, list[TopicStats]] = {}
+        for topic in data.stats.topics:
+            packs.setdefault(topic.pack_id, []).append(topic)
+        titles = {s.id: s.title for s in self._services.packs.list_packs()}
+        self.topics_heading.setVisible(bool(packs))
+        self.topics_intro.setVisible(bool(packs))
+        for pack_id, topics in packs.items():
+            if len(packs) > 1:
+                self.topics_box.addWidget(heading(titles.get(pack_id, pack_id), 3))
+            self._add_topics(data, topics)
+
+    def _add_topics(self, data: HomeData, topics: Sequence[TopicStats]) -> None:
+        for topic in topics:
+            row = TopicRow(topic, data.can_study_topic(topic))
+            row.study_requested.connect(lambda topic_id: self.study_requested.emit((topic_id,)))
+            self.topics_box.addWidget(row)
+            self.topic_rows.append(row)
+
+    def topic_study_buttons(self) -> list[QPushButton]:
+        """The per-topic study buttons, in screen order."""
+        return [row.study_button for row in self.topic_rows]

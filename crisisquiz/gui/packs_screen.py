@@ -1,0 +1,467 @@
+"""Packs: the installed question packs; import, export and remove them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from crisisquiz.core.pack_loader import PackError
+from crisisquiz.core.packs import (
+    ImportAction,
+    ImportResult,
+    PackSummary,
+    PackVersionError,
+    UnknownPackError,
+    pack_to_json,
+    pack_to_toml,
+)
+from crisisquiz.gui.services import Services
+from crisisquiz.gui.widgets import (
+    Card,
+    Page,
+    clear_layout,
+    confirm,
+    heading,
+    push_button,
+    set_role,
+    text_label,
+)
+from crisisquiz.gui.worker import TaskRunner
+
+IMPORT_FILTER = "Question packs (*.toml *.zip);;All files (*)"
+TOML_FILTER = "TOML pack, can be imported again (*.toml)"
+JSON_FILTER = "JSON (*.json)"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+class ResultPanel(Card):
+    """What the last import, export or removal did; for a refused pack, every problem."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, role="notice-ok")
+        self.title = heading("", 3)
+        self.body.addWidget(self.title)
+        self.message = text_label("", selectable=True)
+        self.body.addWidget(self.message)
+        self.issues = QListWidget()
+        self.issues.setWordWrap(True)
+        self.issues.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.issues.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.issues.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Long problems wrap instead of scrolling sideways.
+        self.issues.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.issues.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.issues.setAccessibleName("Problems found")
+        copy_selected = QAction("Copy", self.issues)
+        copy_selected.setShortcut(QKeySequence.StandardKey.Copy)
+        copy_selected.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy_selected.triggered.connect(self._copy_selected)
+        self.issues.addAction(copy_selected)
+        self.body.addWidget(self.issues)
+        buttons = QHBoxLayout()
+        self.copy_button = push_button(
+            "&Copy all problems", description="Copy every problem as text, one per line"
+        )
+        self.copy_button.clicked.connect(self.copy_all)
+        self.dismiss_button = push_button("&Dismiss", description="Hide this message")
+        self.dismiss_button.clicked.connect(self.hide)
+        buttons.addWidget(self.copy_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.dismiss_button)
+        self.body.addLayout(buttons)
+        self.hide()
+
+    def show_success(self, title: str, message: str) -> None:
+        """Show a confirmation of what happened."""
+        self._show(title, message, (), ok=True)
+
+    def show_failure(self, title: str, message: str, issues: Sequence[str] = ()) -> None:
+        """Show what went wrong, with each problem on its own line."""
+        self._show(title, message, issues, ok=False)
+
+    def issue_texts(self) -> list[str]:
+        """The problems listed, in order."""
+        return [self.issues.item(i).text() for i in range(self.issues.count())]
+
+    def copy_all(self) -> None:
+        """Put every problem on the clipboard, one per line."""
+        QGuiApplication.clipboard().setText("\n".join(self.issue_texts()))
+
+    def _copy_selected(self) -> None:
+        rows = sorted(self.issues.row(item) for item in self.issues.selectedItems())
+        QGuiApplication.clipboard().setText("\n".join(self.issues.item(r).text() for r in rows))
+
+    def _show(self, title: str, message: str, issues: Sequence[str], *, ok: bool) -> None:
+        set_role(self, "notice-ok" if ok else "notice-error")
+        # Words and a symbol carry the outcome, never the colour alone.
+        self.title.setText(f"✓ {title}" if ok else f"⚠ {title}")
+        self.title.setAccessibleName(title)
+        self.setAccessibleName(title)
+        self.message.setText(message)
+        self.issues.clear()
+        self.issues.addItems(list(issues))
+        self.issues.setVisible(bool(issues))
+        self.copy_button.setVisible(bool(issues))
+        if issues:
+            self.issues.setCurrentRow(0)
+            # Room for about six problems of two lines each; more scroll.
+            line = self.issues.fontMetrics().height()
+            self.issues.setMinimumHeight(min(len(issues), 6) * (2 * line + 16) + 12)
+        self.show()
+
+
+class PackCard(Card):
+    """One installed pack with its export and remove buttons."""
+
+    export_requested = Signal(object)
+    remove_requested = Signal(object)
+
+    def __init__(self, pack: PackSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pack = pack
+        self.setAccessibleName(pack.title)
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        self.title = heading(pack.title, 3)
+        top.addWidget(self.title, 1)
+        if pack.builtin:
+            badge = QLabel("Built in")
+            badge.setProperty("role", "badge")
+            badge.setAccessibleName("Built-in pack")
+            top.addWidget(badge, 0, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(top)
+        self.meta = text_label(
+            f"Version {pack.version} · {_plural(pack.question_count, 'question')} · "
+            f"{_plural(pack.topic_count, 'topic')}",
+            "muted",
+        )
+        self.body.addWidget(self.meta)
+        if pack.description:
+            self.body.addWidget(text_label(pack.description))
+        buttons = QHBoxLayout()
+        self.export_button = push_button(
+            "Export…",
+            name=f"Export {pack.title}",
+            description="Save this pack as a TOML or JSON file, to share or edit",
+        )
+        self.export_button.clicked.connect(lambda: self.export_requested.emit(pack))
+        self.remove_button = push_button(
+            "Remove…",
+            name=f"Remove {pack.title}",
+            description="Remove this pack and everyone's progress on it",
+            role="danger",
+        )
+        self.remove_button.clicked.connect(lambda: self.remove_requested.emit(pack))
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        self.body.addLayout(buttons)
+        if pack.builtin:
+            # It would come back at the next start anyway, so removing it only confuses.
+            self.remove_button.setEnabled(False)
+            self.remove_button.setAccessibleDescription(
+                "The built-in pack comes with the app and cannot be removed"
+            )
+            self.body.addWidget(
+                text_label("This pack comes with the app, so it cannot be removed.", "small")
+            )
+
+
+class PacksScreen(QWidget):
+    """Lists the installed packs; imports, exports and removes them in the background.
+
+    ``packs_changed`` is emitted after an import or removal changed what is installed.
+    """
+
+    packs_changed = Signal()
+
+    def __init__(
+        self, services: Services, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._runner = runner
+        self._folder = Path.home()
+        self.cards: list[PackCard] = []
+
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        page = Page()
+        outer.addWidget(page)
+        body = page.body
+        body.addWidget(heading("Question packs", 1))
+        body.addWidget(
+            text_label(
+                "A pack holds questions on one subject, grouped into topics. Import a pack a "
+                "teacher gave you (a .toml file or a .zip), or export one to share or edit it.",
+                "muted",
+            )
+        )
+        actions = QHBoxLayout()
+        self.import_button = push_button(
+            "&Import a pack…", description="Choose a pack file to add or update"
+        )
+        self.import_button.clicked.connect(self.choose_and_import)
+        actions.addWidget(self.import_button)
+        actions.addStretch(1)
+        body.addLayout(actions)
+
+        self.busy = QWidget()
+        busy_row = QHBoxLayout(self.busy)
+        busy_row.setContentsMargins(0, 0, 0, 0)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setRange(0, 0)  # no steps to count: a moving bar says "working"
+        self.busy_bar.setTextVisible(False)
+        self.busy_bar.setAccessibleName("Working")
+        self.busy_bar.setMaximumWidth(self.fontMetrics().height() * 10)
+        self.busy_label = text_label("", "muted")
+        busy_row.addWidget(self.busy_bar)
+        busy_row.addWidget(self.busy_label, 1)
+        self.busy.hide()
+        body.addWidget(self.busy)
+
+        self.result = ResultPanel()
+        body.addWidget(self.result)
+
+        body.addWidget(heading("Installed", 2))
+        self.empty_label = text_label(
+            "No packs are installed. Import one to have something to study.", "muted"
+        )
+        body.addWidget(self.empty_label)
+        self.cards_box = QVBoxLayout()
+        self.cards_box.setSpacing(12)
+        body.addLayout(self.cards_box)
+        body.addStretch(1)
+
+        runner.busy_changed.connect(self._set_busy)
+
+    def initial_focus(self) -> QWidget:
+        """The control to focus when the screen is shown."""
+        return self.import_button
+
+    def set_import_shortcut_hint(self, keys: str) -> None:
+        """Show the window's import shortcut on the import button's tooltip."""
+        self.import_button.setToolTip(f"Choose a pack file to add or update ({keys})")
+
+    def refresh(self) -> None:
+        """List the installed packs again."""
+        clear_layout(self.cards_box)
+        self.cards = []
+        packs = self._services.packs.list_packs()
+        self.empty_label.setVisible(not packs)
+        for pack in packs:
+            card = PackCard(pack)
+            card.export_requested.connect(self.choose_and_export)
+            card.remove_requested.connect(self.confirm_and_remove)
+            card.export_button.setEnabled(not self._runner.busy)
+            if not pack.builtin:
+                card.remove_button.setEnabled(not self._runner.busy)
+            self.cards_box.addWidget(card)
+            self.cards.append(card)
+
+    def card_for(self, pack_id: str) -> PackCard | None:
+        """The card showing the pack ``pack_id``, if it is listed."""
+        return next((c for c in self.cards if c.pack.id == pack_id), None)
+
+    # -- import ---------------------------------------------------------------------------
+
+    def choose_and_import(self) -> None:
+        """Ask for a pack file and import it."""
+        if self._runner.busy:
+            return
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "Import a question pack", str(self._folder), IMPORT_FILTER
+        )
+        if path:
+            self.import_path(Path(path))
+
+    def import_path(self, path: Path) -> None:
+        """Import the pack at ``path`` in the background."""
+        self._folder = path.parent
+        now = self._services.clock()
+        packs = self._services.packs
+        self._start(f"Importing {path.name}…")
+        self._runner.run(
+            lambda: packs.import_file(path, now=now),
+            self._imported,
+            lambda error: self._import_failed(path, error),
+        )
+
+    def _imported(self, result: ImportResult) -> None:
+        title = f"“{result.title}”"
+        if result.action is ImportAction.INSTALLED:
+            self.result.show_success(
+                "Pack imported",
+                f"Installed {title} version {result.version} with "
+                f"{_plural(result.added, 'question')}. Its topics are on the Home screen.",
+            )
+        elif result.action is ImportAction.UPDATED:
+            self.result.show_success(
+                "Pack updated",
+                f"Updated {title} from version {result.previous_version} to {result.version}: "
+                f"{result.added} new, {result.updated} changed and {result.retired} retired "
+                "questions. Everyone's progress was kept.",
+            )
+        else:
+            self.result.show_success(
+                "Already installed",
+                f"{title} version {result.version} is already installed, so nothing changed.",
+            )
+        self.refresh()
+        self.packs_changed.emit()
+        self.result.dismiss_button.setFocus()
+
+    def _import_failed(self, path: Path, error: Exception) -> None:
+        title = f"{path.name} was not imported"
+        if isinstance(error, PackError):
+            count = len(error.issues)
+            them = "it" if count == 1 else "them"
+            self.result.show_failure(
+                title,
+                f"The pack has {_plural(count, 'problem')}, so nothing was imported and "
+                f"nothing changed. Fix {them} in the file and import it again. Each line "
+                "below says where: file, line, question and field.",
+                [str(issue) for issue in error.issues],
+            )
+            self.result.issues.setAccessibleName(f"Problems found in {path.name}")
+            self.result.issues.setFocus()
+            return
+        if isinstance(error, PackVersionError):
+            message = f"{error}. A newer version is already installed, so nothing changed."
+        elif isinstance(error, OSError):
+            reason = error.strerror or str(error)
+            message = (
+                f"The file could not be read ({reason}). Check that it still exists and "
+                "that you may open it, then try again. Nothing changed."
+            )
+        else:
+            message = f"Something went wrong: {error}. Nothing was imported or changed."
+        self.result.show_failure(title, message[:1].upper() + message[1:])
+        self.result.dismiss_button.setFocus()
+
+    # -- export ---------------------------------------------------------------------------
+
+    def choose_and_export(self, pack: PackSummary) -> None:
+        """Ask where to save ``pack`` and in which format, then write it in the background."""
+        if self._runner.busy:
+            return
+        suggested = self._folder / f"{pack.id}-{pack.version}.toml"
+        path_text, chosen_filter = QFileDialog.getSaveFileName(
+            self, f"Export {pack.title}", str(suggested), f"{TOML_FILTER};;{JSON_FILTER}"
+        )
+        if not path_text:
+            return
+        path = Path(path_text)
+        as_json = path.suffix.lower() == ".json" or (
+            path.suffix.lower() != ".toml" and chosen_filter == JSON_FILTER
+        )
+        if path.suffix.lower() not in (".json", ".toml"):
+            path = path.with_name(path.name + (".json" if as_json else ".toml"))
+        self.export_to(pack, path, as_json=as_json)
+
+    def export_to(self, pack: PackSummary, path: Path, *, as_json: bool) -> None:
+        """Write ``pack`` to ``path`` (JSON or TOML) in the background."""
+        self._folder = path.parent
+        packs = self._services.packs
+
+        def work() -> int:
+            full = packs.get_pack(pack.id)
+            path.write_text(pack_to_json(full) if as_json else pack_to_toml(full), "utf-8")
+            return len(full.questions)
+
+        self._start(f"Exporting {pack.title}…")
+        self._runner.run(
+            work,
+            lambda count: self.result.show_success(
+                "Pack exported",
+                f"Saved “{pack.title}” version {pack.version} "
+                f"({_plural(int(count), 'question')}) to {path}.",
+            ),
+            lambda error: self._export_failed(pack, path, error),
+        )
+
+    def _export_failed(self, pack: PackSummary, path: Path, error: Exception) -> None:
+        if isinstance(error, OSError):
+            reason = error.strerror or str(error)
+            message = (
+                f"{path} could not be written ({reason}). Choose another folder, such as "
+                "your Documents, and export again."
+            )
+        elif isinstance(error, UnknownPackError):
+            message = "The pack is no longer installed, so there is nothing to export."
+            self.refresh()
+        else:
+            message = f"Something went wrong: {error}. Try exporting again."
+        self.result.show_failure(f"“{pack.title}” was not exported", message)
+        self.result.dismiss_button.setFocus()
+
+    # -- removal --------------------------------------------------------------------------
+
+    def confirm_and_remove(self, pack: PackSummary) -> None:
+        """Ask, then remove ``pack`` with every learner's progress on it."""
+        if self._runner.busy or pack.builtin:
+            return
+        if not confirm(
+            self,
+            "Remove pack",
+            f"Remove “{pack.title}”? Its {_plural(pack.question_count, 'question')} and "
+            "every learner's progress on them will be lost. This cannot be undone, though "
+            "you can import the pack again later and start over.",
+            "Remove pack",
+        ):
+            return
+        packs = self._services.packs
+        self._start(f"Removing {pack.title}…")
+        self._runner.run(
+            lambda: packs.remove_pack(pack.id),
+            lambda _none: self._removed(pack),
+            lambda error: self._remove_failed(pack, error),
+        )
+
+    def _removed(self, pack: PackSummary) -> None:
+        self.result.show_success("Pack removed", f"Removed “{pack.title}” and its progress.")
+        self.refresh()
+        self.packs_changed.emit()
+        self.import_button.setFocus()
+
+    def _remove_failed(self, pack: PackSummary, error: Exception) -> None:
+        if isinstance(error, UnknownPackError):
+            message = "It had already been removed."
+        else:
+            message = f"Something went wrong: {error}. Nothing was removed; try again."
+        self.result.show_failure(f"“{pack.title}” was not removed", message)
+        self.refresh()
+        self.result.dismiss_button.setFocus()
+
+    # -- busy state -----------------------------------------------------------------------
+
+    def _start(self, what: str) -> None:
+        self.busy_label.setText(what)
+        self.result.hide()
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        buttons: list[QPushButton] = [self.import_button]
+        for card in self.cards:
+            buttons.append(card.export_button)
+            if not card.pack.builtin:
+                buttons.append(card.remove_button)
+        for button in buttons:
+            button.setEnabled(not busy)

@@ -1,0 +1,287 @@
+"""Render the shell's screens to PNG: ``python -m crisisquiz.gui.screenshots OUTDIR``.
+
+Each screen is drawn in the light and the dark theme at 1024x768 as
+``NAME-light.png`` and ``NAME-dark.png``. The data is real: a temporary
+database with the built-in pack, and a learner whose two weeks of answers
+were given through the study service, as the app would have stored them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fsrs import Rating
+
+from crisisquiz.core.builtin import ensure_builtin_pack
+from crisisquiz.core.learners import Learner
+from crisisquiz.core.pack_schema import (
+    Cloze,
+    Flashcard,
+    Matching,
+    MultipleChoice,
+    MultiSelect,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    Year,
+)
+from crisisquiz.core.packs import PackService
+from crisisquiz.gui.services import Services
+from crisisquiz.resources import builtin_pack_path
+from crisisquiz.storage.database import Database, open_database
+
+WIDTH, HEIGHT = 1024, 768
+# A fixed moment, so that two runs draw the same pictures.
+SHOT_TIME = datetime(2026, 3, 12, 16, 30, tzinfo=UTC)
+# Days before SHOT_TIME on which the learner studied (a gap breaks the older streak).
+STUDY_DAYS = (13, 12, 11, 9, 8, 6, 5, 4, 3, 2, 1, 0)
+
+BROKEN_PACK = """\
+[pack]
+id = "cold-war-basics"
+title = "Cold War basics"
+version = "1.0"
+
+[[topics]]
+id = "berlin"
+title = "Berlin"
+
+[[questions]]
+id = "wall-year"
+topic = "berlin"
+type = "year"
+prompt = "When was the Berlin Wall built?"
+answer = "1961"
+
+[[questions]]
+id = "airlift"
+topic = "berlin"
+type = "multiple_choice"
+prompt = "What did the Western allies fly into West Berlin in 1948-49?"
+choices = ["Supplies", "Troops"]
+answer = "Food and fuel"
+
+[[questions]]
+id = "airlift"
+topic = "blockade"
+type = "true_false"
+statement = "The blockade ended in May 1949."
+answer = true
+"""
+
+
+class _Clock:
+    """The shots' clock: moved by hand while the history is written."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def right_response(question: Question) -> object:
+    """A right answer to ``question`` in the shape the grader reads."""
+    if isinstance(question, Flashcard):
+        return Rating.Good
+    if isinstance(question, MultipleChoice | ShortAnswer | TrueFalse | Year):
+        return question.answer
+    if isinstance(question, MultiSelect):
+        return frozenset(question.answers)
+    if isinstance(question, Cloze):
+        return question.blanks
+    if isinstance(question, Ordering):
+        return tuple(question.items)
+    if isinstance(question, Matching):
+        return dict(question.pairs)
+    raise TypeError(f"no right answer for {type(question).__name__}")
+
+
+def wrong_response(question: Question) -> object:
+    """A plausible wrong answer to ``question``."""
+    if isinstance(question, Flashcard):
+        return Rating.Again
+    if isinstance(question, MultipleChoice):
+        return next(c for c in question.choices if c != question.answer)
+    if isinstance(question, MultiSelect):
+        return frozenset(question.choices[:1])
+    if isinstance(question, TrueFalse):
+        return not question.answer
+    if isinstance(question, ShortAnswer):
+        return "Eisenhower"
+    if isinstance(question, Cloze):
+        return tuple("no idea" for _blank in question.blanks)
+    if isinstance(question, Ordering):
+        return tuple(reversed(question.items))
+    if isinstance(question, Matching):
+        lefts = [left for left, _right in question.pairs]
+        rights = [right for _left, right in question.pairs]
+        return dict(zip(lefts, rights[1:] + rights[:1], strict=True))
+    if isinstance(question, Year):
+        return question.answer + question.tolerance + 3
+    raise TypeError(f"no wrong answer for {type(question).__name__}")
+
+
+def study_day(
+    services: Services, clock: _Clock, learner: Learner, answers: int, rng: random.Random
+) -> None:
+    """Answer up to ``answers`` questions in one session, about four in five right."""
+    session = services.study.start(learner.id, now=clock())
+    for _ in range(answers):
+        item = session.next_item(clock())
+        if item is None:
+            return
+        right = rng.random() < 0.8
+        response = right_response(item.question) if right else wrong_response(item.question)
+        session.answer(item, response, now=clock(), response_ms=rng.randint(3_000, 20_000))
+        clock.now += timedelta(seconds=rng.randint(20, 60))
+
+
+def seed(database: Database) -> tuple[Services, Learner]:
+    """The built-in pack, a learner with two weeks of real history, and one who is done."""
+    start = SHOT_TIME - timedelta(days=max(STUDY_DAYS) + 1)
+    clock = _Clock(start)
+    ensure_builtin_pack(PackService(database), builtin_pack_path(), now=start)
+    services = Services.create(database, clock=clock, tz=UTC, rng=random.Random(7))
+    maya = services.learners.create("Maya", now=start)
+    rng = random.Random(1962)
+    for days_ago in STUDY_DAYS:
+        clock.now = SHOT_TIME - timedelta(days=days_ago, hours=3)
+        study_day(services, clock, maya, 12 if days_ago == 0 else rng.randint(20, 30), rng)
+    clock.now = SHOT_TIME
+    sam = services.learners.create("Sam", now=start)
+    services.learners.update_settings(sam.id, new_per_day=0)
+    services.learners.create("Jordan", now=start)
+    return services, maya
+
+
+def _settle() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(3):
+        QApplication.processEvents()
+
+
+def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
+    """Draw every screen in both themes into ``outdir``; returns the files written."""
+    from PySide6.QtWidgets import QWidget
+
+    from crisisquiz.core.app_settings import Theme
+    from crisisquiz.gui.app import application
+    from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
+    from crisisquiz.gui.main_window import MainWindow, Screen, ShortcutsDialog
+    from crisisquiz.gui.theme import Appearance
+
+    app = application()
+    outdir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="crisisquiz-shots-") as tmp:
+        database = open_database(Path(tmp) / "data", now=SHOT_TIME)
+        empty = open_database(Path(tmp) / "empty", now=SHOT_TIME)
+        try:
+            services, maya = seed(database)
+            fresh = Services.create(empty, clock=services.clock, tz=UTC, rng=random.Random(7))
+            appearance = Appearance(app)
+            window = MainWindow(services, appearance, maya)
+            window.resize(WIDTH, HEIGHT)
+            window.show()
+            broken = Path(tmp) / "cold-war-basics.toml"
+            broken.write_text(BROKEN_PACK, encoding="utf-8")
+
+            def main(screen: Screen) -> Callable[[], QWidget]:
+                def show() -> QWidget:
+                    window.set_learner(maya)
+                    window.go(screen)
+                    return window
+
+                return show
+
+            def caught_up() -> QWidget:
+                window.set_learner(services.learners.by_name("Sam"))
+                window.go(Screen.HOME)
+                return window
+
+            def import_error() -> QWidget:
+                window.set_learner(maya)
+                window.go(Screen.PACKS)
+                window.packs.import_path(broken)
+                window.runner.wait()
+                _settle()
+                return window
+
+            def picker() -> QWidget:
+                return LearnerPickerDialog(services, window, current_id=maya.id)
+
+            def first_start() -> QWidget:
+                return LearnerPickerDialog(fresh, first_start=True)
+
+            def manager() -> QWidget:
+                return ManageLearnersDialog(services, maya.id, window)
+
+            shots: dict[str, Callable[[], QWidget]] = {
+                "home": main(Screen.HOME),
+                "home-caught-up": caught_up,
+                "packs": main(Screen.PACKS),
+                "packs-import-error": import_error,
+                "settings": main(Screen.SETTINGS),
+                "learner-picker": picker,
+                "learner-first-start": first_start,
+                "manage-learners": manager,
+                "shortcuts": lambda: ShortcutsDialog(window),
+            }
+            for theme in (Theme.LIGHT, Theme.DARK):
+                appearance.apply(theme, scale)
+                for name, make in shots.items():
+                    if only and name not in only:
+                        continue
+                    widget = make()
+                    if widget is not window and not isinstance(widget, ShortcutsDialog):
+                        widget.adjustSize()
+                    widget.show()
+                    # The focus ring shows only in the active window, as on a desktop.
+                    widget.activateWindow()
+                    _settle()
+                    path = outdir / f"{name}-{theme.value}.png"
+                    widget.grab().save(str(path))
+                    written.append(path)
+                    if widget is not window:
+                        widget.close()
+                        widget.deleteLater()
+            window.close()
+            window.deleteLater()
+            _settle()
+        finally:
+            database.close()
+            empty.close()
+    return written
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: the output folder, and optionally a text scale and screen names."""
+    parser = argparse.ArgumentParser(
+        prog="python -m crisisquiz.gui.screenshots",
+        description="Render the app's screens to PNG files in light and dark.",
+    )
+    parser.add_argument("outdir", type=Path, help="folder for the PNG files")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="text size, 1.0 = 100 %% (default), 2.0 = 200 %%"
+    )
+    parser.add_argument("--only", nargs="*", default=(), metavar="NAME", help="just these shots")
+    args = parser.parse_args(argv)
+    # Rendering needs no screen: draw offscreen unless told otherwise.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for path in render(args.outdir, args.scale, args.only):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

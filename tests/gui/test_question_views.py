@@ -41,7 +41,6 @@ from crisisquiz.gui.questions import (
 from crisisquiz.gui.questions.stage import QuestionStage
 from crisisquiz.gui.services import Services
 
-
 KeyboardModifier = Qt.KeyboardModifier
 
 

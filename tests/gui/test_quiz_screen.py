@@ -20,7 +20,6 @@ from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import CardStateRow, QuizAttemptRow, ReviewRow
 
 
-
 def open_quiz(qtbot: QtBot, services: Services, learner: Learner) -> QuizScreen:
     screen = QuizScreen(services, learner)
     qtbot.addWidget(screen)

@@ -20,7 +20,6 @@ from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import QuestionRow, ReviewRow
 
 
-
 def open_study(
     qtbot: QtBot, services: Services, learner: Learner, topics: tuple[str, ...] = ()
 ) -> StudyScreen:

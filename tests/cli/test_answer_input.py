@@ -6,6 +6,7 @@ import pytest
 from fsrs import Rating
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from small_pack import SMALL_PACK
 
 from crisisquiz.cli.answer_input import (
     RATING_HINT,
@@ -34,92 +35,7 @@ from crisisquiz.core.pack_schema import (
     Year,
 )
 
-# The small pack's questions (tests/conftest.py), one of every type.
-_PACK_QUESTIONS = """
-[[questions]]
-id = "fc"
-topic = "alpha"
-type = "flashcard"
-prompt = "ExComm"
-answer = "The group of advisers Kennedy consulted during the crisis"
-
-[[questions]]
-id = "mc"
-topic = "alpha"
-type = "multiple_choice"
-prompt = "Who led the Soviet Union in 1962?"
-choices = ["Khrushchev", "Brezhnev", "Stalin"]
-answer = "Khrushchev"
-
-[[questions]]
-id = "ms"
-topic = "beta"
-type = "multi_select"
-prompt = "Which countries hosted US Jupiter missiles?"
-choices = ["Turkey", "Italy", "France", "Spain"]
-answers = ["Turkey", "Italy"]
-
-[[questions]]
-id = "tf"
-topic = "beta"
-type = "true_false"
-statement = "The quarantine began on 24 October 1962."
-answer = true
-
-[[questions]]
-id = "sa"
-topic = "alpha"
-type = "short_answer"
-prompt = "Who was the Soviet leader?"
-answer = "Khrushchev"
-accept = ["Khrushchov"]
-reject = ["Brezhnev"]
-
-[[questions]]
-id = "cz"
-topic = "alpha"
-type = "cloze"
-text = "The missiles were found by a {{U-2}} flight over {{Cuba}}."
-accept = [["U2"], []]
-
-[[questions]]
-id = "or"
-topic = "beta"
-type = "ordering"
-prompt = "Earliest first."
-items = ["Cuban Revolution", "Bay of Pigs", "Missile crisis"]
-
-[[questions]]
-id = "mt"
-topic = "beta"
-type = "matching"
-prompt = "Match person to role."
-pairs = [["Kennedy", "President"], ["Dobrynin", "Ambassador"]]
-
-[[questions]]
-id = "yr"
-topic = "beta"
-type = "year"
-prompt = "Year of the crisis?"
-answer = 1962
-"""
-_HEADER = """
-[pack]
-id = "p"
-title = "P"
-version = "1.0.0"
-
-[[topics]]
-id = "alpha"
-title = "Alpha"
-
-[[topics]]
-id = "beta"
-title = "Beta"
-"""
-QUESTIONS: dict[str, Question] = {
-    q.id: q for q in parse_pack_text(_HEADER + _PACK_QUESTIONS).questions
-}
+QUESTIONS: dict[str, Question] = {q.id: q for q in parse_pack_text(SMALL_PACK).questions}
 
 # The orders in which the tests "show" the options (the shuffle a StudyItem would carry).
 OPTIONS: dict[str, tuple[str, ...]] = {

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from crisisquiz import __version__
 from crisisquiz.core.learners import Learner, LearnerError
+from crisisquiz.gui.class_report_screen import ClassReportScreen
 from crisisquiz.gui.home_screen import HomeScreen
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
 from crisisquiz.gui.packs_screen import PacksScreen
@@ -63,6 +64,8 @@ _NAVIGATION: tuple[tuple[Screen, str, str, str], ...] = (
     (Screen.SETTINGS, "Ctrl+6", "S&ettings", "Study settings, theme and text size"),
 )
 IMPORT_SHORTCUT = "Ctrl+I"
+EXPORT_RESULTS_SHORTCUT = "Ctrl+E"
+CLASS_REPORT_SHORTCUT = "Ctrl+R"
 SWITCH_LEARNER_SHORTCUT = "Ctrl+L"
 
 
@@ -97,6 +100,8 @@ class ShortcutsDialog(QDialog):
         ]
         rows += [
             (_native(IMPORT_SHORTCUT), "Import a pack"),
+            (_native(EXPORT_RESULTS_SHORTCUT), "Export my results for a teacher"),
+            (_native(CLASS_REPORT_SHORTCUT), "Class report (for teachers)"),
             (_native(SWITCH_LEARNER_SHORTCUT), "Switch learner"),
             (_native("F1"), "This list"),
             (_native("Ctrl+Q"), "Quit"),
@@ -157,6 +162,7 @@ class MainWindow(QMainWindow):
         self._study_topics: tuple[str, ...] = ()
         self.quiz_screen: QWidget | None = None
         self.progress_screen: QWidget | None = None
+        self.class_report: ClassReportScreen | None = None
         self.learner_picker: LearnerPickerDialog | None = None
         self.learner_manager: ManageLearnersDialog | None = None
         self.resize(1024, 768)
@@ -235,6 +241,12 @@ class MainWindow(QMainWindow):
         self.import_action.setShortcut(QKeySequence(IMPORT_SHORTCUT))
         self.import_action.triggered.connect(self.import_pack)
         file_menu.addAction(self.import_action)
+        self.export_results_action = QAction("&Export my results…", self)
+        self.export_results_action.setShortcut(QKeySequence(EXPORT_RESULTS_SHORTCUT))
+        self.export_results_action.setStatusTip("Save your answers as a results file for a teacher")
+        self.export_results_action.triggered.connect(self.export_results)
+        self.export_results_action.setEnabled(progress_screen_available())
+        file_menu.addAction(self.export_results_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -264,6 +276,13 @@ class MainWindow(QMainWindow):
         manage.triggered.connect(self.open_learner_manager)
         learner_menu.addAction(manage)
 
+        teacher_menu = bar.addMenu("Teache&r")  # Alt+T belongs to Theme and Time limit
+        self.class_report_action = QAction("&Class report…", self)
+        self.class_report_action.setShortcut(QKeySequence(CLASS_REPORT_SHORTCUT))
+        self.class_report_action.setStatusTip("Gather learners' results files into a class report")
+        self.class_report_action.triggered.connect(self.open_class_report)
+        teacher_menu.addAction(self.class_report_action)
+
         help_menu = bar.addMenu("&Help")
         shortcuts = QAction("&Keyboard shortcuts", self)
         shortcuts.setShortcut(QKeySequence(Qt.Key.Key_F1))
@@ -287,7 +306,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.settings)
         if progress_screen_available():
             module: Any = importlib.import_module(PROGRESS_MODULE)
-            self.progress_screen = module.ProgressScreen(self._services, self._learner)
+            self.progress_screen = module.ProgressScreen(
+                self._services, self._learner, runner=self.runner
+            )
             self.stack.addWidget(self.progress_screen)
 
     def _drop_learner_screens(self) -> None:
@@ -438,6 +459,23 @@ class MainWindow(QMainWindow):
             if screen is not None:
                 self._discard(screen)
 
+    # -- results and class report ---------------------------------------------------------
+
+    def export_results(self) -> None:
+        """File ▸ Export my results: show the Progress screen and ask where to save."""
+        export = getattr(self.progress_screen, "choose_and_export", None)
+        if not callable(export):
+            return
+        self.go(Screen.PROGRESS)
+        export()
+
+    def open_class_report(self) -> None:
+        """Teacher ▸ Class report: the class report screen, with the files added so far."""
+        if self.class_report is None:
+            self.class_report = ClassReportScreen(self._services, runner=self.runner)
+            self.stack.addWidget(self.class_report)
+        self._show(self.class_report)
+
     # -- learners -------------------------------------------------------------------------
 
     def _show_learner(self) -> None:
@@ -497,6 +535,9 @@ class MainWindow(QMainWindow):
     def _learner_changed(self, learner: Learner) -> None:
         self._learner = learner
         self._show_learner()
+        set_learner = getattr(self.progress_screen, "set_learner", None)
+        if callable(set_learner):
+            set_learner(learner)  # a new name names the next results file
 
     def _progress_reset(self) -> None:
         # An open session still holds the old queue; the next one starts from scratch.

@@ -4,6 +4,8 @@ Each screen is drawn in the light and the dark theme at 1024x768 as
 ``NAME-light.png`` and ``NAME-dark.png``. The data is real: a temporary
 database with the built-in pack, and a learner whose two weeks of answers
 were given through the study service, as the app would have stored them.
+She and two classmates also studied and took quizzes through the core; the
+class report is built from the results files the three of them exported.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fsrs import Rating
 
@@ -34,15 +39,24 @@ from crisisquiz.core.pack_schema import (
     Year,
 )
 from crisisquiz.core.packs import PackService
+from crisisquiz.core.quiz import QuizSettings
+from crisisquiz.core.results import export_results, write_results
 from crisisquiz.gui.services import Services
 from crisisquiz.resources import builtin_pack_path
 from crisisquiz.storage.database import Database, open_database
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QScrollArea, QWidget
 
 WIDTH, HEIGHT = 1024, 768
 # A fixed moment, so that two runs draw the same pictures.
 SHOT_TIME = datetime(2026, 3, 12, 16, 30, tzinfo=UTC)
 # Days before SHOT_TIME on which the learner studied (a gap breaks the older streak).
 STUDY_DAYS = (13, 12, 11, 9, 8, 6, 5, 4, 3, 2, 1, 0)
+# Days before SHOT_TIME on which Maya finished a ten-question quiz; her chance of a right answer.
+QUIZ_DAYS = ((10, 0.5), (6, 0.65), (3, 0.7), (1, 0.85))
+# Maya's classmates for the class report: name, days they studied, chance of a right answer.
+CLASSMATES = (("Leo", (10, 8, 5, 3, 1), 0.55), ("Priya", (13, 11, 9, 6, 4, 2, 0), 0.9))
 
 BROKEN_PACK = """\
 [pack]
@@ -131,15 +145,20 @@ def wrong_response(question: Question) -> object:
 
 
 def study_day(
-    services: Services, clock: _Clock, learner: Learner, answers: int, rng: random.Random
+    services: Services,
+    clock: _Clock,
+    learner: Learner,
+    answers: int,
+    rng: random.Random,
+    right_rate: float = 0.8,
 ) -> None:
-    """Answer up to ``answers`` questions in one session, about four in five right."""
+    """Answer up to ``answers`` questions in one session, about ``right_rate`` of them right."""
     session = services.study.start(learner.id, now=clock())
     for _ in range(answers):
         item = session.next_item(clock())
         if item is None:
             return
-        right = rng.random() < 0.8
+        right = rng.random() < right_rate
         response = right_response(item.question) if right else wrong_response(item.question)
         session.answer(item, response, now=clock(), response_ms=rng.randint(3_000, 20_000))
         clock.now += timedelta(seconds=rng.randint(20, 60))
@@ -156,11 +175,69 @@ def seed(database: Database) -> tuple[Services, Learner]:
     for days_ago in STUDY_DAYS:
         clock.now = SHOT_TIME - timedelta(days=days_ago, hours=3)
         study_day(services, clock, maya, 12 if days_ago == 0 else rng.randint(20, 30), rng)
+    quiz_rng = random.Random(1961)
+    for number, (days_ago, right_rate) in enumerate(QUIZ_DAYS, 1):
+        clock.now = SHOT_TIME - timedelta(days=days_ago, hours=1)
+        take_quiz(services, clock, maya, quiz_rng, right_rate, seed=number)
+    for name, days, right_rate in CLASSMATES:
+        classmate = services.learners.create(name, now=start)
+        class_rng = random.Random(name)
+        for days_ago in days:
+            clock.now = SHOT_TIME - timedelta(days=days_ago, hours=5)
+            study_day(services, clock, classmate, class_rng.randint(20, 35), class_rng, right_rate)
     clock.now = SHOT_TIME
     sam = services.learners.create("Sam", now=start)
     services.learners.update_settings(sam.id, new_per_day=0)
     services.learners.create("Jordan", now=start)
     return services, maya
+
+
+def take_quiz(
+    services: Services,
+    clock: _Clock,
+    learner: Learner,
+    rng: random.Random,
+    right_rate: float,
+    *,
+    seed: int,
+) -> None:
+    """Take and finish a ten-question quiz on every topic, about ``right_rate`` right."""
+    quiz = services.quizzes.start(learner.id, QuizSettings(count=10, seed=seed), now=clock())
+    for position, item in enumerate(quiz.items):
+        right = rng.random() < right_rate
+        response = right_response(item.question) if right else wrong_response(item.question)
+        quiz.answer(position, response, now=clock(), response_ms=rng.randint(4_000, 25_000))
+        clock.now += timedelta(seconds=rng.randint(20, 60))
+    quiz.finish(clock())
+
+
+def export_class(services: Services, folder: Path) -> list[Path]:
+    """The results files of Maya and her classmates, as each would export them, and a copy.
+
+    The copy of Maya's file is what a teacher gets when a learner sends the same file
+    twice; the class report counts it once.
+    """
+    rng = random.Random(1963)
+    paths = []
+    for name in ("Maya", *(classmate for classmate, _days, _rate in CLASSMATES)):
+        learner = services.learners.by_name(name)
+        file_id = uuid.UUID(int=rng.getrandbits(128), version=4)  # fixed, so shots repeat
+        data = export_results(services.database, learner.id, now=SHOT_TIME, file_id=file_id, tz=UTC)
+        path = folder / f"results-{name.casefold()}.json"
+        write_results(data, path)
+        paths.append(path)
+    copy = folder / "results-maya (1).json"
+    shutil.copyfile(paths[0], copy)
+    return [*paths, copy]
+
+
+def _scroll_to(page: QScrollArea, widget: QWidget) -> None:
+    """Scroll ``page`` so that ``widget`` is at the top of the view."""
+    from PySide6.QtCore import QPoint
+
+    holder = page.widget()
+    if holder is not None:
+        page.verticalScrollBar().setValue(widget.mapTo(holder, QPoint(0, 0)).y() - 16)
 
 
 def _settle() -> None:
@@ -172,12 +249,11 @@ def _settle() -> None:
 
 def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     """Draw every screen in both themes into ``outdir``; returns the files written."""
-    from PySide6.QtWidgets import QWidget
-
     from crisisquiz.core.app_settings import Theme
     from crisisquiz.gui.app import application
     from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
     from crisisquiz.gui.main_window import MainWindow, Screen, ShortcutsDialog
+    from crisisquiz.gui.progress_screen import ProgressScreen
     from crisisquiz.gui.theme import Appearance
 
     app = application()
@@ -195,6 +271,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
             window.show()
             broken = Path(tmp) / "cold-war-basics.toml"
             broken.write_text(BROKEN_PACK, encoding="utf-8")
+            class_files = export_class(services, Path(tmp) / "results")
 
             def main(screen: Screen) -> Callable[[], QWidget]:
                 def show() -> QWidget:
@@ -217,6 +294,36 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 _settle()
                 return window
 
+            def progress(charts: bool) -> Callable[[], QWidget]:
+                def show() -> QWidget:
+                    window.set_learner(maya)
+                    window.go(Screen.PROGRESS)
+                    window.runner.wait()
+                    _settle()
+                    screen = window.progress_screen
+                    if isinstance(screen, ProgressScreen):
+                        target = screen.charts_heading if charts else screen.title
+                        _scroll_to(screen.page, target)
+                    return window
+
+                return show
+
+            def class_report(questions: bool) -> Callable[[], QWidget]:
+                def show() -> QWidget:
+                    window.open_class_report()
+                    screen = window.class_report
+                    assert screen is not None
+                    if not screen.files:
+                        screen.add_files(class_files)
+                        window.runner.wait()
+                        _settle()
+                    _settle()
+                    target = screen.weakest_label.parentWidget() if questions else None
+                    _scroll_to(screen.page, target or screen.page.column)
+                    return window
+
+                return show
+
             def picker() -> QWidget:
                 return LearnerPickerDialog(services, window, current_id=maya.id)
 
@@ -232,6 +339,10 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "packs": main(Screen.PACKS),
                 "packs-import-error": import_error,
                 "settings": main(Screen.SETTINGS),
+                "progress": progress(charts=False),
+                "progress-charts": progress(charts=True),
+                "class-report": class_report(questions=False),
+                "class-report-questions": class_report(questions=True),
                 "learner-picker": picker,
                 "learner-first-start": first_start,
                 "manage-learners": manager,

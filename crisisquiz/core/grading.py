@@ -405,7 +405,11 @@ def _judge_order(question: Ordering, order: tuple[str, ...]) -> _Judgement:
         f"{position[first_wrong] + 1}.",
         f"{in_order} of {len(items)} items are in the right order relative to each other.",
     )
-    return _Judgement(Verdict.PARTLY if score >= 0.5 else Verdict.WRONG, score, feedback)
+    if score < 0.5:
+        # Any order keeps at least one item "in order", so a low run earns nothing:
+        # a wrong verdict never carries points into a quiz score.
+        return _Judgement(Verdict.WRONG, 0.0, feedback)
+    return _Judgement(Verdict.PARTLY, score, feedback)
 
 
 def _judge_pairs(question: Matching, chosen: dict[str, str]) -> _Judgement:

@@ -370,7 +370,8 @@ def test_ordering_half_in_order_is_partly_right() -> None:
 def test_ordering_reversed_is_wrong() -> None:
     result = grade(ORDER, tuple(reversed(ORDER.items)))
     assert (result.verdict, result.rating) == (Verdict.WRONG, Rating.Again)
-    assert result.score == pytest.approx(1 / 4)
+    # One item is always "in order" with itself; a wrong ordering earns no points.
+    assert result.score == 0.0
     assert result.feedback[0] == '"Crisis" is out of place: it belongs at position 4.'
 
 
@@ -608,7 +609,10 @@ def test_cloze_score_counts_right_blanks(typed: list[str]) -> None:
 @given(st.permutations(ORDER.items))
 def test_ordering_score_bounds(order: list[str]) -> None:
     result = grade(ORDER, tuple(order))
-    assert 1 / len(ORDER.items) <= result.score <= 1.0
+    if result.verdict is Verdict.WRONG:
+        assert result.score == 0.0
+    else:
+        assert 0.5 <= result.score <= 1.0
     assert (result.verdict is Verdict.RIGHT) == (tuple(order) == ORDER.items)
 
 

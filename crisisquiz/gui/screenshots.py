@@ -254,6 +254,9 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
     from crisisquiz.gui.main_window import MainWindow, Screen, ShortcutsDialog
     from crisisquiz.gui.progress_screen import ProgressScreen
+    from crisisquiz.gui.questions.base import GivenAnswer
+    from crisisquiz.gui.quiz_screen import QuizScreen
+    from crisisquiz.gui.study_screen import StudyScreen
     from crisisquiz.gui.theme import Appearance
 
     app = application()
@@ -324,6 +327,46 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
 
                 return show
 
+            def study(feedback: bool) -> Callable[[], QWidget]:
+                def show() -> QWidget:
+                    window.set_learner(maya)
+                    if isinstance(window.study_screen, StudyScreen):
+                        window.study_screen.closed.emit()  # a fresh session each time
+                    window.start_study(("deal",))
+                    screen = window.study_screen
+                    assert isinstance(screen, StudyScreen)
+                    item, view = screen.current_item, screen.stage.view
+                    if feedback and item is not None and view is not None:
+                        view.answered.emit(GivenAnswer(wrong_response(item.question)))
+                    _settle()
+                    return window
+
+                return show
+
+            def quiz(results: bool) -> Callable[[], QWidget]:
+                def show() -> QWidget:
+                    window.set_learner(maya)
+                    if isinstance(window.quiz_screen, QuizScreen):
+                        window.quiz_screen.closed.emit()
+                    window.start_quiz()
+                    screen = window.quiz_screen
+                    assert isinstance(screen, QuizScreen)
+                    if results:
+                        screen.count_spin.setValue(6)
+                        screen.start()
+                        for number in range(6):
+                            assert screen.quiz is not None
+                            item = screen.quiz.items[screen.position]
+                            view = screen.stage.view
+                            assert view is not None
+                            answer = right_response if number % 3 else wrong_response
+                            view.answered.emit(GivenAnswer(answer(item.question)))
+                            screen.stage.next_requested.emit()
+                    _settle()
+                    return window
+
+                return show
+
             def picker() -> QWidget:
                 return LearnerPickerDialog(services, window, current_id=maya.id)
 
@@ -339,6 +382,10 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "packs": main(Screen.PACKS),
                 "packs-import-error": import_error,
                 "settings": main(Screen.SETTINGS),
+                "study-question": study(feedback=False),
+                "study-feedback": study(feedback=True),
+                "quiz-setup": quiz(results=False),
+                "quiz-results": quiz(results=True),
                 "progress": progress(charts=False),
                 "progress-charts": progress(charts=True),
                 "class-report": class_report(questions=False),

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -57,6 +56,7 @@ from crisisquiz.gui.report_pdf import (
 )
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import (
+    BusyRow,
     Card,
     FlowRow,
     clear_layout,
@@ -288,18 +288,8 @@ class ClassReportScreen(QWidget):
             actions.addWidget(widget)
         body.addLayout(actions)
 
-        self.busy = QWidget()
-        busy_row = QHBoxLayout(self.busy)
-        busy_row.setContentsMargins(0, 0, 0, 0)
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setAccessibleName("Working")
-        self.busy_bar.setMaximumWidth(self.fontMetrics().height() * 10)
-        self.busy_label = text_label("", "muted")
-        busy_row.addWidget(self.busy_bar)
-        busy_row.addWidget(self.busy_label, 1)
-        self.busy.hide()
+        self.busy = BusyRow()
+        self.busy_bar, self.busy_label = self.busy.bar, self.busy.label
         body.addWidget(self.busy)
 
         self.result = ResultPanel()

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +30,7 @@ from crisisquiz.core.packs import (
 )
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import (
+    BusyRow,
     Card,
     Page,
     clear_layout,
@@ -223,18 +223,8 @@ class PacksScreen(QWidget):
         actions.addStretch(1)
         body.addLayout(actions)
 
-        self.busy = QWidget()
-        busy_row = QHBoxLayout(self.busy)
-        busy_row.setContentsMargins(0, 0, 0, 0)
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)  # no steps to count: a moving bar says "working"
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setAccessibleName("Working")
-        self.busy_bar.setMaximumWidth(self.fontMetrics().height() * 10)
-        self.busy_label = text_label("", "muted")
-        busy_row.addWidget(self.busy_bar)
-        busy_row.addWidget(self.busy_label, 1)
-        self.busy.hide()
+        self.busy = BusyRow()
+        self.busy_bar, self.busy_label = self.busy.bar, self.busy.label
         body.addWidget(self.busy)
 
         self.result = ResultPanel()

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QVBoxLayout,
     QWidget,
 )
@@ -55,7 +54,7 @@ from crisisquiz.gui.charts import (
 )
 from crisisquiz.gui.packs_screen import ResultPanel
 from crisisquiz.gui.services import Services
-from crisisquiz.gui.widgets import Card, FlowRow, heading, push_button, text_label
+from crisisquiz.gui.widgets import BusyRow, Card, FlowRow, heading, push_button, text_label
 from crisisquiz.gui.worker import TaskRunner
 
 CHART_DAYS = 30
@@ -378,18 +377,8 @@ class ProgressScreen(QWidget):
         actions.addWidget(self.export_button)
         body.addLayout(actions)
 
-        self.busy = QWidget()
-        busy_row = QHBoxLayout(self.busy)
-        busy_row.setContentsMargins(0, 0, 0, 0)
-        self.busy_bar = QProgressBar()
-        self.busy_bar.setRange(0, 0)  # nothing to count: a moving bar says "working"
-        self.busy_bar.setTextVisible(False)
-        self.busy_bar.setAccessibleName("Working")
-        self.busy_bar.setMaximumWidth(self.fontMetrics().height() * 10)
-        self.busy_label = text_label("", "muted")
-        busy_row.addWidget(self.busy_bar)
-        busy_row.addWidget(self.busy_label, 1)
-        self.busy.hide()
+        self.busy = BusyRow()
+        self.busy_bar, self.busy_label = self.busy.bar, self.busy.label
         body.addWidget(self.busy)
 
         self.result = ResultPanel()

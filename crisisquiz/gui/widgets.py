@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLayoutItem,
     QMessageBox,
+    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -250,3 +251,21 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     """Tell the user something went wrong and what to do about it."""
     QMessageBox.warning(parent, title, text)
+
+
+class BusyRow(QWidget):
+    """A moving bar with a line of text, shown while work runs off the GUI thread."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # nothing to count: a moving bar says "working"
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("Working")
+        self.bar.setMaximumWidth(self.fontMetrics().height() * 10)
+        self.label = text_label("", "muted")
+        row.addWidget(self.bar)
+        row.addWidget(self.label, 1)
+        self.hide()

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.cli.context import AppContext, confirm
 from crisisquiz.core.learners import Learner, LearnerService
 
 
@@ -166,16 +165,12 @@ def _rename(args: argparse.Namespace, ctx: AppContext) -> int:
 def _remove(args: argparse.Namespace, ctx: AppContext) -> int:
     service = LearnerService(ctx.database)
     name = service.by_name(args.name).name  # an unknown name fails before any question
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError("removing a learner deletes all their progress; add --yes to confirm")
-        try:
-            reply = input(f"Remove learner {name!r} and all their progress? [y/N] ")
-        except EOFError:
-            reply = ""
-        if reply.strip().lower() not in {"y", "yes"}:
-            print("Nothing removed.")
-            return 0
+    if not args.yes and not confirm(
+        f"Remove learner {name!r} and all their progress?",
+        refusal="removing a learner deletes all their progress; add --yes to confirm",
+    ):
+        print("Nothing removed.")
+        return 0
     service.remove(name)
     print(f"Removed learner {name!r}.")
     return 0

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.cli.context import AppContext, UserError, confirm
 from crisisquiz.core.pack_loader import load_pack
 from crisisquiz.core.packs import ImportAction, PackService, pack_to_json, pack_to_toml
 
@@ -151,13 +151,12 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _remove(args: argparse.Namespace, ctx: AppContext) -> int:
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise UserError("removing a pack deletes all progress on it; add --yes to confirm")
-        reply = input(f"Remove pack {args.pack_id!r} and all progress on it? [y/N] ")
-        if reply.strip().lower() not in {"y", "yes"}:
-            print("Nothing removed.")
-            return 0
+    if not args.yes and not confirm(
+        f"Remove pack {args.pack_id!r} and all progress on it?",
+        refusal="removing a pack deletes all progress on it; add --yes to confirm",
+    ):
+        print("Nothing removed.")
+        return 0
     PackService(ctx.database).remove_pack(args.pack_id)
     print(f"Removed pack {args.pack_id!r}.")
     return 0

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.pack_schema import Matching, MultipleChoice, MultiSelect, Ordering, Question
@@ -70,6 +70,12 @@ def presented_options(question: Question, rng: random.Random) -> tuple[str, ...]
     return tuple(options)
 
 
+# A plain select: the identity map buys nothing for one read-only row per question shown.
+_GET_QUESTION = select(
+    QuestionRow.id, QuestionRow.pack_id, QuestionRow.topic_id, QuestionRow.body
+).where(QuestionRow.id == bindparam("id"))
+
+
 class ItemLoader:
     """Builds study items from question rows, caching topic and source titles."""
 
@@ -88,7 +94,7 @@ class ItemLoader:
 
     def load(self, session: Session, row_id: int, kind: ItemKind) -> StudyItem:
         """The item for the question row ``row_id``."""
-        row = session.get(QuestionRow, row_id)
+        row = session.execute(_GET_QUESTION, {"id": row_id}).first()
         if row is None:
             raise LookupError(f"question {row_id} no longer exists")
         self._titles(session, row.pack_id)

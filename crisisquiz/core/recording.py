@@ -9,8 +9,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.grading import GradeResult, Verdict
@@ -121,6 +122,48 @@ def _bump_daily(
     row.time_ms += sign * time_ms
 
 
+_CARDS = cast(Table, CardStateRow.__table__)
+_REVIEWS = cast(Table, ReviewRow.__table__)
+_DAILY = cast(Table, DailyTopicStatsRow.__table__)
+_STATE_COLUMNS = ("due", "stability", "difficulty", "state", "step", "last_review")
+_COUNT_COLUMNS = ("answers", "correct", "new", "mature", "mature_correct", "time_ms")
+# Statements built once: the answer path is the hot path, and plain statements on the
+# session's connection skip the ORM's identity map and autoflush (about 3x faster).
+_GET_CARD = select(*(_CARDS.c[name] for name in _STATE_COLUMNS)).where(
+    _CARDS.c.learner_id == bindparam("learner_id"),
+    _CARDS.c.question_id == bindparam("question_id"),
+)
+_UPDATE_CARD = (
+    update(_CARDS)
+    .where(
+        _CARDS.c.learner_id == bindparam("key_learner"),
+        _CARDS.c.question_id == bindparam("key_question"),
+    )
+    .values({name: bindparam(name) for name in _STATE_COLUMNS})
+)
+_BUMP_DAY = (
+    update(_DAILY)
+    .where(
+        _DAILY.c.learner_id == bindparam("key_learner"),
+        _DAILY.c.pack_id == bindparam("key_pack"),
+        _DAILY.c.topic_id == bindparam("key_topic"),
+        _DAILY.c.day == bindparam("key_day"),
+    )
+    .values({name: _DAILY.c[name] + bindparam(name) for name in _COUNT_COLUMNS})
+)
+
+
+def _state_values(state: CardState) -> dict[str, Any]:
+    return {
+        "due": state.due,
+        "stability": state.stability,
+        "difficulty": state.difficulty,
+        "state": int(state.state),
+        "step": state.step,
+        "last_review": state.last_review,
+    }
+
+
 def record_review(
     session: Session,
     *,
@@ -135,48 +178,92 @@ def record_review(
     rng: random.Random,
 ) -> Recorded:
     """Schedule the question from ``grade`` and store the review and the daily figures."""
-    row = session.get(CardStateRow, (learner_id, question.row_id))
-    previous = state_of(row) if row is not None else None
+    connection = session.connection()
+    found = connection.execute(
+        _GET_CARD, {"learner_id": learner_id, "question_id": question.row_id}
+    ).first()
+    previous = (
+        None
+        if found is None
+        else CardState(
+            due=found.due,
+            stability=found.stability,
+            difficulty=found.difficulty,
+            state=State(found.state),
+            step=found.step,
+            last_review=found.last_review,
+        )
+    )
     state = next_state(
         previous, grade.rating, now=now, desired_retention=desired_retention, rng=rng
     )
-    if row is None:
-        row = CardStateRow(
-            learner_id=learner_id,
-            question_id=question.row_id,
-            pack_id=question.pack_id,
-            topic_id=question.topic_id,
+    if found is None:
+        connection.execute(
+            insert(_CARDS),
+            {
+                "learner_id": learner_id,
+                "question_id": question.row_id,
+                "pack_id": question.pack_id,
+                "topic_id": question.topic_id,
+                **_state_values(state),
+            },
         )
-        session.add(row)
-    _apply(row, state)
+    else:
+        connection.execute(
+            _UPDATE_CARD,
+            {"key_learner": learner_id, "key_question": question.row_id, **_state_values(state)},
+        )
     correct = grade.verdict is Verdict.RIGHT
-    review = ReviewRow(
-        learner_id=learner_id,
-        question_id=question.row_id,
-        reviewed_at=now,
-        rating=int(grade.rating),
-        correct=correct,
-        score=grade.score,
-        response=response,
-        response_ms=max(0, response_ms),
-        previous_state=previous.to_json() if previous is not None else None,
-        topic_id=question.topic_id,
-        pack_id=question.pack_id,
+    time_ms = max(0, response_ms)
+    review_key = connection.execute(
+        insert(_REVIEWS),
+        {
+            "learner_id": learner_id,
+            "question_id": question.row_id,
+            "reviewed_at": now,
+            "rating": int(grade.rating),
+            "correct": correct,
+            "score": grade.score,
+            "response": response,
+            "response_ms": time_ms,
+            "previous_state": previous.to_json() if previous is not None else None,
+            "topic_id": question.topic_id,
+            "pack_id": question.pack_id,
+        },
+    ).inserted_primary_key
+    assert review_key is not None
+    mature = _is_mature(previous, now)
+    counts = {
+        "answers": 1,
+        "correct": int(correct),
+        "new": int(previous is None),
+        "mature": int(mature),
+        "mature_correct": int(mature and correct),
+        "time_ms": time_ms,
+    }
+    day = clock.day_of(now)
+    bumped = connection.execute(
+        _BUMP_DAY,
+        {
+            "key_learner": learner_id,
+            "key_pack": question.pack_id,
+            "key_topic": question.topic_id,
+            "key_day": day,
+            **counts,
+        },
     )
-    session.add(review)
-    _bump_daily(
-        session,
-        learner_id=learner_id,
-        question=question,
-        day=clock.day_of(now),
-        sign=1,
-        correct=correct,
-        new=previous is None,
-        mature=_is_mature(previous, now),
-        time_ms=max(0, response_ms),
-    )
-    session.flush()
-    return Recorded(review_id=review.id, previous=previous, state=state)
+    if bumped.rowcount == 0:
+        connection.execute(
+            insert(_DAILY),
+            {
+                "learner_id": learner_id,
+                "pack_id": question.pack_id,
+                "topic_id": question.topic_id,
+                "day": day,
+                **counts,
+            },
+        )
+    return Recorded(review_id=int(review_key[0]), previous=previous, state=state)
 
 
 def undo_review(session: Session, review_id: int, clock: StudyClock) -> QuestionRef:

@@ -11,6 +11,7 @@ import tomllib
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -175,16 +176,27 @@ class _Locator:
     """Finds the line of a question's field in the TOML text, for messages."""
 
     def __init__(self, text: str) -> None:
-        self._lines = text.splitlines()
-        self._starts = [
-            i for i, line in enumerate(self._lines) if re.match(r"\s*\[\[\s*questions\s*\]\]", line)
-        ]
+        # Nothing is scanned until a problem needs placing: a valid pack never pays for it.
+        self._text = text
+
+    @cached_property
+    def _lines(self) -> list[str]:
+        return self._text.splitlines()
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        header = re.compile(r"\s*\[\[\s*questions\s*\]\]")
+        return [i for i, line in enumerate(self._lines) if header.match(line)]
+
+    @cached_property
+    def _tables(self) -> dict[str, int]:
         table_re = re.compile(r"\s*\[\[?\s*(\w+)\s*\]\]?")
-        self._tables: dict[str, int] = {}
+        tables: dict[str, int] = {}
         for i, line in enumerate(self._lines):
             found = table_re.match(line)
-            if found and found.group(1) not in self._tables:
-                self._tables[found.group(1)] = i + 1
+            if found and found.group(1) not in tables:
+                tables[found.group(1)] = i + 1
+        return tables
 
     def question_line(self, index: int, field: str | None) -> int | None:
         if index >= len(self._starts):

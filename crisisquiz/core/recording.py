@@ -9,14 +9,14 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.grading import GradeResult, Verdict
 from crisisquiz.core.scheduling import CardState, State, next_state
-from crisisquiz.storage.models import CardStateRow, DailyTopicStatsRow, ReviewRow
+from crisisquiz.storage.models import CardStateRow, DailyTopicStatsRow, ReviewRow, table_of
 
 # A review counts towards true retention when the question was last seen this long before.
 MATURE_GAP = timedelta(days=1)
@@ -122,9 +122,9 @@ def _bump_daily(
     row.time_ms += sign * time_ms
 
 
-_CARDS = cast(Table, CardStateRow.__table__)
-_REVIEWS = cast(Table, ReviewRow.__table__)
-_DAILY = cast(Table, DailyTopicStatsRow.__table__)
+_CARDS = table_of(CardStateRow)
+_REVIEWS = table_of(ReviewRow)
+_DAILY = table_of(DailyTopicStatsRow)
 _STATE_COLUMNS = ("due", "stability", "difficulty", "state", "step", "last_review")
 _COUNT_COLUMNS = ("answers", "correct", "new", "mature", "mature_correct", "time_ms")
 # Statements built once: the answer path is the hot path, and plain statements on the

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime
 from pathlib import Path
+
+import tomli
 
 from crisisquiz.core.pack_loader import PACK_FILE, load_pack
 from crisisquiz.core.pack_schema import version_key
@@ -20,7 +21,7 @@ def ensure_builtin_pack(
     (the common case, decided from the version alone so start-up stays fast).
     """
     with (pack_dir / PACK_FILE).open("rb") as handle:
-        header = tomllib.load(handle)["pack"]
+        header = tomli.load(handle)["pack"]
     pack_id, shipped_version = str(header["id"]), str(header["version"])
     installed = service.installed_version(pack_id)
     if installed is not None and version_key(installed) >= version_key(shipped_version):

@@ -7,7 +7,6 @@ problem found, each placed by file, line (when known), question and field.
 from __future__ import annotations
 
 import re
-import tomllib
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import tomli
 from pydantic import TypeAdapter, ValidationError
 
 from crisisquiz.core.pack_rules import question_problems, reference_problems
@@ -92,8 +92,8 @@ def parse_pack_text(
 def parse_pack(raw: _RawPack) -> Pack:
     """Validate the text of a pack; raise :class:`PackError` listing every problem."""
     try:
-        data = tomllib.loads(raw.text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomli.loads(raw.text)
+    except tomli.TOMLDecodeError as exc:
         match = _TOML_POSITION.search(str(exc))
         message = _TOML_POSITION.sub("", str(exc)).strip()
         line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -57,7 +57,18 @@ class QuestionRef:
     topic_id: str
 
 
-def state_of(row: CardStateRow) -> CardState:
+class _StateColumns(Protocol):
+    """A card state row, mapped or plain: anything with the state columns."""
+
+    due: datetime
+    stability: float | None
+    difficulty: float | None
+    state: int
+    step: int | None
+    last_review: datetime | None
+
+
+def state_of(row: _StateColumns) -> CardState:
     """A card state row as a value."""
     return CardState(
         due=row.due,
@@ -182,18 +193,7 @@ def record_review(
     found = connection.execute(
         _GET_CARD, {"learner_id": learner_id, "question_id": question.row_id}
     ).first()
-    previous = (
-        None
-        if found is None
-        else CardState(
-            due=found.due,
-            stability=found.stability,
-            difficulty=found.difficulty,
-            state=State(found.state),
-            step=found.step,
-            last_review=found.last_review,
-        )
-    )
+    previous = None if found is None else state_of(found)
     state = next_state(
         previous, grade.rating, now=now, desired_retention=desired_retention, rng=rng
     )

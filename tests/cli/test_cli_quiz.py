@@ -5,28 +5,15 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-import crisisquiz.cli
-from crisisquiz.cli import main, terminal_study
-from crisisquiz.cli.context import AppContext
+from crisisquiz.cli import main
 from crisisquiz.storage.database import open_database
 from crisisquiz.storage.models import QuizAnswerRow, QuizAttemptRow, ReviewRow
-
-
-class SteppingClock:
-    """A clock that moves half a second every time it is read."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(milliseconds=500)
-        return self.now
 
 
 def number_of(screen: str, text: str) -> str:
@@ -105,26 +92,6 @@ class EndOfInputAfterOne(Responder):
         if self.asked >= 1 and not self.pending:
             return ""
         return super().readline()
-
-
-@pytest.fixture
-def data(
-    tmp_path: Path,
-    small_pack_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    now: datetime,
-    capsys: pytest.CaptureFixture[str],
-) -> str:
-    """A data folder holding the small pack and the learner Sam; fixed clock and zone."""
-    monkeypatch.setattr(
-        crisisquiz.cli, "AppContext", lambda data_dir: AppContext(data_dir, SteppingClock(now))
-    )
-    monkeypatch.setattr(terminal_study, "local_zone", lambda: UTC)
-    folder = str(tmp_path / "data")
-    assert main(["--data-dir", folder, "pack", "import", str(small_pack_file)]) == 0
-    assert main(["--data-dir", folder, "learner", "add", "Sam"]) == 0
-    capsys.readouterr()
-    return folder
 
 
 def quiz(

@@ -13,9 +13,7 @@ import pytest
 from fsrs import Rating
 from sqlalchemy import select
 
-import crisisquiz.cli
 from crisisquiz.cli import main, terminal_study
-from crisisquiz.cli.context import AppContext
 from crisisquiz.core.grading import GradeResult, Verdict
 from crisisquiz.core.items import Citation, ItemKind, StudyItem
 from crisisquiz.core.pack_schema import Matching, Ordering
@@ -31,36 +29,11 @@ class NoShuffle(random.Random):
         return None
 
 
-class SteppingClock:
-    """A clock that moves half a second every time it is read."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        self.now += timedelta(milliseconds=500)
-        return self.now
-
-
 @pytest.fixture
-def data(
-    tmp_path: Path,
-    small_pack_file: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    now: datetime,
-    capsys: pytest.CaptureFixture[str],
-) -> str:
-    """A data folder holding the small pack and the learner Sam; fixed clock, zone and order."""
-    monkeypatch.setattr(
-        crisisquiz.cli, "AppContext", lambda data_dir: AppContext(data_dir, SteppingClock(now))
-    )
+def data(data: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The shared data folder, with options shown in pack order."""
     monkeypatch.setattr(terminal_study, "make_rng", lambda: NoShuffle(3))
-    monkeypatch.setattr(terminal_study, "local_zone", lambda: UTC)
-    folder = str(tmp_path / "data")
-    assert main(["--data-dir", folder, "pack", "import", str(small_pack_file)]) == 0
-    assert main(["--data-dir", folder, "learner", "add", "Sam"]) == 0
-    capsys.readouterr()
-    return folder
+    return data
 
 
 def study(

@@ -61,6 +61,17 @@ def _message(error: LearnerError) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
+def create_learner(services: Services, name: str) -> Learner | str:
+    """Add a learner called ``name``, or say in words why that name cannot be used."""
+    problem = name_problem(services, name)
+    if problem is not None:
+        return problem
+    try:
+        return services.learners.create(name, now=services.clock())
+    except LearnerError as exc:
+        return _message(exc)
+
+
 def _learner_list(accessible_name: str) -> QListWidget:
     names = QListWidget()
     names.setAccessibleName(accessible_name)
@@ -182,15 +193,9 @@ class LearnerPickerDialog(QDialog):
         self._choose(learner)
 
     def _create(self) -> None:
-        name = self.name_edit.text()
-        problem = name_problem(self._services, name)
-        if problem is not None:
-            self._show_error(problem)
-            return
-        try:
-            learner = self._services.learners.create(name, now=self._services.clock())
-        except LearnerError as exc:
-            self._show_error(_message(exc))
+        learner = create_learner(self._services, self.name_edit.text())
+        if isinstance(learner, str):
+            self._show_error(learner)
             return
         self._choose(learner)
 
@@ -306,14 +311,9 @@ class ManageLearnersDialog(QDialog):
         name = self._ask_name("Add a learner", "Name of the new learner:")
         if name is None:
             return
-        problem = name_problem(self._services, name)
-        if problem is not None:
-            self._show_error(problem)
-            return
-        try:
-            learner = self._services.learners.create(name, now=self._services.clock())
-        except LearnerError as exc:
-            self._show_error(_message(exc))
+        learner = create_learner(self._services, name)
+        if isinstance(learner, str):
+            self._show_error(learner)
             return
         self._show_error(None)
         self._reload(select_id=learner.id)

@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
@@ -239,6 +239,23 @@ class StudySession:
         )
 
 
+def _queued_cards(
+    learner_id: int, now: datetime, topics: Collection[str]
+) -> list[ColumnElement[bool]]:
+    """The learner's live cards a session started at ``now`` takes up (learning and due)."""
+    live = select(QuestionRow.id).where(
+        QuestionRow.id == CardStateRow.question_id, QuestionRow.retired.is_(False)
+    )
+    criteria = [
+        CardStateRow.learner_id == learner_id,
+        CardStateRow.due <= now + LEARN_AHEAD,
+        exists(live),
+    ]
+    if topics:
+        criteria.append(CardStateRow.topic_id.in_(topics))
+    return criteria
+
+
 class StudyService:
     """Starts study sessions for learners."""
 
@@ -275,24 +292,34 @@ class StudyService:
             )
         return max(0, learner.new_per_day - int(started or 0))
 
+    def queue_counts(
+        self, learner_id: int, *, now: datetime, topics: Collection[str] = ()
+    ) -> QueueCounts:
+        """What a session started now would hold, counted without starting one.
+
+        The same filters as :meth:`start`, but no card is loaded or ranked by recall,
+        so a home screen can show the figures cheaply.
+        """
+        learner = LearnerService(self._db).get(learner_id)
+        c = CardStateRow
+        learning = c.state.in_((int(State.Learning), int(State.Relearning)))
+        query = select(
+            func.coalesce(func.sum(case((learning, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(~learning, c.due <= now), 1), else_=0)), 0),
+        ).where(*_queued_cards(learner_id, now, topics))
+        with self._db.sessions() as session:
+            learning_count, due_count = session.execute(query).one()
+            new = self._new_questions(session, learner, frozenset(topics), now)
+        return QueueCounts(learning=int(learning_count), due=int(due_count), new=len(new))
+
     def _fill(self, study: StudySession, now: datetime) -> None:
-        learner_id = study.learner.id
-        live = select(QuestionRow.id).where(
-            QuestionRow.id == CardStateRow.question_id, QuestionRow.retired.is_(False)
-        )
         query = select(
             CardStateRow.question_id,
             CardStateRow.due,
             CardStateRow.state,
             CardStateRow.stability,
             CardStateRow.last_review,
-        ).where(
-            CardStateRow.learner_id == learner_id,
-            CardStateRow.due <= now + LEARN_AHEAD,
-            exists(live),
-        )
-        if study.topics:
-            query = query.where(CardStateRow.topic_id.in_(study.topics))
+        ).where(*_queued_cards(study.learner.id, now, study.topics))
         due: list[tuple[float, int]] = []
         with self._db.sessions() as session:
             for qid, due_at, state, stability, last_review in session.execute(query):
@@ -302,10 +329,12 @@ class StudyService:
                     due.append((retrievability(stability, last_review, now), qid))
             due.sort()
             study._due.extend(qid for _r, qid in due)
-            study._new.extend(self._new_questions(session, study, now))
+            study._new.extend(self._new_questions(session, study.learner, study.topics, now))
 
-    def _new_questions(self, session: Session, study: StudySession, now: datetime) -> list[int]:
-        limit = self.new_left_today(study.learner, now)
+    def _new_questions(
+        self, session: Session, learner: Learner, topics: frozenset[str], now: datetime
+    ) -> list[int]:
+        limit = self.new_left_today(learner, now)
         if limit <= 0:
             return []
         topic_query = (
@@ -313,10 +342,10 @@ class StudyService:
             .join(PackRow, PackRow.id == TopicRow.pack_id)
             .order_by(PackRow.title, TopicRow.position)
         )
-        if study.topics:
-            topic_query = topic_query.where(TopicRow.topic_id.in_(study.topics))
+        if topics:
+            topic_query = topic_query.where(TopicRow.topic_id.in_(topics))
         seen = exists().where(
-            CardStateRow.learner_id == study.learner.id,
+            CardStateRow.learner_id == learner.id,
             CardStateRow.question_id == QuestionRow.id,
         )
         per_topic: list[list[int]] = []

@@ -64,7 +64,7 @@ def load_home_data(services: Services, stats: StatsService, learner_id: int) -> 
     now = services.clock()
     learner = services.learners.get(learner_id)
     learner_stats = stats.learner_topic_stats(learner_id, now=now, tz=services.tz)
-    counts = services.study.start(learner_id, now=now).counts(now)
+    counts = services.study.queue_counts(learner_id, now=now)
     activity = stats.reviews_per_day(learner_id, STREAK_LOOKBACK_DAYS, now=now, tz=services.tz)
     return HomeData(
         learner_name=learner.name,

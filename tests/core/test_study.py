@@ -214,3 +214,27 @@ def test_undo_restores_the_card_and_removes_the_review(
         days = {d.day: (d.answers, d.new) for d in session.scalars(select(DailyTopicStatsRow))}
         assert sum(a for a, _n in days.values()) == 1
     assert again.undo() is None
+
+
+def test_queue_counts_match_a_started_session(
+    database: Database, learner: Learner, now: datetime
+) -> None:
+    def both(at: datetime, topics: tuple[str, ...] = ()) -> None:
+        counted = service(database).queue_counts(learner.id, now=at, topics=topics)
+        assert counted == service(database).start(learner.id, now=at, topics=topics).counts(at)
+
+    both(now)
+    both(now, ("beta",))
+    LearnerService(database).update_settings(learner.id, new_per_day=4)
+    study = service(database).start(learner.id, now=now)
+    first = study.next_item(now)
+    assert first is not None
+    study.answer(first, wrong_answer(first), now=now, response_ms=100)  # into learning
+    drain(study, now + timedelta(seconds=1))
+    both(now + timedelta(minutes=1))
+    both(now + timedelta(minutes=1), ("alpha",))
+    later = now + timedelta(days=9)  # reviews have come due
+    counts = service(database).queue_counts(learner.id, now=later)
+    assert counts.due + counts.learning > 0
+    both(later)
+    both(later, ("beta",))

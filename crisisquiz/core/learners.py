@@ -9,7 +9,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from crisisquiz.storage.database import Database
-from crisisquiz.storage.models import CardStateRow, DailyTopicStatsRow, LearnerRow, ReviewRow
+from crisisquiz.storage.models import (
+    CardStateRow,
+    DailyTopicStatsRow,
+    LearnerRow,
+    ReviewRow,
+    TopicTotalsRow,
+)
 
 MIN_RETENTION, MAX_RETENTION = 0.70, 0.97
 MAX_NEW_PER_DAY = 500
@@ -148,7 +154,8 @@ class LearnerService:
     def reset_progress(self, learner_id: int) -> None:
         """Forget a learner's schedule and review history; the profile and settings stay."""
         with self._db.transaction() as session:
-            for table in (CardStateRow, ReviewRow, DailyTopicStatsRow):
+            # The daily rows' triggers zero the totals; their rows go too.
+            for table in (CardStateRow, ReviewRow, DailyTopicStatsRow, TopicTotalsRow):
                 session.execute(delete(table).where(table.learner_id == learner_id))
 
     @staticmethod

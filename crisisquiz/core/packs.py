@@ -25,6 +25,7 @@ from crisisquiz.core.pack_schema import (
 )
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
+    CardStateRow,
     MediaRow,
     PackRow,
     QuestionRow,
@@ -298,11 +299,28 @@ def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
         session.connection().execute(insert(table_of(QuestionRow)), new_rows)
     if changed_rows:
         session.execute(update(QuestionRow), changed_rows)
+        _move_cards_with_questions(session, pack_id)
     kept = {q.id for q in pack.questions}
     gone = [row_id for qid, row_id in existing.items() if qid not in kept]
     if gone:
         session.execute(update(QuestionRow).where(QuestionRow.id.in_(gone)).values(retired=True))
     return len(new_rows), len(changed_rows), len(gone)
+
+
+def _move_cards_with_questions(session: Session, pack_id: str) -> None:
+    """Give the learners' card states the topic their question now has.
+
+    Card states keep a copy of the topic so the study queue and the figures never
+    join the questions; a new pack version may have moved questions between topics.
+    """
+    c, q = CardStateRow, QuestionRow
+    topic_now = select(q.topic_id).where(q.id == c.question_id).correlate(c).scalar_subquery()
+    session.execute(
+        update(c)
+        .where(c.pack_id == pack_id, c.topic_id != topic_now)
+        .values(topic_id=topic_now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def pack_to_dict(pack: Pack) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -122,6 +123,11 @@ class QuestionRow(Base):
     __table_args__ = (
         UniqueConstraint("pack_id", "question_id"),
         Index("ix_questions_pack_topic", "pack_id", "topic_id", "position"),
+        # The few retired questions, so per-topic figures can leave them out without
+        # reading every question row.
+        Index(
+            "ix_questions_retired", "pack_id", "topic_id", "id", sqlite_where=text("retired = 1")
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -166,7 +172,21 @@ class CardStateRow(Base):
     """The FSRS state of one question for one learner."""
 
     __tablename__ = "card_states"
-    __table_args__ = (Index("ix_card_states_learner_due", "learner_id", "due"),)
+    __table_args__ = (
+        Index("ix_card_states_learner_due", "learner_id", "due"),
+        # Covers the per-topic figures (seen, due, recall), read in topic order from
+        # the index alone instead of fetching every card row.
+        Index(
+            "ix_card_states_learner_topic",
+            "learner_id",
+            "pack_id",
+            "topic_id",
+            "due",
+            "stability",
+            "last_review",
+            "question_id",
+        ),
+    )
 
     learner_id: Mapped[int] = mapped_column(
         ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
@@ -180,7 +200,8 @@ class CardStateRow(Base):
     state: Mapped[int] = mapped_column(Integer)
     step: Mapped[int | None] = mapped_column(Integer)
     last_review: Mapped[datetime | None]
-    # Denormalised from questions so the due query never joins: it is the hot path.
+    # Denormalised from questions so the due query and the figures never join; a pack
+    # update that moves a question to another topic updates it here too.
     pack_id: Mapped[str] = mapped_column(String(80))
     topic_id: Mapped[str] = mapped_column(String(80))
 
@@ -262,6 +283,7 @@ class DailyTopicStatsRow(Base):
     """
 
     __tablename__ = "daily_topic_stats"
+    __table_args__ = (Index("ix_daily_topic_stats_learner_day", "learner_id", "day"),)
 
     learner_id: Mapped[int] = mapped_column(
         ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
@@ -273,6 +295,28 @@ class DailyTopicStatsRow(Base):
     correct: Mapped[int] = mapped_column(Integer, default=0)
     new: Mapped[int] = mapped_column(Integer, default=0)  # first answers to a question
     # Answers to questions last seen at least a day before, for true retention.
+    mature: Mapped[int] = mapped_column(Integer, default=0)
+    mature_correct: Mapped[int] = mapped_column(Integer, default=0)
+    time_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TopicTotalsRow(Base):
+    """Lifetime sums of ``daily_topic_stats`` per learner and topic.
+
+    Kept by SQLite triggers on ``daily_topic_stats`` (see migration 0003), so it can
+    never drift from the daily rows, whichever code writes them.
+    """
+
+    __tablename__ = "topic_totals"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+    pack_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    topic_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
     mature: Mapped[int] = mapped_column(Integer, default=0)
     mature_correct: Mapped[int] = mapped_column(Integer, default=0)
     time_ms: Mapped[int] = mapped_column(Integer, default=0)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from crisisquiz.core.packs import (
     pack_to_json,
     pack_to_toml,
 )
+from crisisquiz.core.stats import StatsService
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import CardStateRow, LearnerRow, QuestionRow, ReviewRow
 
@@ -115,6 +116,24 @@ def test_newer_version_updates_in_place_and_keeps_history(
         retired = session.scalar(select(QuestionRow).where(QuestionRow.question_id == "fc"))
         assert retired is not None and retired.retired
     assert service.get_pack("test-pack").questions[0].id == "fc2"
+
+
+def test_a_question_moved_to_another_topic_takes_its_cards_along(
+    database: Database, small_pack_text: str, now: datetime
+) -> None:
+    service = PackService(database)
+    service.import_pack(parse_pack_text(small_pack_text), now=now)
+    moved_id = add_history(database, "sa", now)
+    newer = small_pack_text.replace('version = "1.0.0"', 'version = "1.1.0"').replace(
+        'id = "sa"\ntopic = "alpha"', 'id = "sa"\ntopic = "beta"'
+    )
+    service.import_pack(parse_pack_text(newer), now=now)
+    with database.sessions() as session:
+        card = session.get(CardStateRow, (1, moved_id))
+        assert card is not None and card.topic_id == "beta"
+    stats = StatsService(database).learner_topic_stats(1, now=now, tz=UTC)
+    seen = {topic.topic_id: topic.figures.seen for topic in stats.topics}
+    assert seen == {"alpha": 0, "beta": 1}
 
 
 def test_older_version_is_refused_and_changes_nothing(

@@ -328,7 +328,7 @@ class StatsService:
             bucket = case(*((c.due < end, i) for i, end in enumerate(ends)), else_=days)
             rows = session.execute(
                 select(bucket, func.count())
-                .where(c.learner_id == learner_id, c.due < ends[-1], _live(c.question_id))
+                .where(c.learner_id == learner_id, c.due < ends[-1], _live_card())
                 .group_by(bucket)
             ).all()
         counts = {int(index): int(count) for index, count in rows}
@@ -378,7 +378,7 @@ def _count_cards(
     # index let SQLite answer from the index alone, without joining the questions.
     query = (
         select(*columns)
-        .where(c.learner_id == learner_id, _live(c.question_id))
+        .where(c.learner_id == learner_id, _live_card())
         .group_by(c.pack_id, c.topic_id)
     )
     if pack_id is not None:
@@ -392,10 +392,10 @@ def _count_cards(
         _sum_recall_in_python(session, tallies, learner_id, pack_id, now)
 
 
-def _live(question_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """Not a retired question: a lookup in the small partial index of retired ids."""
+def _live_card() -> ColumnElement[bool]:
+    """The card's question is not retired: a lookup in the small index of retired ones."""
     q = QuestionRow
-    return question_id.not_in(select(q.id).where(q.retired))
+    return CardStateRow.question_id.not_in(select(q.id).where(q.retired))
 
 
 def _recall_expression(now: datetime) -> ColumnElement[float]:
@@ -427,7 +427,7 @@ def _sum_recall_in_python(
 ) -> None:
     c = CardStateRow
     query = select(c.pack_id, c.topic_id, c.stability, c.last_review).where(
-        c.learner_id == learner_id, _live(c.question_id), c.stability.is_not(None)
+        c.learner_id == learner_id, _live_card(), c.stability.is_not(None)
     )
     if pack_id is not None:
         query = query.where(c.pack_id == pack_id)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects import sqlite
 
 from crisisquiz.core.pack_schema import Matching, MultipleChoice, MultiSelect, Ordering, Question
 from crisisquiz.core.packs import question_from_body
 from crisisquiz.core.recording import QuestionRef
 from crisisquiz.storage.models import QuestionRow, SourceRow, TopicRow
+from crisisquiz.storage.prepared import Prepared
 
 
 class ItemKind(StrEnum):
@@ -70,10 +72,22 @@ def presented_options(question: Question, rng: random.Random) -> tuple[str, ...]
     return tuple(options)
 
 
-# A plain select: the identity map buys nothing for one read-only row per question shown.
-_GET_QUESTION = select(
-    QuestionRow.id, QuestionRow.pack_id, QuestionRow.topic_id, QuestionRow.body
-).where(QuestionRow.id == bindparam("id"))
+_DIALECT = sqlite.dialect()
+# Showing a question reads one row: plain statements on the driver (see storage.prepared).
+_GET_QUESTION = Prepared(
+    select(QuestionRow.id, QuestionRow.pack_id, QuestionRow.topic_id, QuestionRow.body).where(
+        QuestionRow.id == bindparam("id")
+    ),
+    _DIALECT,
+)
+_TOPIC_TITLES = Prepared(
+    select(TopicRow.topic_id, TopicRow.title).where(TopicRow.pack_id == bindparam("pack_id")),
+    _DIALECT,
+)
+_SOURCE_TITLES = Prepared(
+    select(SourceRow.source_id, SourceRow.title).where(SourceRow.pack_id == bindparam("pack_id")),
+    _DIALECT,
+)
 
 
 class ItemLoader:
@@ -83,29 +97,32 @@ class ItemLoader:
         self._rng = rng
         self._topics: dict[tuple[str, str], str] = {}
         self._sources: dict[tuple[str, str], str] = {}
+        self._packs: set[str] = set()
 
-    def _titles(self, session: Session, pack_id: str) -> None:
-        if any(key[0] == pack_id for key in self._topics):
+    def _titles(self, cursor: sqlite3.Cursor, pack_id: str) -> None:
+        if pack_id in self._packs:
             return
-        for topic in session.scalars(select(TopicRow).where(TopicRow.pack_id == pack_id)):
-            self._topics[(pack_id, topic.topic_id)] = topic.title
-        for source in session.scalars(select(SourceRow).where(SourceRow.pack_id == pack_id)):
-            self._sources[(pack_id, source.source_id)] = source.title
+        self._packs.add(pack_id)
+        for topic_id, title in _TOPIC_TITLES.rows(cursor, {"pack_id": pack_id}):
+            self._topics[(pack_id, topic_id)] = title
+        for source_id, title in _SOURCE_TITLES.rows(cursor, {"pack_id": pack_id}):
+            self._sources[(pack_id, source_id)] = title
 
-    def load(self, session: Session, row_id: int, kind: ItemKind) -> StudyItem:
-        """The item for the question row ``row_id``."""
-        row = session.execute(_GET_QUESTION, {"id": row_id}).first()
+    def load(self, cursor: sqlite3.Cursor, row_id: int, kind: ItemKind) -> StudyItem:
+        """The item for the question row ``row_id``, read with the driver ``cursor``."""
+        row = _GET_QUESTION.first(cursor, {"id": row_id})
         if row is None:
             raise LookupError(f"question {row_id} no longer exists")
-        self._titles(session, row.pack_id)
-        question = question_from_body(row.body)
+        question_row_id, pack_id, topic_id, body = row
+        self._titles(cursor, pack_id)
+        question = question_from_body(body)
         return StudyItem(
-            ref=QuestionRef(row.id, row.pack_id, row.topic_id),
+            ref=QuestionRef(question_row_id, pack_id, topic_id),
             question=question,
-            topic_title=self._topics.get((row.pack_id, row.topic_id), row.topic_id),
+            topic_title=self._topics.get((pack_id, topic_id), topic_id),
             kind=kind,
             options=presented_options(question, self._rng),
-            citations=tuple(self._citations(row.pack_id, question.sources)),
+            citations=tuple(self._citations(pack_id, question.sources)),
         )
 
     def _citations(self, pack_id: str, refs: Iterable[str]) -> Iterable[Citation]:

@@ -21,6 +21,7 @@ from crisisquiz.core.learners import Learner, LearnerService
 from crisisquiz.core.recording import StudyClock, record_review
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import PackRow, QuestionRow, QuizAnswerRow, QuizAttemptRow
+from crisisquiz.storage.prepared import session_cursor
 
 
 class Feedback(StrEnum):
@@ -150,7 +151,7 @@ class Quiz:
             )
             if self.learner.quiz_counts_as_review:
                 record_review(
-                    session,
+                    session_cursor(session),
                     learner_id=self.learner.id,
                     desired_retention=self.learner.desired_retention,
                     question=item.ref,
@@ -234,7 +235,8 @@ class QuizService:
         chosen = rng.sample(candidates, min(settings.count, len(candidates)))
         loader = ItemLoader(rng)
         with self._db.transaction() as session:
-            items = tuple(loader.load(session, qid, ItemKind.QUIZ) for qid in chosen)
+            cursor = session_cursor(session)
+            items = tuple(loader.load(cursor, qid, ItemKind.QUIZ) for qid in chosen)
             attempt = QuizAttemptRow(
                 learner_id=learner.id,
                 started_at=now,

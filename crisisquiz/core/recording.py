@@ -7,16 +7,19 @@ stored whole or not at all.
 from __future__ import annotations
 
 import random
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.grading import GradeResult, Verdict
 from crisisquiz.core.scheduling import CardState, State, next_state
 from crisisquiz.storage.models import CardStateRow, DailyTopicStatsRow, ReviewRow, table_of
+from crisisquiz.storage.prepared import Prepared
 
 # A review counts towards true retention when the question was last seen this long before.
 MATURE_GAP = timedelta(days=1)
@@ -55,29 +58,6 @@ class QuestionRef:
     row_id: int
     pack_id: str
     topic_id: str
-
-
-class _StateColumns(Protocol):
-    """A card state row, mapped or plain: anything with the state columns."""
-
-    due: datetime
-    stability: float | None
-    difficulty: float | None
-    state: int
-    step: int | None
-    last_review: datetime | None
-
-
-def state_of(row: _StateColumns) -> CardState:
-    """A card state row as a value."""
-    return CardState(
-        due=row.due,
-        stability=row.stability,
-        difficulty=row.difficulty,
-        state=State(row.state),
-        step=row.step,
-        last_review=row.last_review,
-    )
 
 
 def _apply(row: CardStateRow, state: CardState) -> None:
@@ -138,21 +118,38 @@ _REVIEWS = table_of(ReviewRow)
 _DAILY = table_of(DailyTopicStatsRow)
 _STATE_COLUMNS = ("due", "stability", "difficulty", "state", "step", "last_review")
 _COUNT_COLUMNS = ("answers", "correct", "new", "mature", "mature_correct", "time_ms")
-# Statements built once: the answer path is the hot path, and plain statements on the
-# session's connection skip the ORM's identity map and autoflush (about 3x faster).
-_GET_CARD = select(*(_CARDS.c[name] for name in _STATE_COLUMNS)).where(
-    _CARDS.c.learner_id == bindparam("learner_id"),
-    _CARDS.c.question_id == bindparam("question_id"),
+_REVIEW_COLUMNS = tuple(column.name for column in _REVIEWS.c if column.name != "id")
+_DIALECT = sqlite.dialect()
+# The answer path is the app's hot path: statements compiled once, run on the driver.
+_GET_CARD = Prepared(
+    select(*(_CARDS.c[name] for name in _STATE_COLUMNS)).where(
+        _CARDS.c.learner_id == bindparam("learner_id"),
+        _CARDS.c.question_id == bindparam("question_id"),
+    ),
+    _DIALECT,
 )
-_UPDATE_CARD = (
+_ADD_CARD = Prepared(
+    insert(_CARDS).values(
+        {
+            name: bindparam(name)
+            for name in ("learner_id", "question_id", "pack_id", "topic_id", *_STATE_COLUMNS)
+        }
+    ),
+    _DIALECT,
+)
+_UPDATE_CARD = Prepared(
     update(_CARDS)
     .where(
         _CARDS.c.learner_id == bindparam("key_learner"),
         _CARDS.c.question_id == bindparam("key_question"),
     )
-    .values({name: bindparam(name) for name in _STATE_COLUMNS})
+    .values({name: bindparam(name) for name in _STATE_COLUMNS}),
+    _DIALECT,
 )
-_BUMP_DAY = (
+_ADD_REVIEW = Prepared(
+    insert(_REVIEWS).values({name: bindparam(name) for name in _REVIEW_COLUMNS}), _DIALECT
+)
+_BUMP_DAY = Prepared(
     update(_DAILY)
     .where(
         _DAILY.c.learner_id == bindparam("key_learner"),
@@ -160,7 +157,17 @@ _BUMP_DAY = (
         _DAILY.c.topic_id == bindparam("key_topic"),
         _DAILY.c.day == bindparam("key_day"),
     )
-    .values({name: _DAILY.c[name] + bindparam(name) for name in _COUNT_COLUMNS})
+    .values({name: _DAILY.c[name] + bindparam(name) for name in _COUNT_COLUMNS}),
+    _DIALECT,
+)
+_ADD_DAY = Prepared(
+    insert(_DAILY).values(
+        {
+            name: bindparam(name)
+            for name in ("learner_id", "pack_id", "topic_id", "day", *_COUNT_COLUMNS)
+        }
+    ),
+    _DIALECT,
 )
 
 
@@ -176,7 +183,7 @@ def _state_values(state: CardState) -> dict[str, Any]:
 
 
 def record_review(
-    session: Session,
+    cursor: sqlite3.Cursor,
     *,
     learner_id: int,
     desired_retention: float,
@@ -188,18 +195,20 @@ def record_review(
     clock: StudyClock,
     rng: random.Random,
 ) -> Recorded:
-    """Schedule the question from ``grade`` and store the review and the daily figures."""
-    connection = session.connection()
-    found = connection.execute(
-        _GET_CARD, {"learner_id": learner_id, "question_id": question.row_id}
-    ).first()
-    previous = None if found is None else state_of(found)
+    """Schedule the question from ``grade`` and store the review and the daily figures.
+
+    ``cursor`` is a driver cursor inside the caller's write transaction (see
+    :func:`~crisisquiz.storage.prepared.write_transaction` and
+    :func:`~crisisquiz.storage.prepared.session_cursor`).
+    """
+    found = _GET_CARD.first(cursor, {"learner_id": learner_id, "question_id": question.row_id})
+    previous = None if found is None else _state_from_tuple(found)
     state = next_state(
         previous, grade.rating, now=now, desired_retention=desired_retention, rng=rng
     )
     if found is None:
-        connection.execute(
-            insert(_CARDS),
+        _ADD_CARD.run(
+            cursor,
             {
                 "learner_id": learner_id,
                 "question_id": question.row_id,
@@ -209,14 +218,14 @@ def record_review(
             },
         )
     else:
-        connection.execute(
-            _UPDATE_CARD,
+        _UPDATE_CARD.run(
+            cursor,
             {"key_learner": learner_id, "key_question": question.row_id, **_state_values(state)},
         )
     correct = grade.verdict is Verdict.RIGHT
     time_ms = max(0, response_ms)
-    review_key = connection.execute(
-        insert(_REVIEWS),
+    review_id = _ADD_REVIEW.run(
+        cursor,
         {
             "learner_id": learner_id,
             "question_id": question.row_id,
@@ -230,8 +239,8 @@ def record_review(
             "topic_id": question.topic_id,
             "pack_id": question.pack_id,
         },
-    ).inserted_primary_key
-    assert review_key is not None
+    ).lastrowid
+    assert review_id is not None
     mature = _is_mature(previous, now)
     counts = {
         "answers": 1,
@@ -242,8 +251,8 @@ def record_review(
         "time_ms": time_ms,
     }
     day = clock.day_of(now)
-    bumped = connection.execute(
-        _BUMP_DAY,
+    bumped = _BUMP_DAY.run(
+        cursor,
         {
             "key_learner": learner_id,
             "key_pack": question.pack_id,
@@ -253,8 +262,8 @@ def record_review(
         },
     )
     if bumped.rowcount == 0:
-        connection.execute(
-            insert(_DAILY),
+        _ADD_DAY.run(
+            cursor,
             {
                 "learner_id": learner_id,
                 "pack_id": question.pack_id,
@@ -263,7 +272,19 @@ def record_review(
                 **counts,
             },
         )
-    return Recorded(review_id=int(review_key[0]), previous=previous, state=state)
+    return Recorded(review_id=review_id, previous=previous, state=state)
+
+
+def _state_from_tuple(values: tuple[Any, ...]) -> CardState:
+    due, stability, difficulty, state, step, last_review = values
+    return CardState(
+        due=due,
+        stability=stability,
+        difficulty=difficulty,
+        state=State(state),
+        step=step,
+        last_review=last_review,
+    )
 
 
 def undo_review(session: Session, review_id: int, clock: StudyClock) -> QuestionRef:

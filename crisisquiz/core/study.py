@@ -30,6 +30,7 @@ from crisisquiz.storage.models import (
     QuestionRow,
     TopicRow,
 )
+from crisisquiz.storage.prepared import read_cursor, write_transaction
 
 # Learning steps due this soon are shown early rather than ending the session (as Anki does).
 LEARN_AHEAD = timedelta(minutes=20)
@@ -142,8 +143,8 @@ class StudySession:
             kind = {"learning": ItemKind.LEARNING, "due": ItemKind.REVIEW, "new": ItemKind.NEW}
             loader = self._loader or ItemLoader(self.rng)
             self._loader = loader
-            with self.database.sessions() as session:
-                return loader.load(session, qid, kind[source])
+            with read_cursor(self.database.engine) as cursor:
+                return loader.load(cursor, qid, kind[source])
         return None
 
     def counts(self, now: datetime) -> QueueCounts:
@@ -158,9 +159,9 @@ class StudySession:
     ) -> AnswerOutcome:
         """Grade ``response`` and store it with the new schedule in one transaction."""
         result = grade(item.question, response)
-        with self.database.transaction() as session:
+        with write_transaction(self.database.engine) as cursor:
             recorded = record_review(
-                session,
+                cursor,
                 learner_id=self.learner.id,
                 desired_retention=self.learner.desired_retention,
                 question=item.ref,
@@ -173,7 +174,7 @@ class StudySession:
             )
         outcome = AnswerOutcome(item, result, recorded.state.due, recorded.review_id)
         qid = item.ref.row_id
-        source, index = self._remove(qid)
+        source, index = self._remove(qid, item.kind)
         learning_due = self._learning.pop(qid, None)
         back_soon = recorded.state.state in (State.Learning, State.Relearning) or (
             recorded.state.due <= now + LEARN_AHEAD
@@ -189,10 +190,17 @@ class StudySession:
         self._counters.add(result, new=was_new, time_ms=time_ms)
         return outcome
 
-    def _remove(self, qid: int) -> tuple[str, int]:
-        for name, queue in (("due", self._due), ("new", self._new)):
-            if qid in queue:
-                index = queue.index(qid)
+    def _remove(self, qid: int, kind: ItemKind) -> tuple[str, int]:
+        # The item's kind names the queue it came from, so the other one (thousands
+        # long for a learner back after a break) is never searched through.
+        queues = {ItemKind.REVIEW: ("due", self._due), ItemKind.NEW: ("new", self._new)}
+        if kind in queues:
+            name, queue = queues[kind]
+            try:
+                index = queue.index(qid)  # near the front: items are taken from there
+            except ValueError:
+                pass
+            else:
                 del queue[index]
                 return name, index
         return "learning", 0

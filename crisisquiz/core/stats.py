@@ -15,13 +15,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Integer, and_, case, cast, func, literal, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from crisisquiz.core.card_sql import has_math_functions, live_card, recall_expression
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.recording import StudyClock
-from crisisquiz.core.scheduling import retrievability, scheduler_for
+from crisisquiz.core.scheduling import retrievability
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
     CardStateRow,
@@ -267,13 +267,7 @@ class StatsService:
 
     def _has_sql_math(self) -> bool:
         if self._sql_math is None:
-            # SQLite has pow() only when built with its math functions (most builds are).
-            try:
-                with self._db.engine.connect() as connection:
-                    connection.execute(select(func.pow(2.0, 0.5)))
-                self._sql_math = True
-            except OperationalError:
-                self._sql_math = False
+            self._sql_math = has_math_functions(self._db.engine)
         return self._sql_math
 
     def reviews_per_day(
@@ -328,7 +322,7 @@ class StatsService:
             bucket = case(*((c.due < end, i) for i, end in enumerate(ends)), else_=days)
             rows = session.execute(
                 select(bucket, func.count())
-                .where(c.learner_id == learner_id, c.due < ends[-1], _live_card())
+                .where(c.learner_id == learner_id, c.due < ends[-1], live_card())
                 .group_by(bucket)
             ).all()
         counts = {int(index): int(count) for index, count in rows}
@@ -373,12 +367,12 @@ def _count_cards(
         func.coalesce(func.sum(case((c.due <= soon, 1), else_=0)), 0),
     ]
     if sql_math:
-        columns.append(func.coalesce(func.sum(_recall_expression(now)), 0.0))
+        columns.append(func.coalesce(func.sum(recall_expression(now)), 0.0))
     # The card's own copy of its topic (kept in step by pack updates) and a covering
     # index let SQLite answer from the index alone, without joining the questions.
     query = (
         select(*columns)
-        .where(c.learner_id == learner_id, _live_card())
+        .where(c.learner_id == learner_id, live_card())
         .group_by(c.pack_id, c.topic_id)
     )
     if pack_id is not None:
@@ -392,32 +386,6 @@ def _count_cards(
         _sum_recall_in_python(session, tallies, learner_id, pack_id, now)
 
 
-def _live_card() -> ColumnElement[bool]:
-    """The card's question is not retired: a lookup in the small index of retired ones."""
-    q = QuestionRow
-    return CardStateRow.question_id.not_in(select(q.id).where(q.retired))
-
-
-def _recall_expression(now: datetime) -> ColumnElement[float]:
-    """:func:`retrievability` as SQL, so the sum needs no row sent to Python.
-
-    Elapsed whole days as the fsrs library counts them: the difference is rounded
-    to the millisecond (SQLite's own precision) and then floored.
-    """
-    decay, factor = _decay_and_factor()
-    c = CardStateRow
-    now_jd = func.julianday(literal(_sqlite_time(now)))
-    elapsed_ms = func.round((now_jd - func.julianday(c.last_review)) * 86_400_000)
-    elapsed_days = func.max(0, cast(elapsed_ms, Integer) // 86_400_000)
-    return case(
-        (
-            and_(c.stability > 0, c.last_review.is_not(None)),
-            func.pow(1 + factor * cast(elapsed_days, Float) / c.stability, decay),
-        ),
-        else_=0.0,
-    )
-
-
 def _sum_recall_in_python(
     session: Session,
     tallies: dict[TopicKey, _Tally],
@@ -427,7 +395,7 @@ def _sum_recall_in_python(
 ) -> None:
     c = CardStateRow
     query = select(c.pack_id, c.topic_id, c.stability, c.last_review).where(
-        c.learner_id == learner_id, _live_card(), c.stability.is_not(None)
+        c.learner_id == learner_id, live_card(), c.stability.is_not(None)
     )
     if pack_id is not None:
         query = query.where(c.pack_id == pack_id)
@@ -436,17 +404,6 @@ def _sum_recall_in_python(
         sums[(p, t)] += retrievability(stability, last_review, now)
     for key, total in sums.items():
         tallies[key].recall = total
-
-
-def _sqlite_time(moment: datetime) -> str:
-    # The text form SQLAlchemy stores datetimes in on SQLite (naive UTC).
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _decay_and_factor() -> tuple[float, float]:
-    # The same constants scheduling.retrievability uses; tests hold the two equal.
-    decay = -float(scheduler_for(0.9).parameters[20])
-    return decay, 0.9 ** (1 / decay) - 1
 
 
 def _count_answers(

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
+from crisisquiz.core.card_sql import has_math_functions, live_card, recall_expression
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
@@ -251,13 +252,10 @@ def _queued_cards(
     learner_id: int, now: datetime, topics: Collection[str]
 ) -> list[ColumnElement[bool]]:
     """The learner's live cards a session started at ``now`` takes up (learning and due)."""
-    live = select(QuestionRow.id).where(
-        QuestionRow.id == CardStateRow.question_id, QuestionRow.retired.is_(False)
-    )
     criteria = [
         CardStateRow.learner_id == learner_id,
         CardStateRow.due <= now + LEARN_AHEAD,
-        exists(live),
+        live_card(),
     ]
     if topics:
         criteria.append(CardStateRow.topic_id.in_(topics))
@@ -267,10 +265,19 @@ def _queued_cards(
 class StudyService:
     """Starts study sessions for learners."""
 
-    def __init__(self, database: Database, *, tz: tzinfo, rng: random.Random) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        tz: tzinfo,
+        rng: random.Random,
+        sql_math: bool | None = None,
+    ) -> None:
+        """``sql_math`` None: rank due cards in SQLite when it has its math functions."""
         self._db = database
         self._tz = tz
         self._rng = rng
+        self._sql_math = sql_math
 
     def start(
         self, learner_id: int, *, now: datetime, topics: Collection[str] = ()
@@ -321,22 +328,34 @@ class StudyService:
         return QueueCounts(learning=int(learning_count), due=int(due_count), new=len(new))
 
     def _fill(self, study: StudySession, now: datetime) -> None:
-        query = select(
-            CardStateRow.question_id,
-            CardStateRow.due,
-            CardStateRow.state,
-            CardStateRow.stability,
-            CardStateRow.last_review,
-        ).where(*_queued_cards(study.learner.id, now, study.topics))
-        due: list[tuple[float, int]] = []
+        c = CardStateRow
+        queued = _queued_cards(study.learner.id, now, study.topics)
+        learning = c.state.in_((int(State.Learning), int(State.Relearning)))
         with self._db.sessions() as session:
-            for qid, due_at, state, stability, last_review in session.execute(query):
-                if state in (State.Learning, State.Relearning):
-                    study._learning[qid] = due_at
-                elif due_at <= now:
-                    due.append((retrievability(stability, last_review, now), qid))
-            due.sort()
-            study._due.extend(qid for _r, qid in due)
+            for qid, due_at in session.execute(
+                select(c.question_id, c.due).where(*queued, learning)
+            ):
+                study._learning[qid] = due_at
+            due_now = [*queued, ~learning, c.due <= now]
+            if self._sql_math is None:
+                self._sql_math = has_math_functions(self._db.engine)
+            if self._sql_math:
+                # Ranked in SQLite: only the ids come back, not every due card's state.
+                ranked_ids = (
+                    select(c.question_id)
+                    .where(*due_now)
+                    .order_by(recall_expression(now), c.question_id)
+                )
+                study._due.extend(session.connection().execute(ranked_ids).scalars())
+            else:
+                rows = session.execute(
+                    select(c.question_id, c.stability, c.last_review).where(*due_now)
+                )
+                ranked = sorted(
+                    (retrievability(stability, last_review, now), qid)
+                    for qid, stability, last_review in rows
+                )
+                study._due.extend(qid for _recall, qid in ranked)
             study._new.extend(self._new_questions(session, study.learner, study.topics, now))
 
     def _new_questions(
@@ -356,28 +375,36 @@ class StudyService:
             CardStateRow.learner_id == learner.id,
             CardStateRow.question_id == QuestionRow.id,
         )
-        per_topic: list[list[int]] = []
-        for pack_id, topic_id in session.execute(topic_query).all():
-            ids = session.scalars(
-                select(QuestionRow.id)
-                .where(
-                    QuestionRow.pack_id == pack_id,
-                    QuestionRow.topic_id == topic_id,
-                    QuestionRow.retired.is_(False),
-                    ~seen,
-                )
-                .order_by(QuestionRow.position)
-                .limit(limit)
-            ).all()
-            if ids:
-                per_topic.append(list(ids))
-        # Round-robin across topics: interleaving beats blocking for retention.
+        # Round-robin across topics: interleaving beats blocking for retention. A topic
+        # is read only when its turn comes: with a small daily limit and many topics,
+        # most are never queried.
         interleaved: list[int] = []
-        while per_topic and len(interleaved) < limit:
-            for queue in list(per_topic):
+        waiting: list[list[int]] = []
+        for pack_id, topic_id in session.execute(topic_query).all():
+            if len(interleaved) >= limit:
+                break
+            ids = list(
+                session.scalars(
+                    select(QuestionRow.id)
+                    .where(
+                        QuestionRow.pack_id == pack_id,
+                        QuestionRow.topic_id == topic_id,
+                        QuestionRow.retired.is_(False),
+                        ~seen,
+                    )
+                    .order_by(QuestionRow.position)
+                    .limit(limit)
+                )
+            )
+            if ids:
+                interleaved.append(ids.pop(0))
+                if ids:
+                    waiting.append(ids)
+        while waiting and len(interleaved) < limit:
+            for queue in list(waiting):
                 interleaved.append(queue.pop(0))
                 if not queue:
-                    per_topic.remove(queue)
+                    waiting.remove(queue)
                 if len(interleaved) >= limit:
                     break
         return interleaved

@@ -173,7 +173,17 @@ class CardStateRow(Base):
 
     __tablename__ = "card_states"
     __table_args__ = (
-        Index("ix_card_states_learner_due", "learner_id", "due"),
+        # Covers the study queue: due and learning cards, ranked by recall, from the
+        # index alone.
+        Index(
+            "ix_card_states_learner_due",
+            "learner_id",
+            "due",
+            "state",
+            "stability",
+            "last_review",
+            "question_id",
+        ),
         # Covers the per-topic figures (seen, due, recall), read in topic order from
         # the index alone instead of fetching every card row.
         Index(

@@ -1,4 +1,4 @@
-"""topic totals and the indexes the per-topic figures read
+"""topic totals and the indexes the per-topic figures and the study queue read
 
 Revision ID: 0003
 Revises: 0002
@@ -72,6 +72,11 @@ def upgrade() -> None:
     with op.batch_alter_table("daily_topic_stats", schema=None) as batch_op:
         batch_op.create_index("ix_daily_topic_stats_learner_day", ["learner_id", "day"])
     with op.batch_alter_table("card_states", schema=None) as batch_op:
+        batch_op.drop_index("ix_card_states_learner_due")
+        batch_op.create_index(
+            "ix_card_states_learner_due",
+            ["learner_id", "due", "state", "stability", "last_review", "question_id"],
+        )
         batch_op.create_index(
             "ix_card_states_learner_topic",
             [
@@ -103,6 +108,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_questions_retired")
     with op.batch_alter_table("card_states", schema=None) as batch_op:
         batch_op.drop_index("ix_card_states_learner_topic")
+        batch_op.drop_index("ix_card_states_learner_due")
+        batch_op.create_index("ix_card_states_learner_due", ["learner_id", "due"])
     with op.batch_alter_table("daily_topic_stats", schema=None) as batch_op:
         batch_op.drop_index("ix_daily_topic_stats_learner_day")
     for name in _TRIGGERS:

@@ -111,8 +111,9 @@ def test_daily_new_limit_and_rollover(database: Database, learner: Learner, now:
     assert service(database).start(learner.id, now=tomorrow).counts(tomorrow).new == 3
 
 
+@pytest.mark.parametrize("sql_math", [True, False], ids=["ranked-in-sqlite", "ranked-in-python"])
 def test_due_reviews_come_first_lowest_recall_first(
-    database: Database, learner: Learner, now: datetime
+    database: Database, learner: Learner, now: datetime, sql_math: bool
 ) -> None:
     with database.transaction() as session:
         ids = dict(session.execute(select(QuestionRow.question_id, QuestionRow.id)).all())
@@ -132,7 +133,9 @@ def test_due_reviews_come_first_lowest_recall_first(
                     topic_id="alpha",
                 )
             )
-    study = service(database).start(learner.id, now=now)
+    study = StudyService(database, tz=UTC, rng=random.Random(7), sql_math=sql_math).start(
+        learner.id, now=now
+    )
     assert study.counts(now).due == 3
     order = drain(study, now)
     assert order[:3] == ["mc", "tf", "yr"]

@@ -8,20 +8,19 @@ import sys
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crisisquiz.cli.context import AppContext, UserError
 from crisisquiz.cli.terminal_study import local_zone
-from crisisquiz.core.class_report import (
-    ClassReport,
-    build_class_report,
-    percent,
-    report_to_json,
-    write_class_csv,
-)
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.packs import PackService, UnknownPackError
-from crisisquiz.core.results import ResultsError, export_results, load_results, write_results
 from crisisquiz.core.stats import Figures, LearnerStats, StatsService, stats_to_json
+
+if TYPE_CHECKING:
+    from crisisquiz.core.class_report import ClassReport
+
+# The class report and results modules are imported by the commands that use them: every
+# start of the app builds this parser, and the window needs neither.
 
 TITLE_WIDTH = 38
 
@@ -103,6 +102,8 @@ def _stats(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def format_stats(stats: LearnerStats) -> str:
     """The learner's figures as a table for a terminal."""
+    from crisisquiz.core.class_report import percent
+
     header = (
         "TOPIC",
         "SEEN",
@@ -145,6 +146,8 @@ def format_stats(stats: LearnerStats) -> str:
 
 
 def _stats_row(title: str, f: Figures) -> tuple[str, ...]:
+    from crisisquiz.core.class_report import percent
+
     return (
         title,
         f"{f.seen}/{f.total}",
@@ -170,6 +173,8 @@ def _clip(text: str, width: int = TITLE_WIDTH) -> str:
 
 
 def _export(args: argparse.Namespace, ctx: AppContext) -> int:
+    from crisisquiz.core.results import ResultsError, export_results, write_results
+
     learner = LearnerService(ctx.database).by_name(args.learner)
     data = export_results(
         ctx.database, learner.id, now=ctx.clock(), file_id=uuid.uuid4(), tz=local_zone()
@@ -188,6 +193,9 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _class_report(args: argparse.Namespace, ctx: AppContext) -> int:
+    from crisisquiz.core.class_report import build_class_report, report_to_json, write_class_csv
+    from crisisquiz.core.results import ResultsError, load_results
+
     try:
         files = [load_results(path) for path in args.files]
     except ResultsError as exc:
@@ -225,6 +233,8 @@ def _class_report(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def format_class_report(report: ClassReport) -> str:
     """The learner x topic table, the weakest topics and the hardest questions, for a terminal."""
+    from crisisquiz.core.class_report import percent
+
     lines = [f"Class report: {len(report.learners)} learners, {len(report.questions)} questions"]
     for skipped in report.skipped:
         lines.append(f"  skipped {skipped.source}: {skipped.reason}")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -38,20 +39,29 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class HomeData:
-    """Everything the home screen shows, read from the core at one moment."""
+    """Everything the home screen shows, read from the core at one moment (``read_at``).
 
+    ``stats``, the per-topic figures, is None while they have not been read yet.
+    """
+
+    read_at: datetime
     learner_name: str
     new_per_day: int
     counts: QueueCounts
     new_left_today: int
     answers_today: int
     streak: int
-    stats: LearnerStats
+    stats: LearnerStats | None
 
     @property
     def due(self) -> int:
         """Questions waiting for review now (learning steps included)."""
         return self.counts.learning + self.counts.due
+
+    @property
+    def nothing_to_study(self) -> bool:
+        """Whether nothing is due and no new question is left for today."""
+        return self.due == 0 and self.counts.new == 0
 
     def can_study_topic(self, topic: TopicStats) -> bool:
         """Whether a study session on ``topic`` would have anything to show."""
@@ -59,22 +69,33 @@ class HomeData:
         return topic.figures.due_now > 0 or (unseen > 0 and self.new_left_today > 0)
 
 
-def load_home_data(services: Services, stats: StatsService, learner_id: int) -> HomeData:
-    """Read the home screen's figures for a learner now."""
+def load_home_data(
+    services: Services, stats: StatsService, learner_id: int, *, topics: bool = True
+) -> HomeData:
+    """Read the home screen's figures for a learner now; the per-topic ones only with ``topics``."""
     now = services.clock()
     learner = services.learners.get(learner_id)
-    learner_stats = stats.learner_topic_stats(learner_id, now=now, tz=services.tz)
     counts = services.study.queue_counts(learner_id, now=now)
     activity = stats.reviews_per_day(learner_id, STREAK_LOOKBACK_DAYS, now=now, tz=services.tz)
-    return HomeData(
+    data = HomeData(
+        read_at=now,
         learner_name=learner.name,
         new_per_day=learner.new_per_day,
         counts=counts,
         new_left_today=services.study.new_left_today(learner, now),
         answers_today=activity[-1].answers,
         streak=current_streak(activity),
-        stats=learner_stats,
+        stats=None,
     )
+    return with_topic_stats(data, stats, learner_id, services) if topics else data
+
+
+def with_topic_stats(
+    data: HomeData, stats: StatsService, learner_id: int, services: Services
+) -> HomeData:
+    """``data`` with the per-topic figures, read as of the same moment as the rest."""
+    learner_stats = stats.learner_topic_stats(learner_id, now=data.read_at, tz=services.tz)
+    return replace(data, stats=learner_stats)
 
 
 class TopicRow(Card):
@@ -137,6 +158,11 @@ class HomeScreen(QWidget):
 
     ``study_requested`` carries the topic ids to study (empty: every topic);
     ``quiz_requested`` asks for the quiz screen.
+
+    Until the screen has first been painted, :meth:`refresh` reads only today's figures;
+    the topics (the slow part with a long history: figures for every topic and a row of
+    widgets each) follow right after that first paint, so the window and its Study button
+    show sooner. :attr:`topics_pending` tells when they are still to come.
     """
 
     study_requested = Signal(object)
@@ -164,6 +190,9 @@ class HomeScreen(QWidget):
 
         self.greeting = heading("", 1)
         body.addWidget(self.greeting)
+        # The greeting, on top of the page, tells when the screen has first been painted.
+        self._painted = False
+        self.greeting.installEventFilter(self)
 
         today = Card()
         today.setAccessibleName("Today")
@@ -228,17 +257,41 @@ class HomeScreen(QWidget):
         """The control to focus when the screen is shown."""
         return self.study_button if self.study_button.isVisible() else self.quiz_button
 
+    @property
+    def topics_pending(self) -> bool:
+        """Whether the topics wait for the screen's first paint to be read and drawn."""
+        return self.data is not None and self.data.stats is None
+
     def refresh(self) -> None:
-        """Read the figures again and redraw."""
-        self.show_data(load_home_data(self._services, self._stats, self._learner_id))
+        """Read the figures again and redraw (the topics after the first paint, see the class)."""
+        data = load_home_data(self._services, self._stats, self._learner_id, topics=False)
+        # The empty state's words depend on the topics' figures, so it waits for nothing.
+        if self._painted or data.nothing_to_study:
+            data = with_topic_stats(data, self._stats, self._learner_id, self._services)
+        self.show_data(data)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Read the topics once the screen has been painted for the first time."""
+        if watched is self.greeting and event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            self.greeting.removeEventFilter(self)
+            # On the next turn of the event loop, once this paint has reached the screen.
+            QTimer.singleShot(0, self, self._show_pending_topics)
+        return super().eventFilter(watched, event)
+
+    def _show_pending_topics(self) -> None:
+        if self.data is not None and self.data.stats is None:
+            self.show_data(
+                with_topic_stats(self.data, self._stats, self._learner_id, self._services)
+            )
 
     def show_data(self, data: HomeData) -> None:
-        """Draw ``data``."""
+        """Draw ``data`` (without topics while its ``stats`` have not been read)."""
         self.data = data
         self.greeting.setText(f"Hi, {data.learner_name}")
         self.greeting.setAccessibleName(self.greeting.text())
         due, new = data.due, data.counts.new
-        nothing = due == 0 and new == 0
+        nothing = data.nothing_to_study
         self.empty_state.setVisible(nothing)
         self.study_button.setVisible(not nothing)
         self.summary.setVisible(not nothing)
@@ -272,13 +325,13 @@ class HomeScreen(QWidget):
 
     @staticmethod
     def _empty_text(data: HomeData) -> str:
-        if data.stats.overall.total == 0:
+        overall = None if data.stats is None else data.stats.overall
+        if overall is not None and overall.total == 0:
             return (
                 "There are no questions to study: every pack has been removed. Import a pack "
                 "on the Packs screen to start again."
             )
-        overall = data.stats.overall
-        if data.new_per_day == 0 and overall.seen < overall.total:
+        if data.new_per_day == 0 and overall is not None and overall.seen < overall.total:
             new = "New questions are paused: set “New questions per day” in Settings to start more."
         else:
             new = "You have met today's new questions."
@@ -292,9 +345,12 @@ class HomeScreen(QWidget):
         clear_layout(self.topics_box)
         self.topic_rows = []
         packs: dict[str, list[TopicStats]] = {}
-        for topic in data.stats.topics:
+        for topic in () if data.stats is None else data.stats.topics:
             packs.setdefault(topic.pack_id, []).append(topic)
-        titles = {s.id: s.title for s in self._services.packs.list_packs()}
+        # Pack titles head the topics only when there are several packs.
+        titles = (
+            {s.id: s.title for s in self._services.packs.list_packs()} if len(packs) > 1 else {}
+        )
         self.topics_heading.setVisible(bool(packs))
         self.topics_intro.setVisible(bool(packs))
         for pack_id, topics in packs.items():

@@ -1,8 +1,10 @@
 """The main window: navigation on the left, one screen at a time on the right, the menus.
 
-Home, Packs and Settings live for as long as the learner does. Study and Quiz
-screens are created when the learner starts one and removed when they leave
-it (their ``closed`` signal), after which Home is shown, refreshed.
+Home, Settings and Progress belong to the current learner, Packs and the class
+report to the window. Only Home is built at start, the others when first opened,
+so the window shows sooner. Study and Quiz screens are created when the learner
+starts one and removed when they leave it (their ``closed`` signal), after which
+Home is shown, refreshed.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -29,15 +31,18 @@ from PySide6.QtWidgets import (
 
 from crisisquiz import __version__
 from crisisquiz.core.learners import Learner, LearnerError
-from crisisquiz.gui.class_report_screen import ClassReportScreen
 from crisisquiz.gui.home_screen import HomeScreen
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
-from crisisquiz.gui.packs_screen import PacksScreen
 from crisisquiz.gui.services import Services
-from crisisquiz.gui.settings_screen import SettingsScreen
 from crisisquiz.gui.theme import Appearance
 from crisisquiz.gui.widgets import Page, heading, push_button, text_label
 from crisisquiz.gui.worker import TaskRunner
+
+if TYPE_CHECKING:
+    # The screens not shown at start are imported when first opened.
+    from crisisquiz.gui.class_report_screen import ClassReportScreen
+    from crisisquiz.gui.packs_screen import PacksScreen
+    from crisisquiz.gui.settings_screen import SettingsScreen
 
 PROGRESS_MODULE = "crisisquiz.gui.progress_screen"
 PROGRESS_UNAVAILABLE = "Progress is not available yet"
@@ -178,12 +183,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.packs = PacksScreen(services, self.runner)
-        self.packs.set_import_shortcut_hint(_native(IMPORT_SHORTCUT))
-        self.packs.packs_changed.connect(self._packs_changed)
-        self.stack.addWidget(self.packs)
+        self._packs: PacksScreen | None = None
+        self._settings: SettingsScreen | None = None
         self.home: HomeScreen
-        self.settings: SettingsScreen
         self._build_menus()
         self._build_learner_screens()
         self.stack.currentChanged.connect(lambda _index: self._mark_navigation())
@@ -293,29 +295,53 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _build_learner_screens(self) -> None:
-        """(Re)create the screens that belong to the current learner."""
-        learner_id = self._learner.id
-        self.home = HomeScreen(self._services, self._stats, learner_id)
+        """(Re)create Home for the current learner (its other screens follow on first use)."""
+        self.home = HomeScreen(self._services, self._stats, self._learner.id)
         self.home.set_shortcut_hints(_native("Ctrl+2"), _native("Ctrl+3"))
         self.home.study_requested.connect(self.start_study)
         self.home.quiz_requested.connect(self.start_quiz)
-        self.settings = SettingsScreen(self._services, self._appearance, learner_id)
-        self.settings.learner_updated.connect(self._learner_changed)
-        self.settings.progress_reset.connect(self._progress_reset)
         self.stack.insertWidget(0, self.home)
-        self.stack.addWidget(self.settings)
-        if progress_screen_available():
+
+    @property
+    def packs(self) -> PacksScreen:
+        """The Packs screen, built on first use."""
+        if self._packs is None:
+            from crisisquiz.gui.packs_screen import PacksScreen
+
+            self._packs = PacksScreen(self._services, self.runner)
+            self._packs.set_import_shortcut_hint(_native(IMPORT_SHORTCUT))
+            self._packs.packs_changed.connect(self._packs_changed)
+            self.stack.addWidget(self._packs)
+        return self._packs
+
+    @property
+    def settings(self) -> SettingsScreen:
+        """The current learner's Settings screen, built on first use."""
+        if self._settings is None:
+            from crisisquiz.gui.settings_screen import SettingsScreen
+
+            self._settings = SettingsScreen(self._services, self._appearance, self._learner.id)
+            self._settings.learner_updated.connect(self._learner_changed)
+            self._settings.progress_reset.connect(self._progress_reset)
+            self.stack.addWidget(self._settings)
+        return self._settings
+
+    def _ensure_progress_screen(self) -> QWidget | None:
+        """The Progress screen, built on first use; None when this build has none."""
+        if self.progress_screen is None and progress_screen_available():
             module: Any = importlib.import_module(PROGRESS_MODULE)
             self.progress_screen = module.ProgressScreen(
                 self._services, self._learner, runner=self.runner
             )
             self.stack.addWidget(self.progress_screen)
+        return self.progress_screen
 
     def _drop_learner_screens(self) -> None:
-        for screen in (self.home, self.settings, self.progress_screen):
+        for screen in (self.home, self._settings, self.progress_screen):
             if screen is not None:
                 self.stack.removeWidget(screen)
                 screen.deleteLater()
+        self._settings = None
         self.progress_screen = None
 
     # -- navigation -----------------------------------------------------------------------
@@ -333,8 +359,8 @@ class MainWindow(QMainWindow):
             (self.study_screen, Screen.STUDY),
             (self.quiz_screen, Screen.QUIZ),
             (self.progress_screen, Screen.PROGRESS),
-            (self.packs, Screen.PACKS),
-            (self.settings, Screen.SETTINGS),
+            (self._packs, Screen.PACKS),
+            (self._settings, Screen.SETTINGS),
         ]
         return next((place for widget, place in places if widget is current), None)
 
@@ -354,11 +380,12 @@ class MainWindow(QMainWindow):
             else:
                 self.start_quiz()
         elif screen is Screen.PROGRESS:
-            if self.progress_screen is not None:
-                refresh = getattr(self.progress_screen, "refresh", None)
+            progress = self._ensure_progress_screen()
+            if progress is not None:
+                refresh = getattr(progress, "refresh", None)
                 if callable(refresh):
                     refresh()
-                self._show(self.progress_screen)
+                self._show(progress)
         elif screen is Screen.PACKS:
             self.packs.refresh()
             self._show(self.packs)
@@ -463,7 +490,7 @@ class MainWindow(QMainWindow):
 
     def export_results(self) -> None:
         """File ▸ Export my results: show the Progress screen and ask where to save."""
-        export = getattr(self.progress_screen, "choose_and_export", None)
+        export = getattr(self._ensure_progress_screen(), "choose_and_export", None)
         if not callable(export):
             return
         self.go(Screen.PROGRESS)
@@ -472,6 +499,8 @@ class MainWindow(QMainWindow):
     def open_class_report(self) -> None:
         """Teacher ▸ Class report: the class report screen, with the files added so far."""
         if self.class_report is None:
+            from crisisquiz.gui.class_report_screen import ClassReportScreen
+
             self.class_report = ClassReportScreen(self._services, runner=self.runner)
             self.stack.addWidget(self.class_report)
         self._show(self.class_report)

@@ -241,6 +241,7 @@ class PacksScreen(QWidget):
         body.addStretch(1)
 
         runner.busy_changed.connect(self._set_busy)
+        self._set_busy(runner.busy)  # built while a job runs (the window builds it on first use)
 
     def initial_focus(self) -> QWidget:
         """The control to focus when the screen is shown."""

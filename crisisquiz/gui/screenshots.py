@@ -280,6 +280,9 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 def show() -> QWidget:
                     window.set_learner(maya)
                     window.go(screen)
+                    if screen is Screen.HOME:
+                        window.repaint()  # the home's topics follow its first paint
+                        _settle()
                     return window
 
                 return show

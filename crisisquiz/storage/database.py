@@ -4,26 +4,34 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    # Alembic is imported only when a schema has to change: loading it (and the SQL
+    # dialects it pulls in) costs a large share of the app's start-up.
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 APP_NAME = "crisisquiz"
 DATA_DIR_ENV = "CRISISQUIZ_DATA_DIR"
 DATABASE_FILE = "crisisquiz.sqlite3"
 BACKUP_DIR = "backups"
+
+# The newest migration in storage/migrations/versions. A database already at this revision
+# opens without Alembic; bump it with every new migration (tests/storage checks it is
+# Alembic's head, so the two cannot drift apart).
+SCHEMA_HEAD = "0003"
 
 
 class DatabaseError(Exception):
@@ -43,16 +51,26 @@ def resolve_data_dir(
 
 
 def _alembic_config(connection: Any = None) -> Config:
-    config = Config()
+    from alembic.config import Config
+
+    # Alembic's default stdout is whatever sys.stdout was when it was first imported, which
+    # is now late and arbitrary (a test's captured stream, say): pass the current one.
+    config = Config(stdout=sys.stdout)
     script_location = resources.files("crisisquiz.storage") / "migrations"
     config.set_main_option("script_location", str(script_location))
     config.attributes["connection"] = connection
     return config
 
 
+def _migration_scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config())
+
+
 def head_revision() -> str:
-    """The schema revision this version of the app writes."""
-    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    """The schema revision this version of the app writes, as Alembic's scripts say."""
+    head = _migration_scripts().get_current_head()
     assert head is not None
     return head
 
@@ -108,8 +126,28 @@ def open_database(data_dir: Path, *, now: datetime) -> Database:
     path = data_dir / DATABASE_FILE
     existed = path.exists() and path.stat().st_size > 0
     current = _current_revision(path) if existed else None
-    head = head_revision()
-    script = ScriptDirectory.from_config(_alembic_config())
+    # The everyday case, a database already at head, needs no Alembic at all.
+    backup = None if current == SCHEMA_HEAD else _migrate(path, current, existed=existed, now=now)
+    engine = make_engine(path)
+    return Database(
+        path=path,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        backup=backup,
+    )
+
+
+def _migrate(path: Path, current: str | None, *, existed: bool, now: datetime) -> Path | None:
+    """Bring the database at ``path``, at revision ``current``, to head with Alembic.
+
+    Returns the backup made first, if any (a new database has nothing to back up).
+    """
+    from alembic import command
+    from alembic.util.exc import CommandError
+
+    script = _migration_scripts()
+    head = script.get_current_head()
+    assert head is not None
     if current is not None:
         try:
             known = script.get_revision(current)
@@ -123,16 +161,14 @@ def open_database(data_dir: Path, *, now: datetime) -> Database:
             )
     backup = None
     if existed and current != head:
-        backup = backup_database(path, data_dir / BACKUP_DIR, label=f"before-{head}", now=now)
+        backup = backup_database(path, path.parent / BACKUP_DIR, label=f"before-{head}", now=now)
     engine = make_engine(path)
-    with engine.begin() as connection:
-        command.upgrade(_alembic_config(connection), "head")
-    return Database(
-        path=path,
-        engine=engine,
-        sessions=sessionmaker(engine, expire_on_commit=False),
-        backup=backup,
-    )
+    try:
+        with engine.begin() as connection:
+            command.upgrade(_alembic_config(connection), "head")
+    finally:
+        engine.dispose()
+    return backup
 
 
 def _current_revision(path: Path) -> str | None:

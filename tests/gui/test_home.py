@@ -43,7 +43,7 @@ def home_for(qtbot: QtBot, services: Services, learner: Learner) -> HomeScreen:
     home.refresh()
     home.resize(1024, 768)
     home.show()
-    qtbot.waitUntil(lambda: home.quiz_button.height() > 0)
+    qtbot.waitUntil(lambda: home.quiz_button.height() > 0 and not home.topics_pending)
     return home
 
 
@@ -75,6 +75,29 @@ def test_home_shows_the_topics_with_the_cores_due_and_new_counts(
     assert sum(t.figures.due_now for t in stats.topics) == 4
 
 
+def test_the_topics_follow_the_first_paint_and_later_refreshes_read_them_at_once(
+    qtbot: QtBot, services: Services, learner: Learner
+) -> None:
+    home = HomeScreen(services, StatsService(services.database), learner.id)
+    qtbot.addWidget(home)
+    home.refresh()
+    # Before the first paint: today's figures and the Study button, no topics yet.
+    assert home.topics_pending
+    assert home.study_button.text().startswith("Study now")
+    assert home.topic_rows == []
+    assert not home.topics_heading.isVisibleTo(home)
+    home.resize(1024, 768)
+    home.show()
+    qtbot.waitUntil(lambda: not home.topics_pending)
+    assert [row.topic.topic_id for row in home.topic_rows] == ["alpha", "beta"]
+    assert home.topics_heading.isVisibleTo(home)
+
+    answer(services, learner, 1, right=True)
+    home.refresh()
+    assert not home.topics_pending
+    assert sum(row.topic.figures.seen for row in home.topic_rows) == 1
+
+
 def test_today_and_streak_count_real_answers(
     qtbot: QtBot, services: Services, learner: Learner, clock: FakeClock
 ) -> None:
@@ -100,6 +123,11 @@ def test_nothing_to_do_shows_a_friendly_empty_state(
     qtbot: QtBot, services: Services, learner: Learner
 ) -> None:
     services.learners.update_settings(learner.id, new_per_day=0)
+    home = HomeScreen(services, StatsService(services.database), learner.id)
+    qtbot.addWidget(home)
+    home.refresh()
+    # Its words depend on the topics' figures: the empty state does not wait for a paint.
+    assert not home.topics_pending
     home = home_for(qtbot, services, learner)
     assert home.empty_state.isVisibleTo(home)
     assert not home.study_button.isVisibleTo(home)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -64,6 +65,7 @@ def open_window(
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: not window.home.topics_pending)  # they follow the first paint
     return window
 
 
@@ -240,6 +242,39 @@ def test_tab_and_space_move_through_the_navigation(
     buttons[Screen.PACKS].setFocus()
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
     assert window.current_screen() is Screen.PACKS
+
+
+def test_only_home_is_built_at_start_and_the_other_screens_when_first_opened(
+    qtbot: QtBot, services: Services, learner: Learner, appearance: Appearance
+) -> None:
+    window = open_window(qtbot, services, appearance, learner)
+    assert window.stack.count() == 1
+    assert window.progress_screen is None and window.class_report is None
+    window.go(Screen.SETTINGS)
+    settings = window.settings
+    assert isinstance(settings, SettingsScreen) and window.current_screen() is Screen.SETTINGS
+    window.go(Screen.PACKS)
+    assert isinstance(window.packs, PacksScreen) and window.current_screen() is Screen.PACKS
+    window.go(Screen.HOME)
+    window.go(Screen.SETTINGS)
+    assert window.settings is settings  # built once
+    assert window.stack.count() == 3
+
+
+def test_the_packs_screen_built_while_a_job_runs_shows_it_running(
+    qtbot: QtBot, services: Services, learner: Learner, appearance: Appearance
+) -> None:
+    window = open_window(qtbot, services, appearance, learner)
+    release = threading.Event()
+    window.runner.run(release.wait, lambda _result: None, lambda _error: None)
+    try:
+        window.go(Screen.PACKS)
+        assert window.packs.busy.isVisibleTo(window.packs)
+        assert not window.packs.import_button.isEnabled()
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: not window.runner.busy)
+    assert window.packs.import_button.isEnabled()
 
 
 def test_study_and_quiz_screens_return_home_when_closed(

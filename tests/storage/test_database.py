@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from sqlalchemy import text
 
 from crisisquiz.storage.database import (
     DATABASE_FILE,
+    SCHEMA_HEAD,
     Database,
     DatabaseError,
     _alembic_config,
@@ -40,6 +43,45 @@ def test_reopening_at_head_makes_no_backup(tmp_path: Path, now: datetime) -> Non
     assert again.backup is None
     again.close()
     assert not (tmp_path / "backups").exists()
+
+
+def test_schema_head_is_the_newest_migration() -> None:
+    # Databases at SCHEMA_HEAD open without Alembic: a new migration must move it too.
+    assert head_revision() == SCHEMA_HEAD
+
+
+def test_opening_a_database_at_head_leaves_alembic_unloaded(tmp_path: Path, now: datetime) -> None:
+    open_database(tmp_path, now=now).close()
+    # A new interpreter: this one has imported Alembic already.
+    code = (
+        "import sys; from datetime import UTC, datetime; from pathlib import Path; "
+        "from crisisquiz.storage.database import open_database; "
+        "open_database(Path(sys.argv[1]), now=datetime.now(UTC)).close(); "
+        "print(sorted(name for name in sys.modules if name.split('.')[0] == 'alembic'))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "[]"
+
+
+def test_older_database_is_backed_up_then_migrated(tmp_path: Path, now: datetime) -> None:
+    db = open_database(tmp_path, now=now)
+    with db.engine.begin() as connection:
+        command.downgrade(_alembic_config(connection), "-1")
+        older = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    db.close()
+    assert older != SCHEMA_HEAD
+    again = open_database(tmp_path, now=now)
+    with again.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == SCHEMA_HEAD
+    again.close()
+    assert again.backup is not None
+    assert again.backup.parent == tmp_path / "backups"
+    assert again.backup.name.endswith(f"-before-{SCHEMA_HEAD}.sqlite3")
+    copy = sqlite3.connect(again.backup)
+    assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (older,)
+    copy.close()
 
 
 def test_newer_database_is_refused_untouched(tmp_path: Path, now: datetime) -> None:

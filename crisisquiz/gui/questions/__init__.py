@@ -7,7 +7,9 @@ view and the feedback panel in a scrollable, centred column and times answers.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QWidget
 
@@ -25,11 +27,17 @@ from crisisquiz.core.pack_schema import (
     Year,
 )
 from crisisquiz.core.scheduling import Rating
-from crisisquiz.gui.questions.arranging import MatchingView, OrderingView
 from crisisquiz.gui.questions.base import GivenAnswer, QuestionView
-from crisisquiz.gui.questions.choices import MultipleChoiceView, MultiSelectView, TrueFalseView
-from crisisquiz.gui.questions.flashcard import FlashcardView
-from crisisquiz.gui.questions.typed import ClozeView, ShortAnswerView, YearView
+
+if TYPE_CHECKING:
+    from crisisquiz.gui.questions.arranging import MatchingView, OrderingView
+    from crisisquiz.gui.questions.choices import (
+        MultipleChoiceView,
+        MultiSelectView,
+        TrueFalseView,
+    )
+    from crisisquiz.gui.questions.flashcard import FlashcardView
+    from crisisquiz.gui.questions.typed import ClozeView, ShortAnswerView, YearView
 
 __all__ = [
     "ClozeView",
@@ -47,24 +55,40 @@ __all__ = [
     "describe_response",
 ]
 
-_VIEWS: tuple[tuple[type, type[QuestionView]], ...] = (
-    (Flashcard, FlashcardView),
-    (MultipleChoice, MultipleChoiceView),
-    (MultiSelect, MultiSelectView),
-    (TrueFalse, TrueFalseView),
-    (ShortAnswer, ShortAnswerView),
-    (Cloze, ClozeView),
-    (Ordering, OrderingView),
-    (Matching, MatchingView),
-    (Year, YearView),
+# Each question type's view and the module holding it. The modules are imported when a
+# question of their type is first shown: the first question of a session needs one of
+# them, and loading the others (the arranging views most) would only delay it.
+_VIEWS: tuple[tuple[type, str, str], ...] = (
+    (Flashcard, "flashcard", "FlashcardView"),
+    (MultipleChoice, "choices", "MultipleChoiceView"),
+    (MultiSelect, "choices", "MultiSelectView"),
+    (TrueFalse, "choices", "TrueFalseView"),
+    (ShortAnswer, "typed", "ShortAnswerView"),
+    (Cloze, "typed", "ClozeView"),
+    (Ordering, "arranging", "OrderingView"),
+    (Matching, "arranging", "MatchingView"),
+    (Year, "typed", "YearView"),
 )
+
+
+def _view_class(module: str, name: str) -> type[QuestionView]:
+    view: type[QuestionView] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    return view
+
+
+def __getattr__(name: str) -> type[QuestionView]:
+    """The view classes named in ``__all__``, imported on first use."""
+    for _question_type, module, view in _VIEWS:
+        if view == name:
+            return _view_class(module, view)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def create_question_view(item: StudyItem, parent: QWidget | None = None) -> QuestionView:
     """The view for ``item``'s question type."""
-    for question_type, view in _VIEWS:
+    for question_type, module, name in _VIEWS:
         if isinstance(item.question, question_type):
-            return view(item, parent)
+            return _view_class(module, name)(item, parent)
     raise TypeError(f"no view for question type {item.question.type!r}")
 
 

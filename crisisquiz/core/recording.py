@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
@@ -128,14 +129,15 @@ _GET_CARD = Prepared(
     ),
     _DIALECT,
 )
-_ADD_CARD = Prepared(
-    insert(_CARDS).values(
-        {
-            name: bindparam(name)
-            for name in ("learner_id", "question_id", "pack_id", "topic_id", *_STATE_COLUMNS)
-        }
-    ),
-    _DIALECT,
+
+
+def _inserting(table: Table, columns: Iterable[str]) -> Prepared:
+    """An INSERT of ``columns``, each bound to the parameter of the same name."""
+    return Prepared(insert(table).values({name: bindparam(name) for name in columns}), _DIALECT)
+
+
+_ADD_CARD = _inserting(
+    _CARDS, ("learner_id", "question_id", "pack_id", "topic_id", *_STATE_COLUMNS)
 )
 _UPDATE_CARD = Prepared(
     update(_CARDS)
@@ -146,9 +148,7 @@ _UPDATE_CARD = Prepared(
     .values({name: bindparam(name) for name in _STATE_COLUMNS}),
     _DIALECT,
 )
-_ADD_REVIEW = Prepared(
-    insert(_REVIEWS).values({name: bindparam(name) for name in _REVIEW_COLUMNS}), _DIALECT
-)
+_ADD_REVIEW = _inserting(_REVIEWS, _REVIEW_COLUMNS)
 _BUMP_DAY = Prepared(
     update(_DAILY)
     .where(
@@ -160,15 +160,7 @@ _BUMP_DAY = Prepared(
     .values({name: _DAILY.c[name] + bindparam(name) for name in _COUNT_COLUMNS}),
     _DIALECT,
 )
-_ADD_DAY = Prepared(
-    insert(_DAILY).values(
-        {
-            name: bindparam(name)
-            for name in ("learner_id", "pack_id", "topic_id", "day", *_COUNT_COLUMNS)
-        }
-    ),
-    _DIALECT,
-)
+_ADD_DAY = _inserting(_DAILY, ("learner_id", "pack_id", "topic_id", "day", *_COUNT_COLUMNS))
 
 
 def _state_values(state: CardState) -> dict[str, Any]:

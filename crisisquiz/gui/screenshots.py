@@ -413,6 +413,12 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     path = outdir / f"{name}-{theme.value}.png"
                     widget.grab().save(str(path))
                     written.append(path)
+                    # Leave the data and screens as they were, so the other theme's
+                    # pictures show the same figures and messages as this one's.
+                    if name == "study-feedback" and isinstance(window.study_screen, StudyScreen):
+                        window.study_screen.undo()
+                    if name == "packs-import-error":
+                        window.packs.result.dismiss_button.click()
                     if widget is not window:
                         widget.close()
                         widget.deleteLater()

@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
             self.home.refresh()
             self._show(self.home)
         elif screen is Screen.STUDY:
-            if self.study_screen is not None:
+            if self.study_screen is not None and not self._study_finished():
                 self._show(self.study_screen)
             else:
                 self.start_study(())
@@ -433,7 +433,9 @@ class MainWindow(QMainWindow):
 
         wanted = tuple(topics)
         if self.study_screen is not None:
-            if wanted == self._study_topics:
+            # Back to the session in progress; a finished one (its summary on show) gives
+            # way to a new session, which may hold questions that have come due since.
+            if wanted == self._study_topics and not self._study_finished():
                 self._show(self.study_screen)
                 return
             self._discard(self.study_screen)
@@ -444,6 +446,10 @@ class MainWindow(QMainWindow):
         self._study_topics = wanted
         self.stack.addWidget(screen)
         self._show(screen)
+
+    def _study_finished(self) -> bool:
+        """Whether the open study session has ended on its summary."""
+        return bool(getattr(self.study_screen, "showing_summary", False))
 
     def start_quiz(self) -> None:
         """Open the quiz screen (or return to the quiz in progress)."""

@@ -37,8 +37,11 @@ from crisisquiz.gui.main_window import (
     progress_screen_available,
 )
 from crisisquiz.gui.packs_screen import PacksScreen
+from crisisquiz.gui.questions.base import GivenAnswer
+from crisisquiz.gui.screenshots import wrong_response
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.settings_screen import SettingsScreen
+from crisisquiz.gui.study_screen import StudyScreen
 from crisisquiz.gui.theme import Appearance
 from crisisquiz.storage.database import Database, open_database
 
@@ -192,7 +195,6 @@ def test_shortcuts_reach_every_screen(
         assert focus is not None and window.stack.currentWidget().isAncestorOf(focus)
 
     from crisisquiz.gui.quiz_screen import QuizScreen
-    from crisisquiz.gui.study_screen import StudyScreen
 
     assert isinstance(window.study_screen, StudyScreen)
     assert isinstance(window.quiz_screen, QuizScreen)
@@ -295,6 +297,29 @@ def test_study_and_quiz_screens_return_home_when_closed(
     quiz.closed.emit()  # type: ignore[attr-defined]
     assert window.quiz_screen is None
     assert window.current_screen() is Screen.HOME
+
+
+def test_study_returns_to_a_session_in_progress_and_starts_anew_after_a_finished_one(
+    qtbot: QtBot, services: Services, learner: Learner, appearance: Appearance
+) -> None:
+    window = open_window(qtbot, services, appearance, learner)
+    window.go(Screen.STUDY)
+    study = window.study_screen
+    assert isinstance(study, StudyScreen) and study.stage.view is not None
+    item = study.current_item
+    assert item is not None
+    study.stage.view.answered.emit(GivenAnswer(wrong_response(item.question)))
+    window.go(Screen.HOME)
+    window.go(Screen.STUDY)
+    assert window.study_screen is study and not study.showing_summary
+
+    qtbot.mouseClick(study.finish_button, Qt.MouseButton.LeftButton)
+    assert study.showing_summary
+    window.go(Screen.HOME)
+    window.go(Screen.STUDY)
+    again = window.study_screen
+    assert isinstance(again, StudyScreen) and again is not study
+    assert not again.showing_summary and again.current_item is not None
 
 
 def test_study_this_topic_opens_a_session_on_that_topic(

@@ -38,6 +38,7 @@ from crisisquiz.cli.context import AppContext, UserError
 from crisisquiz.core.grading import GradeResult, Response, Verdict, correct_answer_text
 from crisisquiz.core.items import Citation, ItemKind, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
+from crisisquiz.core.local_zone import SYSTEM_ZONE
 from crisisquiz.core.pack_schema import (
     CLOZE_BLANK,
     Cloze,
@@ -61,10 +62,8 @@ SEED_RANGE = 1_000_000
 
 
 def local_zone() -> tzinfo:
-    """The computer's local time zone, read once at the command-line boundary."""
-    zone = datetime.now().astimezone().tzinfo
-    assert zone is not None  # astimezone() always gives an aware datetime
-    return zone
+    """The computer's local time zone with its summer-time rules, for the command line."""
+    return SYSTEM_ZONE
 
 
 def make_rng() -> random.Random:

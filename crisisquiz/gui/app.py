@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import sys
 import traceback
-from datetime import datetime
 from types import TracebackType
 
 from PySide6.QtGui import QIcon
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from crisisquiz.cli.context import AppContext
 from crisisquiz.core.learners import Learner
+from crisisquiz.core.local_zone import SYSTEM_ZONE
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, remembered_learner
 from crisisquiz.gui.main_window import MainWindow
 from crisisquiz.gui.services import Services
@@ -64,10 +64,8 @@ def run_app(ctx: AppContext) -> int:
     except DatabaseError as exc:
         QMessageBox.critical(None, "crisisquiz cannot open its data", str(exc))
         return 1
-    # The one place the local time zone is read: study days start at the learner's local hour.
-    local_zone = datetime.now().astimezone().tzinfo
-    assert local_zone is not None
-    services = Services.create(database, clock=ctx.clock, tz=local_zone, rng=random.Random())
+    # Study days start at the learner's local hour, summer time included.
+    services = Services.create(database, clock=ctx.clock, tz=SYSTEM_ZONE, rng=random.Random())
     appearance = Appearance(app)
     settings = services.settings.load()
     appearance.apply(settings.theme, settings.text_scale)

@@ -19,7 +19,6 @@ import random  # noqa: E402
 import resource  # noqa: E402
 import sys  # noqa: E402
 import traceback  # noqa: E402
-from datetime import datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -33,6 +32,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QWidget  # noqa: E402
 
 from crisisquiz.cli.context import AppContext  # noqa: E402
+from crisisquiz.core.local_zone import SYSTEM_ZONE  # noqa: E402
 from crisisquiz.gui.app import application  # noqa: E402
 from crisisquiz.gui.main_window import MainWindow  # noqa: E402
 from crisisquiz.gui.services import Services  # noqa: E402
@@ -124,9 +124,7 @@ def main(argv: list[str]) -> None:
     context = AppContext(data_dir=data_dir)
     database = context.database
     _mark("open_database")
-    local_zone = datetime.now().astimezone().tzinfo
-    assert local_zone is not None
-    services = Services.create(database, clock=context.clock, tz=local_zone, rng=random.Random())
+    services = Services.create(database, clock=context.clock, tz=SYSTEM_ZONE, rng=random.Random())
     appearance = Appearance(app)
     settings = services.settings.load()
     appearance.apply(settings.theme, settings.text_scale)

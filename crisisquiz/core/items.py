@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import sqlite
 
 from crisisquiz.core.pack_schema import Matching, MultipleChoice, MultiSelect, Ordering, Question
 from crisisquiz.core.packs import question_from_body
@@ -72,21 +71,17 @@ def presented_options(question: Question, rng: random.Random) -> tuple[str, ...]
     return tuple(options)
 
 
-_DIALECT = sqlite.dialect()
 # Showing a question reads one row: plain statements on the driver (see storage.prepared).
 _GET_QUESTION = Prepared(
     select(QuestionRow.id, QuestionRow.pack_id, QuestionRow.topic_id, QuestionRow.body).where(
         QuestionRow.id == bindparam("id")
-    ),
-    _DIALECT,
+    )
 )
 _TOPIC_TITLES = Prepared(
-    select(TopicRow.topic_id, TopicRow.title).where(TopicRow.pack_id == bindparam("pack_id")),
-    _DIALECT,
+    select(TopicRow.topic_id, TopicRow.title).where(TopicRow.pack_id == bindparam("pack_id"))
 )
 _SOURCE_TITLES = Prepared(
-    select(SourceRow.source_id, SourceRow.title).where(SourceRow.pack_id == bindparam("pack_id")),
-    _DIALECT,
+    select(SourceRow.source_id, SourceRow.title).where(SourceRow.pack_id == bindparam("pack_id"))
 )
 
 

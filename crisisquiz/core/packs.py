@@ -33,6 +33,7 @@ from crisisquiz.storage.models import (
     TopicRow,
     table_of,
 )
+from crisisquiz.storage.prepared import prepared_insert, session_cursor
 
 _QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
 _QUESTIONS_ADAPTER: TypeAdapter[tuple[Question, ...]] = TypeAdapter(tuple[Question, ...])
@@ -253,11 +254,8 @@ def _pack_columns(info: PackInfo) -> dict[str, Any]:
     }
 
 
-# A new question row, columns in the order of the tuples _write_contents builds.
-_INSERT_QUESTION_SQL = (
-    "INSERT INTO questions (pack_id, question_id, topic_id, qtype, position, difficulty, body, "
-    "retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-)
+_QUESTIONS = table_of(QuestionRow)
+_ADD_QUESTION = prepared_insert(_QUESTIONS, (c.name for c in _QUESTIONS.c if c.name != "id"))
 
 
 def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
@@ -297,50 +295,34 @@ def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
             select(QuestionRow.question_id, QuestionRow.id).where(QuestionRow.pack_id == pack_id)
         ).all()
     )
-    connection = session.connection()
-    dialect = connection.dialect
-    # The JSON text SQLAlchemy itself stores for a body, for the plain insert below.
-    body_json = table_of(QuestionRow).c.body.type.dialect_impl(dialect).bind_processor(dialect)
-    assert body_json is not None
-    new_rows: list[tuple[Any, ...]] = []
+    new_rows: list[dict[str, Any]] = []
     changed_rows: list[dict[str, Any]] = []
     with gc_paused():
         bodies = question_bodies(pack.questions)
         for position, (question, body) in enumerate(zip(pack.questions, bodies, strict=True)):
+            columns = {
+                "pack_id": pack_id,
+                "question_id": question.id,
+                "topic_id": question.topic,
+                "qtype": question.type.value,
+                "position": position,
+                "difficulty": question.difficulty,
+                "body": body,
+                "retired": False,
+            }
             if question.id in existing:
-                changed_rows.append(
-                    {
-                        "id": existing[question.id],
-                        "pack_id": pack_id,
-                        "question_id": question.id,
-                        "topic_id": question.topic,
-                        "qtype": question.type.value,
-                        "position": position,
-                        "difficulty": question.difficulty,
-                        "body": body,
-                        "retired": False,
-                    }
-                )
+                changed_rows.append({"id": existing[question.id], **columns})
             else:
-                new_rows.append(
-                    (
-                        pack_id,
-                        question.id,
-                        question.topic,
-                        question.type.value,
-                        position,
-                        question.difficulty,
-                        body_json(body),
-                        False,
-                    )
-                )
-        # New rows hold their body as JSON text now: dropping the dicts before the
-        # collector is back on spares it a pass over some 50,000 objects.
+                new_rows.append(columns)
         del bodies
+        added = len(new_rows)
         if new_rows:
-            # The driver's executemany directly: SQLAlchemy's per-row parameter handling
-            # cost about as much as SQLite's own insert here.
-            connection.exec_driver_sql(_INSERT_QUESTION_SQL, new_rows)
+            # On the driver: SQLAlchemy's per-row parameter handling cost about as
+            # much as SQLite's own insert here.
+            _ADD_QUESTION.run_many(session_cursor(session), new_rows)
+            # Dropped before the collector is back on, which spares it a pass over
+            # some 50,000 objects.
+            del new_rows
     if changed_rows:
         session.execute(update(QuestionRow), changed_rows)
         _move_cards_with_questions(session, pack_id)
@@ -348,7 +330,7 @@ def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
     gone = [row_id for qid, row_id in existing.items() if qid not in kept]
     if gone:
         session.execute(update(QuestionRow).where(QuestionRow.id.in_(gone)).values(retired=True))
-    return len(new_rows), len(changed_rows), len(gone)
+    return added, len(changed_rows), len(gone)
 
 
 def _move_cards_with_questions(session: Session, pack_id: str) -> None:

@@ -8,19 +8,17 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.grading import GradeResult, Verdict
 from crisisquiz.core.scheduling import CardState, State, next_state
 from crisisquiz.storage.models import CardStateRow, DailyTopicStatsRow, ReviewRow, table_of
-from crisisquiz.storage.prepared import Prepared
+from crisisquiz.storage.prepared import Prepared, prepared_insert
 
 # A review counts towards true retention when the question was last seen this long before.
 MATURE_GAP = timedelta(days=1)
@@ -120,23 +118,16 @@ _DAILY = table_of(DailyTopicStatsRow)
 _STATE_COLUMNS = ("due", "stability", "difficulty", "state", "step", "last_review")
 _COUNT_COLUMNS = ("answers", "correct", "new", "mature", "mature_correct", "time_ms")
 _REVIEW_COLUMNS = tuple(column.name for column in _REVIEWS.c if column.name != "id")
-_DIALECT = sqlite.dialect()
 # The answer path is the app's hot path: statements compiled once, run on the driver.
 _GET_CARD = Prepared(
     select(*(_CARDS.c[name] for name in _STATE_COLUMNS)).where(
         _CARDS.c.learner_id == bindparam("learner_id"),
         _CARDS.c.question_id == bindparam("question_id"),
-    ),
-    _DIALECT,
+    )
 )
 
 
-def _inserting(table: Table, columns: Iterable[str]) -> Prepared:
-    """An INSERT of ``columns``, each bound to the parameter of the same name."""
-    return Prepared(insert(table).values({name: bindparam(name) for name in columns}), _DIALECT)
-
-
-_ADD_CARD = _inserting(
+_ADD_CARD = prepared_insert(
     _CARDS, ("learner_id", "question_id", "pack_id", "topic_id", *_STATE_COLUMNS)
 )
 _UPDATE_CARD = Prepared(
@@ -145,10 +136,9 @@ _UPDATE_CARD = Prepared(
         _CARDS.c.learner_id == bindparam("key_learner"),
         _CARDS.c.question_id == bindparam("key_question"),
     )
-    .values({name: bindparam(name) for name in _STATE_COLUMNS}),
-    _DIALECT,
+    .values({name: bindparam(name) for name in _STATE_COLUMNS})
 )
-_ADD_REVIEW = _inserting(_REVIEWS, _REVIEW_COLUMNS)
+_ADD_REVIEW = prepared_insert(_REVIEWS, _REVIEW_COLUMNS)
 _BUMP_DAY = Prepared(
     update(_DAILY)
     .where(
@@ -157,10 +147,9 @@ _BUMP_DAY = Prepared(
         _DAILY.c.topic_id == bindparam("key_topic"),
         _DAILY.c.day == bindparam("key_day"),
     )
-    .values({name: _DAILY.c[name] + bindparam(name) for name in _COUNT_COLUMNS}),
-    _DIALECT,
+    .values({name: _DAILY.c[name] + bindparam(name) for name in _COUNT_COLUMNS})
 )
-_ADD_DAY = _inserting(_DAILY, ("learner_id", "pack_id", "topic_id", "day", *_COUNT_COLUMNS))
+_ADD_DAY = prepared_insert(_DAILY, ("learner_id", "pack_id", "topic_id", "day", *_COUNT_COLUMNS))
 
 
 def _state_values(state: CardState) -> dict[str, Any]:

@@ -11,17 +11,19 @@ the same objects.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, Table, bindparam, insert
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement
 
 _Processor = Callable[[Any], Any] | None
+_SQLITE = sqlite.dialect()
 
 
 class Prepared:
@@ -31,8 +33,9 @@ class Prepared:
     back as tuples converted by the selected columns' types.
     """
 
-    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
-        """Compile ``statement`` (with named bind parameters) for ``dialect``."""
+    def __init__(self, statement: ClauseElement) -> None:
+        """Compile ``statement`` (with named bind parameters) for the SQLite driver."""
+        dialect = _SQLITE
         compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
         self.sql = compiled.string
         names = compiled.positiontup or []
@@ -56,6 +59,10 @@ class Prepared:
         """Execute with ``values``; the cursor gives ``rowcount`` and ``lastrowid``."""
         return cursor.execute(self.sql, self.parameters(values))
 
+    def run_many(self, cursor: sqlite3.Cursor, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Execute once per row of values, in one driver call."""
+        cursor.executemany(self.sql, (self.parameters(values) for values in rows))
+
     def first(self, cursor: sqlite3.Cursor, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row of a SELECT, its values converted as the ORM would, or None."""
         row = cursor.execute(self.sql, self.parameters(values)).fetchone()
@@ -70,6 +77,11 @@ class Prepared:
             value if process is None else process(value)
             for value, process in zip(row, self._results, strict=True)
         )
+
+
+def prepared_insert(table: Table, columns: Iterable[str]) -> Prepared:
+    """An INSERT into ``table`` of ``columns``, each bound to the parameter of its name."""
+    return Prepared(insert(table).values({name: bindparam(name) for name in columns}))
 
 
 def _bind_processor(type_: Any, dialect: Dialect) -> _Processor:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import bindparam, func, insert, select
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import bindparam, func, select
 
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
@@ -17,18 +16,19 @@ from crisisquiz.storage.models import (
     ReviewRow,
     table_of,
 )
-from crisisquiz.storage.prepared import Prepared, session_cursor, write_transaction
+from crisisquiz.storage.prepared import (
+    Prepared,
+    prepared_insert,
+    session_cursor,
+    write_transaction,
+)
 
 REVIEWS = table_of(ReviewRow)
-ADD_REVIEW = Prepared(
-    insert(REVIEWS).values({c.name: bindparam(c.name) for c in REVIEWS.c if c.name != "id"}),
-    sqlite.dialect(),
-)
+ADD_REVIEW = prepared_insert(REVIEWS, (c.name for c in REVIEWS.c if c.name != "id"))
 GET_REVIEW = Prepared(
     select(ReviewRow.reviewed_at, ReviewRow.correct, ReviewRow.response, ReviewRow.score).where(
         ReviewRow.id == bindparam("id")
-    ),
-    sqlite.dialect(),
+    )
 )
 
 
@@ -103,9 +103,7 @@ def test_values_read_back_through_the_orm_as_written(
 
 def test_dates_are_stored_in_the_orms_format(database: Database, question: tuple[int, int]) -> None:
     daily = table_of(DailyTopicStatsRow)
-    add = Prepared(
-        insert(daily).values({c.name: bindparam(c.name) for c in daily.c}), sqlite.dialect()
-    )
+    add = prepared_insert(daily, (c.name for c in daily.c))
     counts = dict.fromkeys(("answers", "correct", "new", "mature", "mature_correct", "time_ms"), 1)
     with write_transaction(database.engine) as cursor:
         add.run(

@@ -77,17 +77,15 @@ def push_button(
     return button
 
 
-class FlowRow(QLayout):
-    """Buttons side by side, moving to a new line when the next one does not fit.
+class WrappingLayout(QLayout):
+    """The plumbing of a layout that wraps its items into lines as the width allows.
 
-    At large text sizes a row of buttons can be wider than the window; wrapping keeps
-    every button whole and visible without a horizontal scroll bar.
+    Subclasses place the items in ``_arrange``, which returns the height used.
     """
 
-    def __init__(self, parent: QWidget | None = None, *, spacing: int = 12) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
-        self._gap = spacing
         self.setContentsMargins(0, 0, 0, 0)
 
     def addItem(self, item: QLayoutItem) -> None:
@@ -95,7 +93,7 @@ class FlowRow(QLayout):
         self._items.append(item)
 
     def count(self) -> int:
-        """How many items the row holds."""
+        """How many items the layout holds."""
         return len(self._items)
 
     def itemAt(self, index: int) -> QLayoutItem | None:
@@ -107,7 +105,7 @@ class FlowRow(QLayout):
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
-        """The row never asks for more room than its buttons need."""
+        """Never asks for more room than its items need."""
         return Qt.Orientation(0)
 
     def hasHeightForWidth(self) -> bool:
@@ -115,13 +113,28 @@ class FlowRow(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        """The height the row needs at ``width``."""
+        """The height needed at ``width``."""
         return self._arrange(QRect(0, 0, width, 0), apply=False)
 
     def setGeometry(self, rect: QRect) -> None:
-        """Place the buttons inside ``rect``."""
+        """Place the items inside ``rect``."""
         super().setGeometry(rect)
         self._arrange(rect, apply=True)
+
+    def _arrange(self, rect: QRect, *, apply: bool) -> int:
+        raise NotImplementedError
+
+
+class FlowRow(WrappingLayout):
+    """Buttons side by side, moving to a new line when the next one does not fit.
+
+    At large text sizes a row of buttons can be wider than the window; wrapping keeps
+    every button whole and visible without a horizontal scroll bar.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, spacing: int = 12) -> None:
+        super().__init__(parent)
+        self._gap = spacing
 
     def sizeHint(self) -> QSize:
         """Everything on one line."""

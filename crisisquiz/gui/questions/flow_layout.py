@@ -6,11 +6,13 @@ sentence must still wrap at any width and any text size.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget, QWidgetItem
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import QLayoutItem, QWidget, QWidgetItem
+
+from crisisquiz.gui.widgets import WrappingLayout
 
 
-class FlowLayout(QLayout):
+class FlowLayout(WrappingLayout):
     """Lays out widgets left to right, starting a new line when the next one does not fit.
 
     Each widget remembers whether a word gap comes before it, so that punctuation
@@ -19,10 +21,8 @@ class FlowLayout(QLayout):
 
     def __init__(self, parent: QWidget | None = None, *, line_spacing: int = 6) -> None:
         super().__init__(parent)
-        self._items: list[QLayoutItem] = []
         self._gap_before: list[bool] = []
         self._line_spacing = line_spacing
-        self.setContentsMargins(QMargins(0, 0, 0, 0))
 
     def add_widget(self, widget: QWidget, *, gap_before: bool = True) -> None:
         """Append ``widget``; ``gap_before`` False glues it to the previous one."""
@@ -38,37 +38,12 @@ class FlowLayout(QLayout):
         self._items.append(item)
         self._gap_before.append(True)
 
-    def count(self) -> int:
-        """Number of items."""
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:
-        """The item at ``index``, or None."""
-        return self._items[index] if 0 <= index < len(self._items) else None
-
     def takeAt(self, index: int) -> QLayoutItem | None:
         """Remove and return the item at ``index``."""
         if not 0 <= index < len(self._items):
             return None
         del self._gap_before[index]
         return self._items.pop(index)
-
-    def expandingDirections(self) -> Qt.Orientation:
-        """A paragraph does not ask for extra room."""
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:
-        """The height depends on how many lines the width allows."""
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        """The height needed at ``width``."""
-        return self._arrange(QRect(0, 0, width, 0), apply=False)
-
-    def setGeometry(self, rect: QRect) -> None:
-        """Place the items inside ``rect``."""
-        super().setGeometry(rect)
-        self._arrange(rect, apply=True)
 
     def sizeHint(self) -> QSize:
         """Prefer one line when there is room."""

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 
-from crisisquiz.core.scheduling import scheduler_for
+from crisisquiz.core.scheduling import decay_and_factor
 from crisisquiz.storage.models import CardStateRow, QuestionRow
 
 
@@ -35,7 +35,7 @@ def recall_expression(now: datetime) -> ColumnElement[float]:
     to the millisecond (SQLite's own precision) and then floored. Needs SQLite's
     math functions (see :func:`has_math_functions`).
     """
-    decay, factor = _decay_and_factor()
+    decay, factor = decay_and_factor()
     c = CardStateRow
     now_jd = func.julianday(literal(sqlite_time(now)))
     elapsed_ms = func.round((now_jd - func.julianday(c.last_review)) * 86_400_000)
@@ -62,9 +62,3 @@ def has_math_functions(engine: Engine) -> bool:
 def sqlite_time(moment: datetime) -> str:
     """``moment`` in the text form SQLAlchemy stores datetimes in on SQLite (naive UTC)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _decay_and_factor() -> tuple[float, float]:
-    # The same constants scheduling.retrievability uses; tests hold the two equal.
-    decay = -float(scheduler_for(0.9).parameters[20])
-    return decay, 0.9 ** (1 / decay) - 1

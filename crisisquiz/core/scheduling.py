@@ -118,7 +118,8 @@ def next_state(
 
 
 @lru_cache(maxsize=1)
-def _decay_and_factor() -> tuple[float, float]:
+def decay_and_factor() -> tuple[float, float]:
+    """FSRS's forgetting-curve constants: R = (1 + factor * days / stability) ** decay."""
     scheduler = scheduler_for(0.9)
     decay = -scheduler.parameters[20]
     return decay, 0.9 ** (1 / decay) - 1
@@ -131,6 +132,6 @@ def retrievability(stability: float | None, last_review: datetime | None, now: d
     """
     if stability is None or last_review is None or stability <= 0:
         return 0.0
-    decay, factor = _decay_and_factor()
+    decay, factor = decay_and_factor()
     elapsed = max(0, (now - last_review).days)
     return float((1 + factor * elapsed / stability) ** decay)

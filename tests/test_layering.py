@@ -19,3 +19,35 @@ def test_core_storage_and_cli_do_not_import_qt() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_arrows_point_down() -> None:
+    """Lower layers never import higher ones: core and storage know nothing of the front ends,
+    and the window does not reach into the command line (what both need lives below both)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(__file__).resolve().parent.parent / "crisisquiz"
+    forbidden = {
+        "core": ("crisisquiz.gui", "crisisquiz.cli", "crisisquiz.interop"),
+        "storage": ("crisisquiz.gui", "crisisquiz.cli", "crisisquiz.core", "crisisquiz.interop"),
+        "interop": ("crisisquiz.gui", "crisisquiz.cli"),
+        "gui": ("crisisquiz.cli",),
+    }
+    offences = []
+    for layer, banned in forbidden.items():
+        for path in (package / layer).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = (
+                    [alias.name for alias in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                offences += [
+                    f"{path.relative_to(package)} imports {name}"
+                    for name in names
+                    if name.startswith(banned)
+                ]
+    assert offences == []

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from crisisquiz import __version__
 from crisisquiz.cli import learners, packs, reports, terminal_study
-from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.cli.context import UserError
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import PackVersionError, UnknownPackError

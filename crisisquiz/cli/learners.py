@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from crisisquiz.cli.context import AppContext, confirm
+from crisisquiz.cli.context import confirm
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import Learner, LearnerService
 
 

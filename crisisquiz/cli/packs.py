@@ -7,7 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from crisisquiz.cli.context import AppContext, UserError, confirm
+from crisisquiz.cli.context import UserError, confirm
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.pack_loader import load_pack
 from crisisquiz.core.packs import ImportAction, PackService, pack_to_json, pack_to_toml
 

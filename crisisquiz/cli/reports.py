@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.cli.context import UserError
 from crisisquiz.cli.terminal_study import local_zone
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.packs import PackService, UnknownPackError
 from crisisquiz.core.stats import Figures, LearnerStats, StatsService, stats_to_json

@@ -34,7 +34,8 @@ from crisisquiz.cli.answer_input import (
     parse_command,
     parse_rating,
 )
-from crisisquiz.cli.context import AppContext, UserError
+from crisisquiz.cli.context import UserError
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.grading import GradeResult, Response, Verdict, correct_answer_text
 from crisisquiz.core.items import Citation, ItemKind, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService

@@ -80,6 +80,9 @@ class QuestionBase(_Strict):
     sources: tuple[SourceRef, ...] = ()
     difficulty: Annotated[StrictInt, Field(ge=1, le=5)] = 3
     tags: tuple[Slug, ...] = ()
+    # Questions that test the same fact share a group (siblings): a study day shows one
+    # of them, a quiz never holds two, so none gives away another's answer.
+    group: Slug | None = None
     image: str = ""
     image_alt: str = ""
 

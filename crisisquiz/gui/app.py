@@ -10,7 +10,7 @@ from types import TracebackType
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from crisisquiz.cli.context import AppContext
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.local_zone import SYSTEM_ZONE
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, remembered_learner

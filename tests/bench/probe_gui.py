@@ -31,7 +31,7 @@ import crisisquiz.cli  # noqa: E402, F401
 from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtWidgets import QAbstractScrollArea, QLabel, QWidget  # noqa: E402
 
-from crisisquiz.cli.context import AppContext  # noqa: E402
+from crisisquiz.core.app_context import AppContext  # noqa: E402
 from crisisquiz.core.local_zone import SYSTEM_ZONE  # noqa: E402
 from crisisquiz.gui.app import application  # noqa: E402
 from crisisquiz.gui.main_window import MainWindow  # noqa: E402

@@ -9,7 +9,7 @@ import pytest
 
 import crisisquiz.cli
 from crisisquiz.cli import main, terminal_study
-from crisisquiz.cli.context import AppContext
+from crisisquiz.core.app_context import AppContext
 
 
 class SteppingClock:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 import crisisquiz.cli
 from crisisquiz.cli import main, reports
-from crisisquiz.cli.context import AppContext
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.results import load_results
 from crisisquiz.storage.database import open_database
 from crisisquiz.storage.models import (

@@ -193,3 +193,12 @@ def test_missing_file_and_empty_folder(tmp_path: Path) -> None:
         load_pack(tmp_path / "nope.toml")
     with pytest.raises(PackError, match=r"holds no pack\.toml"):
         load_pack(tmp_path)
+
+
+def test_group_is_an_optional_slug(small_pack_text: str) -> None:
+    text = small_pack_text.replace('id = "mc"', 'id = "mc"\ngroup = "leader-1962"', 1)
+    pack = parse_pack_text(text)
+    assert {q.id: q.group for q in pack.questions}["mc"] == "leader-1962"
+    assert {q.id: q.group for q in pack.questions}["fc"] is None
+    issue = only_issue(text.replace("leader-1962", "Leader 1962"))
+    assert issue.field == "group"

@@ -429,7 +429,7 @@ def test_the_app_starts_with_the_picker_then_remembers_the_learner(
     monkeypatch: pytest.MonkeyPatch,
     now: datetime,
 ) -> None:
-    from crisisquiz.cli.context import AppContext
+    from crisisquiz.core.app_context import AppContext
     from crisisquiz.gui.app import run_app
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_app installs its own

@@ -9,7 +9,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from crisisquiz.cli.context import AppContext
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.packs import PackService
 
@@ -35,7 +35,7 @@ import json, random, sys
 from datetime import UTC
 from pathlib import Path
 
-from crisisquiz.cli.context import AppContext
+from crisisquiz.core.app_context import AppContext
 from crisisquiz.gui.app import application
 from crisisquiz.gui.main_window import MainWindow
 from crisisquiz.gui.services import Services

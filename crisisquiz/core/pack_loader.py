@@ -29,6 +29,7 @@ from crisisquiz.core.pack_schema import (
     SourceInfo,
     TopicInfo,
 )
+from crisisquiz.core.safe_archive import SafeZip, UnsafeArchiveError
 
 PACK_FILE = "pack.toml"
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
@@ -89,6 +90,36 @@ def parse_pack_text(
 ) -> Pack:
     """Validate a pack given as TOML text; ``name`` is used in messages."""
     return parse_pack(_RawPack(name=name, text=text, media=dict(media or {})))
+
+
+def parse_pack_data(
+    data: Mapping[str, Any], name: str, media: Mapping[str, bytes] | None = None
+) -> Pack:
+    """Validate a pack given as its tables (``pack``, ``sources``, ``topics``, ``questions``).
+
+    The same checks and messages as a TOML pack, without line numbers: for packs
+    converted from another format or read from JSON. ``name`` is used in messages.
+    """
+    with gc_paused():
+        return _validate(dict(data), _RawPack(name=name, text="", media=dict(media or {})))
+
+
+def check_question(
+    item: Mapping[str, Any], media: Mapping[str, bytes]
+) -> tuple[Question | None, list[tuple[str, str]]]:
+    """Validate one question's fields alone: the question, or None and every problem.
+
+    Problems are ``(field, message)`` pairs. Topic and source references are not
+    checked here; the whole pack's validation does that.
+    """
+    try:
+        question = _QUESTION_ADAPTER.validate_python(dict(item))
+    except ValidationError as exc:
+        return None, [
+            (_field_name(error["loc"], skip_type=True), _message(error)) for error in exc.errors()
+        ]
+    problems = question_problems(question, media)
+    return (None if problems else question), problems
 
 
 @contextmanager
@@ -174,31 +205,33 @@ def _folder_media(folder: Path, exclude: Path) -> dict[str, bytes]:
 
 
 def _read_zip(path: Path) -> _RawPack:
-    with zipfile.ZipFile(path) as archive:
-        names = [n for n in archive.namelist() if not n.endswith("/")]
-        tomls = [n for n in names if PurePosixPath(n).name == PACK_FILE]
-        if not tomls:
-            raise PackError([PackIssue(str(path), f"the archive holds no {PACK_FILE}")])
-        # A zip made by "compress folder" nests everything one level down.
-        toml_name = min(tomls, key=lambda n: n.count("/"))
-        root = str(PurePosixPath(toml_name).parent)
-        prefix = "" if root == "." else root + "/"
-        media: dict[str, bytes] = {}
-        for name in names:
-            info = archive.getinfo(name)
-            if name == toml_name or not name.startswith(prefix) or info.file_size > MAX_MEDIA_BYTES:
-                continue
-            media[name[len(prefix) :]] = archive.read(name)
-        try:
-            text = archive.read(toml_name).decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise PackError(
-                [
-                    PackIssue(
-                        f"{path}!{toml_name}", f"not UTF-8 text ({exc.reason} at byte {exc.start})"
-                    )
-                ]
-            ) from None
+    try:
+        with SafeZip(path) as archive:
+            return _zip_pack(path, archive)
+    except UnsafeArchiveError as exc:
+        raise PackError([PackIssue(str(path), str(exc))]) from None
+
+
+def _zip_pack(path: Path, archive: SafeZip) -> _RawPack:
+    names = archive.names()
+    tomls = [n for n in names if PurePosixPath(n).name == PACK_FILE]
+    if not tomls:
+        raise PackError([PackIssue(str(path), f"the archive holds no {PACK_FILE}")])
+    # A zip made by "compress folder" nests everything one level down.
+    toml_name = min(tomls, key=lambda n: n.count("/"))
+    root = str(PurePosixPath(toml_name).parent)
+    prefix = "" if root == "." else root + "/"
+    media: dict[str, bytes] = {}
+    for name in names:
+        if name == toml_name or not name.startswith(prefix) or archive.size(name) > MAX_MEDIA_BYTES:
+            continue
+        media[name[len(prefix) :]] = archive.read(name)
+    try:
+        text = archive.read(toml_name).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PackError(
+            [PackIssue(f"{path}!{toml_name}", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+        ) from None
     return _RawPack(name=f"{path}!{toml_name}", text=text, media=media)
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from small_pack import SMALL_PACK
+from small_pack import CITED_PACK, SMALL_PACK
 
 from crisisquiz.storage.database import Database, open_database
 
@@ -33,6 +33,12 @@ def database(tmp_path: Path, now: datetime) -> Iterator[Database]:
 def small_pack_text() -> str:
     """The TOML text of a valid pack holding every question type."""
     return SMALL_PACK
+
+
+@pytest.fixture
+def cited_pack_text() -> str:
+    """A valid pack with documents, a reference, a quotation, guides and a timeline."""
+    return CITED_PACK
 
 
 @pytest.fixture

@@ -91,3 +91,83 @@ prompt = "Year of the crisis?"
 answer = 1962
 difficulty = 2
 """
+
+# A pack using the second edition's additions: a document with bibliographic fields and
+# sentence notes, a reference, a quotation, study guides and a timeline.
+CITED_PACK = """\
+[pack]
+id = "cited-pack"
+title = "Cited pack"
+version = "1.0.0"
+
+[[sources]]
+id = "essay"
+kind = "document"
+title = "Khrushchev's account of the crisis deserves a second look"
+publisher = "The Moscow Times"
+date = "2022-10"
+
+[[sources.sentences]]
+line = 3
+claim = "The essay dates Khrushchev's decision to a visit to Bulgaria in March 1962."
+error = "The Bulgaria visit, and the decision, were in May 1962."
+
+[[sources.sentences]]
+line = 7
+claim = "The essay says US missiles in Turkey and Italy could reach Soviet cities."
+
+[[sources]]
+id = "notes"
+title = "Class notes"
+
+[[sources]]
+id = "dobbs-2008"
+kind = "reference"
+author = "Michael Dobbs"
+title = "One Minute to Midnight"
+publisher = "Alfred A. Knopf"
+date = "2008"
+
+[[topics]]
+id = "alpha"
+title = "Alpha"
+guide = \"\"\"Khrushchev chose to send missiles in May 1962.
+
+The quarantine began on 24 October.\"\"\"
+
+[[topics]]
+id = "beta"
+title = "Beta"
+
+[[timeline]]
+date = "1959"
+event = "Castro takes power."
+
+[[timeline]]
+date = "1962-05"
+event = "Khrushchev decides to send missiles."
+topic = "alpha"
+
+[[timeline]]
+date = "1962-10-14"
+event = "A U-2 photographs the sites."
+topic = "beta"
+
+[[questions]]
+id = "decision-month"
+topic = "alpha"
+type = "multiple_choice"
+prompt = "In which month of 1962 did Khrushchev really decide on the deployment?"
+choices = ["March", "May", "August"]
+answer = "May"
+quote = { ref = "essay:3", text = "In March 1962, during a visit to Bulgaria" }
+sources = ["essay:3", "dobbs-2008"]
+
+[[questions]]
+id = "ships-turned"
+topic = "beta"
+type = "true_false"
+statement = "The first Soviet ships turned back before they reached the quarantine line."
+answer = true
+sources = ["dobbs-2008", "notes"]
+"""

@@ -19,14 +19,22 @@ from typing import Any
 import tomli
 from pydantic import TypeAdapter, ValidationError
 
-from crisisquiz.core.pack_rules import question_problems, reference_problems
+from crisisquiz.core.pack_rules import (
+    question_problems,
+    reference_problems,
+    source_problems,
+    timeline_problems,
+)
 from crisisquiz.core.pack_schema import (
+    PARTIAL_DATE_PATTERN,
     SEMVER_PATTERN,
     SOURCE_REF_PATTERN,
     Pack,
     PackInfo,
     Question,
     SourceInfo,
+    SourceKind,
+    TimelineEntry,
     TopicInfo,
 )
 from crisisquiz.core.safe_archive import SafeZip, UnsafeArchiveError
@@ -236,7 +244,7 @@ def _zip_pack(path: Path, archive: SafeZip) -> _RawPack:
 
 
 class _Locator:
-    """Finds the line of a question's field in the TOML text, for messages."""
+    """Finds the line of a table entry's field in the TOML text, for messages."""
 
     def __init__(self, text: str) -> None:
         # Nothing is scanned until a problem needs placing: a valid pack never pays for it.
@@ -247,31 +255,75 @@ class _Locator:
         return self._text.splitlines()
 
     @cached_property
-    def _starts(self) -> list[int]:
-        header = re.compile(r"\s*\[\[\s*questions\s*\]\]")
-        return [i for i, line in enumerate(self._lines) if header.match(line)]
+    def _headers(self) -> list[tuple[int, str]]:
+        """Each table header as (line index, dotted name), in file order."""
+        header = re.compile(r"\s*\[\[?\s*([\w.-]+)\s*\]\]?")
+        found = []
+        for i, line in enumerate(self._lines):
+            match = header.match(line)
+            if match:
+                found.append((i, match.group(1)))
+        return found
 
     @cached_property
     def _tables(self) -> dict[str, int]:
-        table_re = re.compile(r"\s*\[\[?\s*(\w+)\s*\]\]?")
         tables: dict[str, int] = {}
-        for i, line in enumerate(self._lines):
-            found = table_re.match(line)
-            if found and found.group(1) not in tables:
-                tables[found.group(1)] = i + 1
+        for i, name in self._headers:
+            tables.setdefault(name, i + 1)
         return tables
 
-    def question_line(self, index: int, field: str | None) -> int | None:
-        if index >= len(self._starts):
+    def _span(
+        self, table: str, index: int, within: tuple[int, int] | None = None
+    ) -> tuple[int, int] | None:
+        """Lines [start, end) of the ``index``-th ``[[table]]`` entry (inside ``within``)."""
+        low, high = within or (0, len(self._lines))
+        headers = [(i, name) for i, name in self._headers if low <= i < high]
+        starts = [pos for pos, (_i, name) in enumerate(headers) if name == table]
+        if index >= len(starts):
             return None
-        start = self._starts[index]
-        end = self._starts[index + 1] if index + 1 < len(self._starts) else len(self._lines)
-        if field:
-            key = re.compile(rf"\s*{re.escape(field)}\s*=")
-            for i in range(start + 1, end):
-                if key.match(self._lines[i]):
-                    return i + 1
-        return start + 1
+        first = starts[index]
+        start = headers[first][0]
+        # The entry runs to the next header that is not one of its own sub-tables.
+        end = next(
+            (i for i, name in headers[first + 1 :] if not name.startswith(table + ".")), high
+        )
+        return start, end
+
+    def _key_line(self, span: tuple[int, int], key: str) -> int | None:
+        pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
+        return next(
+            (i + 1 for i in range(span[0] + 1, span[1]) if pattern.match(self._lines[i])), None
+        )
+
+    def entry_line(self, table: str, index: int, field: str | None) -> int | None:
+        """The line of ``field`` in entry ``index`` of ``[[table]]``, or of the entry itself.
+
+        ``field`` may go one level down into a sub-table array: ``sentences[2].claim``
+        looks in the second ``[[table.sentences]]`` of that entry.
+        """
+        span = self._span(table, index)
+        if span is None:
+            return None
+        if not field:
+            return span[0] + 1
+        head = re.match(r"[\w-]+", field)
+        key = head.group(0) if head else field
+        nested = re.match(r"([\w-]+)\[(\d+)\](?:\.([\w-]+))?", field)
+        if nested:
+            inner = self._span(f"{table}.{nested.group(1)}", int(nested.group(2)) - 1, span)
+            if inner is not None:
+                sub_key = nested.group(3)
+                found = self._key_line(inner, sub_key) if sub_key else None
+                return found or inner[0] + 1
+        found = self._key_line(span, key)
+        if found is None:
+            # A field written as sub-tables ([[table.field]]) rather than as a key.
+            inner = self._span(f"{table}.{key}", 0, span)
+            found = inner[0] + 1 if inner else None
+        return found or span[0] + 1
+
+    def question_line(self, index: int, field: str | None) -> int | None:
+        return self.entry_line("questions", index, field)
 
     def table_line(self, table: str) -> int | None:
         return self._tables.get(table)
@@ -290,7 +342,7 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
     ) -> None:
         issues.append(PackIssue(raw.name, message, line=line, question=question, field=field))
 
-    known = {"pack", "sources", "topics", "questions"}
+    known = {"pack", "sources", "topics", "timeline", "questions"}
     for key in data:
         if key not in known:
             add(
@@ -301,20 +353,41 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
     info = _validate_part(data.get("pack"), PackInfo, "pack", add, where)
     sources = _validate_list(data.get("sources", []), SourceInfo, "sources", add, where)
     topics = _validate_list(data.get("topics"), TopicInfo, "topics", add, where)
+    timeline = _validate_list(data.get("timeline", []), TimelineEntry, "timeline", add, where)
     if "topics" in data and not data["topics"]:
         add("a pack needs at least one topic", field="topics")
     for table, items in (("sources", sources), ("topics", topics)):
-        ids = [item.id for item in items]
+        ids = [item.id for _index, item in items]
         for dup in {i for i in ids if ids.count(i) > 1}:
             add(f"id {dup!r} is used twice", field=f"{table}.id", line=where.table_line(table))
+    for index, source in sources:
+        for field, message in source_problems(source):
+            add(
+                f"source {source.id!r}: {message}",
+                field=f"sources[{index + 1}].{field}",
+                line=where.entry_line("sources", index, field),
+            )
+    # Ids come from the raw tables too, so a source or topic with a broken field is
+    # reported once, not again at every entry that names it.
+    topic_ids = {t.id for _index, t in topics} | _declared_ids(data.get("topics"))
+    raw_timeline = data.get("timeline", [])
+    # Order is checked only when every entry is readable, so the numbers stay right.
+    if isinstance(raw_timeline, list) and len(timeline) == len(raw_timeline):
+        for field, message in timeline_problems([e for _i, e in timeline], topic_ids):
+            number = int(field[field.index("[") + 1 : field.index("]")])
+            add(
+                message,
+                field=field,
+                line=where.entry_line("timeline", number - 1, field.split(".", 1)[1]),
+            )
 
     raw_questions = data.get("questions")
     questions: list[Question] = []
     if not isinstance(raw_questions, list) or not raw_questions:
         add("a pack needs at least one [[questions]] entry", field="questions")
         raw_questions = []
-    topic_ids = {t.id for t in topics}
-    source_ids = {s.id for s in sources}
+    source_kinds = _declared_kinds(data.get("sources"))
+    source_kinds.update({source.id: source.kind for _index, source in sources})
     seen_ids: dict[str, int] = {}
     for index, item in enumerate(raw_questions):
         if not isinstance(item, dict):
@@ -332,7 +405,7 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
             else:
                 seen_ids[qid] = index
         if topic_ids or "topics" in data:
-            for field, message in reference_problems(item, topic_ids, source_ids):
+            for field, message in reference_problems(item, topic_ids, source_kinds):
                 add_q(field, message)
         try:
             question = _QUESTION_ADAPTER.validate_python(item)
@@ -349,8 +422,9 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
         raise PackError(issues)
     return Pack(
         pack=info,
-        sources=tuple(sources),
-        topics=tuple(topics),
+        sources=tuple(source for _index, source in sources),
+        topics=tuple(topic for _index, topic in topics),
+        timeline=tuple(entry for _index, entry in timeline),
         questions=tuple(questions),
         media=raw.media,
     )
@@ -374,9 +448,37 @@ def _validate_part(
         return None
 
 
+def _declared_ids(value: Any) -> set[str]:
+    """The ``id`` of every entry of a raw array of tables that has one."""
+    if not isinstance(value, list):
+        return set()
+    return {
+        item["id"] for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)
+    }
+
+
+def _declared_kinds(value: Any) -> dict[str, SourceKind | None]:
+    """Each raw source's id with its kind, or None when the kind itself is unreadable."""
+    kinds: dict[str, SourceKind | None] = {}
+    for item in value if isinstance(value, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            kind = item.get("kind", SourceKind.DOCUMENT.value)
+            known = kind in {k.value for k in SourceKind}
+            kinds[item["id"]] = SourceKind(kind) if known else None
+    return kinds
+
+
+_ENTRY_NAMES = {"sources": "source", "topics": "topic", "timeline": "timeline entry"}
+
+
 def _validate_list(
-    value: Any, model: type[SourceInfo] | type[TopicInfo], table: str, add: Any, where: _Locator
-) -> list[Any]:
+    value: Any,
+    model: type[SourceInfo] | type[TopicInfo] | type[TimelineEntry],
+    table: str,
+    add: Any,
+    where: _Locator,
+) -> list[tuple[int, Any]]:
+    """The valid entries of an array of tables, each with its index; problems go to ``add``."""
     if value is None:
         add(f"no [[{table}]] entries", field=table)
         return []
@@ -386,13 +488,18 @@ def _validate_list(
     result = []
     for index, item in enumerate(value):
         try:
-            result.append(model.model_validate(item))
+            result.append((index, model.model_validate(item)))
         except ValidationError as exc:
+            ident = item.get("id") if isinstance(item, dict) else None
+            label = f"{_ENTRY_NAMES[table]} #{index + 1}"
+            if isinstance(ident, str):
+                label = f"{_ENTRY_NAMES[table]} {ident!r} (#{index + 1})"
             for error in exc.errors():
+                name = _field_name(error["loc"])
                 add(
-                    f"entry #{index + 1}: {_message(error)}",
-                    field=f"{table}.{_field_name(error['loc'])}",
-                    line=where.table_line(table),
+                    f"{label}: {_message(error, where=_ENTRY_NAMES[table])}",
+                    field=f"{table}[{index + 1}].{name}",
+                    line=where.entry_line(table, index, name),
                 )
     return result
 
@@ -423,12 +530,31 @@ def _field_name(loc: tuple[int | str, ...], skip_type: bool = False) -> str:
     return name
 
 
-def _message(error: Any) -> str:
+def _message(error: Any, where: str = "question") -> str:
     kind = error["type"]
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
-        return "is not a field of this question type (check the spelling)"
+        if where == "question":
+            return "is not a field of this question type (check the spelling)"
+        return f"is not a field of a {where} (check the spelling)"
+    ctx = error.get("ctx", {})
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        word = "or more" if kind == "greater_than_equal" else "or less"
+        bound = ctx.get("ge", ctx.get("le"))
+        return f"must be {bound} {word}, not {error['input']!r}"
+    if kind == "string_too_long":
+        return (
+            f"is too long: at most {ctx.get('max_length')} characters, "
+            f"this one has {len(error['input'])}"
+        )
+    if kind == "string_too_short":
+        return "must not be empty"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"{error['input']!r} is not allowed here; use {expected}"
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
         return f"unknown type {tag!r}; use one of: {', '.join(sorted(_TYPE_NAMES))}"
@@ -438,6 +564,11 @@ def _message(error: Any) -> str:
         pattern = str(error.get("ctx", {}).get("pattern", ""))
         if pattern == SEMVER_PATTERN:
             return f"{error['input']!r} is not a version: use MAJOR.MINOR.PATCH, e.g. 1.0.0"
+        if pattern == PARTIAL_DATE_PATTERN:
+            return (
+                f"{error['input']!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
+                "e.g. 1962-10-14"
+            )
         if pattern == SOURCE_REF_PATTERN:
             return f"{error['input']!r} is not a source reference: use source-id or source-id:line"
         return f"{error['input']!r} is not an id: use lowercase letters, digits and hyphens"

@@ -18,6 +18,10 @@ from crisisquiz.core.pack_schema import (
     Ordering,
     QuestionBase,
     ShortAnswer,
+    SourceInfo,
+    SourceKind,
+    TimelineEntry,
+    date_key,
 )
 
 Problem = tuple[str, str]
@@ -96,20 +100,98 @@ def question_problems(question: QuestionBase, media: Mapping[str, bytes]) -> lis
 
 
 def reference_problems(
-    raw: Mapping[str, Any], topic_ids: set[str], source_ids: set[str]
+    raw: Mapping[str, Any], topic_ids: set[str], sources: Mapping[str, SourceKind | None]
 ) -> list[Problem]:
-    """Check a raw question's topic and source references against the pack's tables."""
+    """Check a raw question's topic, citations and quotation against the pack's tables.
+
+    ``sources`` maps each declared source id to its kind (None when the source's own
+    kind is unreadable, which is reported there): a document is cited by sentence
+    (``essay:12``) or whole (``essay``), a reference only whole.
+    """
     problems: list[Problem] = []
     topic = raw.get("topic")
     if isinstance(topic, str) and topic not in topic_ids:
         problems.append(("topic", f"topic {topic!r} is not declared in [[topics]]"))
-    sources = raw.get("sources")
-    if isinstance(sources, list):
-        for ref in sources:
-            if isinstance(ref, str):
-                source_id = ref.split(":", 1)[0]
-                if source_id not in source_ids:
-                    problems.append(
-                        ("sources", f"source {source_id!r} is not declared in [[sources]]")
+    cited = raw.get("sources")
+    refs = [ref for ref in cited if isinstance(ref, str)] if isinstance(cited, list) else []
+    for ref in refs:
+        source_id, _, line = ref.partition(":")
+        kind = sources.get(source_id)
+        if source_id not in sources:
+            problems.append(("sources", f"source {source_id!r} is not declared in [[sources]]"))
+        elif kind is SourceKind.REFERENCE and line:
+            problems.append(
+                (
+                    "sources",
+                    f"{ref!r}: {source_id!r} is a reference, cited by its id alone "
+                    f"(write {source_id!r}); only documents have numbered sentences",
+                )
+            )
+    quote = raw.get("quote")
+    quoted = quote.get("ref") if isinstance(quote, dict) else None
+    if isinstance(quoted, str):
+        source_id, _, line = quoted.partition(":")
+        kind = sources.get(source_id)
+        if source_id not in sources:
+            problems.append(("quote.ref", f"source {source_id!r} is not declared in [[sources]]"))
+        elif kind is SourceKind.REFERENCE:
+            problems.append(
+                (
+                    "quote.ref",
+                    f"{source_id!r} is a reference; a quotation comes from a sentence of a "
+                    "document, written document-id:line",
+                )
+            )
+        elif not line:
+            problems.append(("quote.ref", f"{quoted!r} names no sentence: write {source_id}:LINE"))
+        elif quoted not in refs:
+            problems.append(
+                (
+                    "quote.ref",
+                    f"the quoted sentence {quoted!r} must also be listed in the question's sources",
+                )
+            )
+    return problems
+
+
+def source_problems(source: SourceInfo) -> list[Problem]:
+    """Rules inside one source: sentence notes only on documents, one note per sentence."""
+    problems: list[Problem] = []
+    if source.kind is SourceKind.REFERENCE and source.sentences:
+        problems.append(
+            (
+                "sentences",
+                "a reference is cited whole and has no numbered sentences; "
+                'sentence notes belong to a document (kind = "document")',
+            )
+        )
+    for dup in _duplicates(sentence.line for sentence in source.sentences):
+        problems.append(("sentences", f"sentence {dup} is described twice"))
+    return problems
+
+
+def timeline_problems(entries: Sequence[TimelineEntry], topic_ids: set[str]) -> list[Problem]:
+    """Each entry's topic is declared and the entries run in date order.
+
+    Problems are ``(field, message)`` with the field as ``timeline[N].name``.
+    """
+    problems: list[Problem] = []
+    for number, entry in enumerate(entries, 1):
+        if entry.topic is not None and entry.topic not in topic_ids:
+            problems.append(
+                (
+                    f"timeline[{number}].topic",
+                    f"topic {entry.topic!r} is not declared in [[topics]]",
+                )
+            )
+        if number > 1:
+            before = entries[number - 2]
+            if date_key(entry.date) < date_key(before.date):
+                problems.append(
+                    (
+                        f"timeline[{number}].date",
+                        f"{entry.date} comes after entry #{number - 1} ({before.date}) but is "
+                        "earlier: list the timeline in date order",
                     )
+                )
     return problems

@@ -1,28 +1,76 @@
-"""The question pack format, version 1, as pydantic models.
+"""The question pack format as pydantic models.
 
 The models check what a single value can get wrong (types, ranges, required
 fields). Rules that relate fields or tables to each other live in
 ``pack_rules`` so that every broken rule can be reported at once, each with
 the field it concerns.
+
+Second edition additions, all optional so every earlier pack stays valid:
+sources are documents (cited by sentence) or references (cited whole), with
+bibliographic fields and notes on what each sentence claims; a question may
+quote the sentence it is about; a topic may carry a study guide; a pack may
+carry a timeline.
 """
 
 from __future__ import annotations
 
+import calendar
 import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
 SOURCE_REF_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?::[1-9]\d*)?$"
+PARTIAL_DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
+# Long enough for any sentence a question is about, short enough to stay a quotation.
+MAX_QUOTE_CHARS = 600
+MAX_GUIDE_CHARS = 20_000
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 SourceRef = Annotated[str, StringConstraints(pattern=SOURCE_REF_PATTERN)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+
+
+def date_key(value: str) -> tuple[int, int, int]:
+    """A ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date as a sortable tuple.
+
+    A date given less precisely sorts before the more precise ones inside it:
+    "1962" < "1962-10" < "1962-10-14".
+    """
+    parts = [int(part) for part in value.split("-")]
+    parts += [0] * (3 - len(parts))
+    return (parts[0], parts[1], parts[2])
+
+
+def _real_date(value: str) -> str:
+    year, month, day = date_key(value)
+    if value.count("-") >= 1 and not 1 <= month <= 12:
+        raise ValueError(f"{value!r} has no month {month:02d}: months run from 01 to 12")
+    if value.count("-") == 2:
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            raise ValueError(f"{value!r} is not a day of the calendar: that month has {days} days")
+    return value
+
+
+# Dates are written as precisely as they are known: a year, a month or a day.
+PartialDate = Annotated[
+    str, StringConstraints(pattern=PARTIAL_DATE_PATTERN), AfterValidator(_real_date)
+]
 
 
 class QuestionType(StrEnum):
@@ -54,12 +102,38 @@ class PackInfo(_Strict):
     description: str = ""
 
 
+class SourceKind(StrEnum):
+    """What a source is, which decides how questions cite it."""
+
+    # A text whose line N is sentence N, cited ``document-id:N``.
+    DOCUMENT = "document"
+    # A published work for the historical record, cited by its id alone.
+    REFERENCE = "reference"
+
+
+class SourceSentence(_Strict):
+    """What one sentence of a document claims, in the pack's own words, and what is wrong."""
+
+    line: Annotated[StrictInt, Field(ge=1)]
+    claim: Text
+    error: Note = ""
+
+
 class SourceInfo(_Strict):
-    """A document that questions cite as ``source-id:line``."""
+    """A source questions cite: a document (by sentence) or a reference (whole)."""
 
     id: Slug
+    kind: SourceKind = SourceKind.DOCUMENT
     title: Text
+    author: Note = ""
+    publisher: Note = ""  # the publisher, or the maker ("machine summary of ...")
+    date: PartialDate | None = None
     url: str = ""
+    sentences: tuple[SourceSentence, ...] = ()
+
+    def sentence(self, line: int) -> SourceSentence | None:
+        """The note on sentence ``line``, if the pack gives one."""
+        return next((s for s in self.sentences if s.line == line), None)
 
 
 class TopicInfo(_Strict):
@@ -68,6 +142,25 @@ class TopicInfo(_Strict):
     id: Slug
     title: Text
     description: str = ""
+    # A study guide to read first: plain text, paragraphs separated by blank lines.
+    guide: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_GUIDE_CHARS)] = ""
+
+
+class TimelineEntry(_Strict):
+    """One dated event of the pack's timeline."""
+
+    date: PartialDate
+    event: Text
+    topic: Slug | None = None
+
+
+class Quote(_Strict):
+    """The sentence of a document (or the part of it) a question is about, word for word."""
+
+    ref: SourceRef
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUOTE_CHARS)
+    ]
 
 
 class QuestionBase(_Strict):
@@ -83,6 +176,8 @@ class QuestionBase(_Strict):
     # Questions that test the same fact share a group (siblings): a study day shows one
     # of them, a quiz never holds two, so none gives away another's answer.
     group: Slug | None = None
+    # The sentence a question about a document's wording quotes; shown above the prompt.
+    quote: Quote | None = None
     image: str = ""
     image_alt: str = ""
 
@@ -206,6 +301,7 @@ class Pack(_Strict):
     pack: PackInfo
     sources: tuple[SourceInfo, ...] = ()
     topics: tuple[TopicInfo, ...]
+    timeline: tuple[TimelineEntry, ...] = ()
     questions: tuple[Question, ...]
     # Media files by their path inside the pack; not part of the TOML itself.
     media: dict[str, bytes] = Field(default_factory=dict, exclude=True)
@@ -213,6 +309,10 @@ class Pack(_Strict):
     def topic_titles(self) -> dict[str, str]:
         """Map topic id to its title."""
         return {t.id: t.title for t in self.topics}
+
+    def source(self, source_id: str) -> SourceInfo | None:
+        """The declared source with that id, if any."""
+        return next((s for s in self.sources if s.id == source_id), None)
 
 
 def version_key(version: str) -> tuple[int, int, int]:

@@ -20,6 +20,9 @@ from crisisquiz.core.pack_schema import (
     PackInfo,
     Question,
     SourceInfo,
+    SourceKind,
+    SourceSentence,
+    TimelineEntry,
     TopicInfo,
     version_key,
 )
@@ -30,6 +33,8 @@ from crisisquiz.storage.models import (
     PackRow,
     QuestionRow,
     SourceRow,
+    SourceSentenceRow,
+    TimelineRow,
     TopicRow,
     table_of,
 )
@@ -195,10 +200,26 @@ class PackService:
                     f"no pack {pack_id!r} is installed; see 'crisisquiz pack list'"
                 )
             sources = session.scalars(
-                select(SourceRow).where(SourceRow.pack_id == pack_id).order_by(SourceRow.source_id)
-            )
+                select(SourceRow)
+                .where(SourceRow.pack_id == pack_id)
+                .order_by(SourceRow.position, SourceRow.source_id)
+            ).all()
+            sentences: dict[str, list[SourceSentence]] = {}
+            for sentence in session.scalars(
+                select(SourceSentenceRow)
+                .where(SourceSentenceRow.pack_id == pack_id)
+                .order_by(SourceSentenceRow.source_id, SourceSentenceRow.line)
+            ):
+                sentences.setdefault(sentence.source_id, []).append(
+                    SourceSentence(line=sentence.line, claim=sentence.claim, error=sentence.error)
+                )
             topics = session.scalars(
                 select(TopicRow).where(TopicRow.pack_id == pack_id).order_by(TopicRow.position)
+            )
+            timeline = session.scalars(
+                select(TimelineRow)
+                .where(TimelineRow.pack_id == pack_id)
+                .order_by(TimelineRow.position)
             )
             bodies = session.scalars(
                 select(QuestionRow.body)
@@ -219,11 +240,26 @@ class PackService:
                     description=row.description,
                 ),
                 sources=tuple(
-                    SourceInfo(id=s.source_id, title=s.title, url=s.url) for s in sources
+                    SourceInfo(
+                        id=s.source_id,
+                        kind=SourceKind(s.kind),
+                        title=s.title,
+                        author=s.author,
+                        publisher=s.publisher,
+                        date=s.date,
+                        url=s.url,
+                        sentences=tuple(sentences.get(s.source_id, ())),
+                    )
+                    for s in sources
                 ),
                 topics=tuple(
-                    TopicInfo(id=t.topic_id, title=t.title, description=t.description)
+                    TopicInfo(
+                        id=t.topic_id, title=t.title, description=t.description, guide=t.guide
+                    )
                     for t in topics
+                ),
+                timeline=tuple(
+                    TimelineEntry(date=e.date, event=e.event, topic=e.topic_id) for e in timeline
                 ),
                 questions=tuple(question_from_body(b) for b in bodies),
                 media=media,
@@ -259,19 +295,41 @@ _ADD_QUESTION = prepared_insert(_QUESTIONS, (c.name for c in _QUESTIONS.c if c.n
 
 
 def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
-    """Replace sources, topics and media; upsert questions by id; retire the missing ones."""
+    """Replace sources, topics, timeline and media; upsert questions by id; retire the rest."""
     pack_id = pack.pack.id
-    session.execute(delete(SourceRow).where(SourceRow.pack_id == pack_id))
-    session.execute(delete(TopicRow).where(TopicRow.pack_id == pack_id))
-    session.execute(delete(MediaRow).where(MediaRow.pack_id == pack_id))
+    for model in (SourceSentenceRow, SourceRow, TopicRow, TimelineRow, MediaRow):
+        session.execute(delete(model).where(model.pack_id == pack_id))
     if pack.sources:
         session.execute(
             insert(SourceRow),
             [
-                {"pack_id": pack_id, "source_id": s.id, "title": s.title, "url": s.url}
-                for s in pack.sources
+                {
+                    "pack_id": pack_id,
+                    "source_id": s.id,
+                    "kind": s.kind.value,
+                    "title": s.title,
+                    "author": s.author,
+                    "publisher": s.publisher,
+                    "date": s.date,
+                    "url": s.url,
+                    "position": i,
+                }
+                for i, s in enumerate(pack.sources)
             ],
         )
+    sentences = [
+        {
+            "pack_id": pack_id,
+            "source_id": s.id,
+            "line": n.line,
+            "claim": n.claim,
+            "error": n.error,
+        }
+        for s in pack.sources
+        for n in s.sentences
+    ]
+    if sentences:
+        session.execute(insert(SourceSentenceRow), sentences)
     session.execute(
         insert(TopicRow),
         [
@@ -280,11 +338,26 @@ def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
                 "topic_id": t.id,
                 "title": t.title,
                 "description": t.description,
+                "guide": t.guide,
                 "position": i,
             }
             for i, t in enumerate(pack.topics)
         ],
     )
+    if pack.timeline:
+        session.execute(
+            insert(TimelineRow),
+            [
+                {
+                    "pack_id": pack_id,
+                    "position": i,
+                    "date": e.date,
+                    "event": e.event,
+                    "topic_id": e.topic,
+                }
+                for i, e in enumerate(pack.timeline)
+            ],
+        )
     if pack.media:
         session.execute(
             insert(MediaRow),
@@ -350,13 +423,19 @@ def _move_cards_with_questions(session: Session, pack_id: str) -> None:
 
 
 def pack_to_dict(pack: Pack) -> dict[str, Any]:
-    """The whole pack under the format's table names: pack, sources, topics, questions."""
-    return {
+    """The whole pack under the format's table names: pack, sources, topics, timeline, questions.
+
+    The timeline is left out when the pack has none, so an earlier pack exports as before.
+    """
+    data: dict[str, Any] = {
         "pack": pack.pack.model_dump(mode="json", exclude_defaults=True),
         "sources": [s.model_dump(mode="json", exclude_defaults=True) for s in pack.sources],
         "topics": [t.model_dump(mode="json", exclude_defaults=True) for t in pack.topics],
-        "questions": [question_body(q) for q in pack.questions],
     }
+    if pack.timeline:
+        data["timeline"] = [e.model_dump(mode="json", exclude_defaults=True) for e in pack.timeline]
+    data["questions"] = [question_body(q) for q in pack.questions]
+    return data
 
 
 def pack_to_json(pack: Pack) -> str:
@@ -364,19 +443,34 @@ def pack_to_json(pack: Pack) -> str:
     return json.dumps(pack_to_dict(pack), ensure_ascii=False, indent=2) + "\n"
 
 
-_LEADING_KEYS = ("id", "topic", "type", "prompt", "statement", "text")
+_LEADING_KEYS = ("id", "kind", "topic", "type", "date", "prompt", "statement", "text")
 
 
 def pack_to_toml(pack: Pack) -> str:
     """The pack as TOML laid out like a hand-written pack, importable as it is."""
     data = pack_to_dict(pack)
     parts = [tomli_w.dumps({"pack": data["pack"]})]
-    for table in ("sources", "topics", "questions"):
-        for item in data[table]:
+    for table in ("sources", "topics", "timeline", "questions"):
+        for item in data.get(table, []):
             ordered = {k: item[k] for k in _LEADING_KEYS if k in item}
             ordered.update((k, v) for k, v in item.items() if k not in ordered)
-            parts.append(f"[[{table}]]\n" + tomli_w.dumps(ordered))
+            # Nested tables are written the way a person writes them: a question's
+            # quotation inline, a source's sentence notes as [[sources.sentences]].
+            quote = ordered.pop("quote", None)
+            sentences = ordered.pop("sentences", []) if table == "sources" else []
+            text = f"[[{table}]]\n" + tomli_w.dumps(ordered, multiline_strings=True)
+            if quote is not None:
+                text += f"quote = {_inline_table(quote)}\n"
+            for sentence in sentences:
+                text += "\n[[sources.sentences]]\n" + tomli_w.dumps(sentence)
+            parts.append(text)
     return "\n".join(parts)
+
+
+def _inline_table(values: dict[str, Any]) -> str:
+    """``{ key = value, ... }`` with each value written by tomli_w."""
+    fields = (tomli_w.dumps({key: value}).strip() for key, value in values.items())
+    return "{ " + ", ".join(fields) + " }"
 
 
 __all__ = [

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -90,7 +91,7 @@ class PackRow(Base):
 
 
 class SourceRow(Base):
-    """A document a pack's questions cite."""
+    """A source a pack's questions cite: a document (by sentence) or a reference (whole)."""
 
     __tablename__ = "sources"
 
@@ -100,6 +101,30 @@ class SourceRow(Base):
     source_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(20), default="document", server_default="document")
+    author: Mapped[str] = mapped_column(Text, default="", server_default="")
+    publisher: Mapped[str] = mapped_column(Text, default="", server_default="")
+    date: Mapped[str | None] = mapped_column(String(10))  # YYYY, YYYY-MM or YYYY-MM-DD
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SourceSentenceRow(Base):
+    """What one sentence of a document claims, and what is wrong with it."""
+
+    __tablename__ = "source_sentences"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["pack_id", "source_id"],
+            ["sources.pack_id", "sources.source_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    pack_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    source_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    line: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text, default="")
 
 
 class TopicRow(Base):
@@ -114,6 +139,22 @@ class TopicRow(Base):
     title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer)
+    # The study guide, plain text with blank lines between paragraphs.
+    guide: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+
+class TimelineRow(Base):
+    """One dated event of a pack's timeline, in pack order."""
+
+    __tablename__ = "timeline"
+
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    date: Mapped[str] = mapped_column(String(10))
+    event: Mapped[str] = mapped_column(Text)
+    topic_id: Mapped[str | None] = mapped_column(String(80))
 
 
 class QuestionRow(Base):

@@ -157,7 +157,8 @@ class HomeScreen(QWidget):
     """The start screen: the big study button, today's progress and the topics.
 
     ``study_requested`` carries the topic ids to study (empty: every topic);
-    ``quiz_requested`` asks for the quiz screen.
+    ``quiz_requested`` asks for the quiz screen; ``topics_shown`` says the topic rows are
+    on screen (and in the Tab order).
 
     Until the screen has first been painted, :meth:`refresh` reads only today's figures;
     the topics (the slow part with a long history: figures for every topic and a row of
@@ -167,6 +168,7 @@ class HomeScreen(QWidget):
 
     study_requested = Signal(object)
     quiz_requested = Signal()
+    topics_shown = Signal()
 
     def __init__(
         self,
@@ -181,6 +183,7 @@ class HomeScreen(QWidget):
         self._learner_id = learner_id
         self.data: HomeData | None = None
         self.topic_rows: list[TopicRow] = []
+        self.topics_drawn = False
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -311,6 +314,9 @@ class HomeScreen(QWidget):
         )
         self.progress_label.setText(f"{answers} · {streak[:1].upper()}{streak[1:]}")
         self._show_topics(data)
+        self.topics_drawn = data.stats is not None
+        if self.topics_drawn:
+            self.topics_shown.emit()
 
     @staticmethod
     def _summary_text(due: int, new: int) -> str:
@@ -355,7 +361,9 @@ class HomeScreen(QWidget):
         self.topics_intro.setVisible(bool(packs))
         for pack_id, topics in packs.items():
             if len(packs) > 1:
-                self.topics_box.addWidget(heading(titles.get(pack_id, pack_id), 3))
+                pack_heading = heading(titles.get(pack_id, pack_id), 3)
+                self.topics_box.addWidget(pack_heading)
+                pack_heading.show()
             self._add_topics(data, topics)
 
     def _add_topics(self, data: HomeData, topics: Sequence[TopicStats]) -> None:
@@ -363,6 +371,9 @@ class HomeScreen(QWidget):
             row = TopicRow(topic, data.can_study_topic(topic))
             row.study_requested.connect(lambda topic_id: self.study_requested.emit((topic_id,)))
             self.topics_box.addWidget(row)
+            # A widget added to a showing layout appears only on the next pass of the event
+            # loop, and until then Tab skips it: shown now, Tab reaches it at once.
+            row.show()
             self.topic_rows.append(row)
 
     def topic_study_buttons(self) -> list[QPushButton]:

@@ -115,6 +115,15 @@ class QuizScreen(QWidget):
         leave.activated.connect(self._escape)
         self._update_available()
 
+    def initial_focus(self) -> QWidget | None:
+        """Where the keyboard goes when the screen shows: Start, the answer, or the results."""
+        page = self.pages.currentWidget()
+        if page is self.setup_page:
+            return self.start_button
+        if page is self.quiz_page:
+            return self.stage.focus_target()
+        return self.home_button
+
     # -- set-up -----------------------------------------------------------------------------
 
     def _topic_choices(self) -> list[TopicChoice] | None:

@@ -21,6 +21,7 @@ from crisisquiz.core.items import ItemKind, StudyItem
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.study import StudySession, StudySummary
 from crisisquiz.gui.feedback_panel import comes_back_text
+from crisisquiz.gui.questions import GivenAnswer
 from crisisquiz.gui.questions.look import push_button, set_text_role, wrapped_label
 from crisisquiz.gui.questions.stage import CentredColumn, QuestionStage, Submission, scroll_page
 from crisisquiz.gui.services import Services
@@ -50,9 +51,9 @@ def duration_text(milliseconds: int) -> str:
 class StudyScreen(QWidget):
     """Studies the learner's due and new questions, optionally within some topics.
 
-    Enter submits and goes on, Ctrl+Z undoes the last answer, Escape leaves.
-    :attr:`closed` is emitted when the learner leaves: with Escape, or with
-    "Back to home" on the summary.
+    Enter submits and goes on, Ctrl+Z undoes the last answer (what was given comes
+    back into the inputs, to be corrected), Escape ends the session with its summary
+    (and leaves from the summary). :attr:`closed` is emitted when the learner leaves.
     """
 
     closed = Signal()
@@ -74,6 +75,8 @@ class StudyScreen(QWidget):
         except Exception:
             log.exception("could not start a study session")
         self._item: StudyItem | None = None
+        # What was given for each answer still stored, newest last: an undo puts it back.
+        self._given: list[GivenAnswer] = []
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_study_page())
@@ -87,7 +90,7 @@ class StudyScreen(QWidget):
         undo.activated.connect(self.undo)
         leave = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         leave.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        leave.activated.connect(self.closed)
+        leave.activated.connect(self._escape)
         if self.session is None:
             self._show_failure()
         else:
@@ -114,10 +117,10 @@ class StudyScreen(QWidget):
         top.addWidget(self.kind_label, 0, Qt.AlignmentFlag.AlignVCenter)
         self.finish_button = push_button("Finish")
         self.finish_button.setObjectName("finishButton")
-        self.finish_button.setToolTip("End the session and see what you did (Esc leaves at once)")
+        self.finish_button.setToolTip("End the session and see what you did (Esc)")
         self.finish_button.setAccessibleName("Finish studying")
         self.finish_button.setAccessibleDescription(
-            "Ends the session and shows a summary. Escape leaves without the summary."
+            "Ends the session and shows a summary. Shortcut: Escape"
         )
         self.finish_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.finish_button.clicked.connect(self.finish)
@@ -194,6 +197,19 @@ class StudyScreen(QWidget):
         """Whether the summary page is on show."""
         return self.pages.currentIndex() == 1
 
+    def initial_focus(self) -> QWidget | None:
+        """Where the keyboard goes when the screen shows: the answer, Next, or the summary."""
+        if self.showing_summary:
+            return self.home_button
+        return self.stage.focus_target()
+
+    def _escape(self) -> None:
+        # Escape ends the session as Finish does; on the summary it goes home.
+        if self.showing_summary:
+            self.closed.emit()
+        else:
+            self.finish()
+
     def _show_failure(self) -> None:
         self.summary_title.setText("Studying could not start")
         self.summary_intro.setText(
@@ -267,6 +283,7 @@ class StudyScreen(QWidget):
                 "if it keeps failing, restart the app.",
             )
             return
+        self._given.append(submission.given)
         self._update_counts()
         self.stage.show_feedback(
             outcome.grade,
@@ -288,7 +305,12 @@ class StudyScreen(QWidget):
             )
             return
         if item is not None:
+            given = self._given.pop() if self._given else None
             self._show_item(item)
+            view = self.stage.view
+            if view is not None and given is not None and not given.dont_know:
+                view.restore(given.response)
+                self.stage.focus_current()
 
     def finish(self) -> None:
         """End the session: the summary, or straight home when nothing was answered."""

@@ -68,7 +68,8 @@ def open_window(
     window.show()
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    qtbot.waitUntil(lambda: not window.home.topics_pending)  # they follow the first paint
+    # The topic rows follow the first paint; once drawn they are shown and in the Tab order.
+    qtbot.waitUntil(lambda: window.home.topics_drawn)
     return window
 
 

@@ -151,8 +151,23 @@ def test_dont_know_is_stored_as_wrong(
     assert stored_reviews(database, learner)[0][:2] == ("ms", False)
 
 
-def test_escape_leaves_at_once(qtbot: QtBot, services: Services, learner: Learner) -> None:
+def test_escape_before_any_answer_goes_home(
+    qtbot: QtBot, services: Services, learner: Learner
+) -> None:
     screen = open_study(qtbot, services, learner)
+    with qtbot.waitSignal(screen.closed):
+        press(qtbot, Qt.Key.Key_Escape)
+
+
+def test_escape_after_an_answer_shows_the_summary_first(
+    qtbot: QtBot, services: Services, learner: Learner
+) -> None:
+    screen = open_study(qtbot, services, learner)
+    give_answer(qtbot, screen.stage.view, right=True)  # type: ignore[arg-type]
+    with qtbot.assertNotEmitted(screen.closed):
+        press(qtbot, Qt.Key.Key_Escape)
+    assert screen.showing_summary
+    assert screen.figure_labels["answered"].text() == "1"
     with qtbot.waitSignal(screen.closed):
         press(qtbot, Qt.Key.Key_Escape)
 

@@ -69,6 +69,17 @@ class OrderList(QListWidget):
         """The items' texts in their current order."""
         return tuple(str(self.item(row).data(_TEXT_ROLE)) for row in range(self.count()))
 
+    def set_order(self, texts: tuple[str, ...]) -> None:
+        """Put the items in the order of ``texts`` (the same texts, rearranged)."""
+        if sorted(texts) != sorted(self.order()):
+            return
+        for target, text in enumerate(texts):
+            row = self.order().index(text)
+            if row != target:
+                self.insertItem(target, self.takeItem(row))
+        self._renumber()
+        self.setCurrentRow(0)
+
     def move_current(self, step: int) -> bool:
         """Move the current item ``step`` places (negative: up); False at the edge."""
         row = self.currentRow()
@@ -146,6 +157,10 @@ class OrderingView(QuestionView):
         "Press Enter to submit."
     )
 
+    def __init__(self, item: StudyItem, parent: QWidget | None = None) -> None:
+        self._warned = False
+        super().__init__(item, parent)
+
     def build_inputs(self, layout: QVBoxLayout) -> None:
         """The list and buttons that move the selected item."""
         self.list = OrderList(self.item.options)
@@ -165,7 +180,8 @@ class OrderingView(QuestionView):
             button.setToolTip(f"{words} the selected item ({key})")
             button.setAccessibleName(f"{words} the selected item")
             button.setAccessibleDescription(f"Shortcut: {key}")
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            # Reached by Tab (a click leaves the focus in the list, on the item moved).
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
             button.clicked.connect(lambda _checked=False, s=step: self.list.move_current(s))
             row.addWidget(button)
         row.addStretch(1)
@@ -173,8 +189,25 @@ class OrderingView(QuestionView):
         self.register_inputs([self.list, self.up_button, self.down_button])
 
     def current_response(self) -> object | None:
-        """The items in the learner's order."""
-        return self.list.order()
+        """The items in the learner's order; None the first time when nothing was moved."""
+        order = self.list.order()
+        if order == self.item.options and not self._warned:
+            self._warned = True
+            return None
+        return order
+
+    def missing_message(self) -> str:
+        """Nothing moved yet: the shown order is not an answer until the learner says so."""
+        return (
+            "You have not moved any item yet. Move them with Alt+Up and Alt+Down, "
+            "or press Enter again to submit the order as shown, or Ctrl+Enter if you "
+            "don't know."
+        )
+
+    def restore(self, response: object) -> None:
+        """The order given before."""
+        if isinstance(response, tuple):
+            self.list.set_order(tuple(str(text) for text in response))
 
     def empty_response(self) -> object:
         """No order given."""
@@ -282,6 +315,13 @@ class MatchingView(QuestionView):
         for name, box in self.boxes:
             if name == left:
                 box.setCurrentIndex(self.item.options.index(right))
+
+    def restore(self, response: object) -> None:
+        """The partners chosen before."""
+        if isinstance(response, dict):
+            for left, right in response.items():
+                if right in self.item.options:
+                    self.choose(str(left), str(right))
 
     def _chosen(self) -> dict[str, str]:
         return {

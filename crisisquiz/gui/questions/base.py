@@ -133,6 +133,9 @@ class QuestionView(QWidget):
         """Remember the inputs, so that :meth:`lock` can disable them after grading."""
         self._inputs.extend(widgets)
 
+    def restore(self, response: object) -> None:
+        """Put a response given before back into the inputs (after an undo), to be corrected."""
+
     # -- public -----------------------------------------------------------------------------
 
     @property
@@ -158,13 +161,20 @@ class QuestionView(QWidget):
         prefix = f"{what} — " if what else ""
         return f"{prefix}Answer to: {self.short_prompt()}"
 
+    def first_input(self) -> QWidget:
+        """Where the answer starts: the first choice, field, list or box that takes focus."""
+        for widget in self._inputs:
+            if (
+                widget.isEnabled()
+                and widget.isVisibleTo(self)
+                and widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+            ):
+                return widget
+        return self.submit_button
+
     def focus_first(self) -> None:
         """Put keyboard focus on the first input."""
-        for widget in self._inputs:
-            if widget.isEnabled() and widget.focusPolicy() != Qt.FocusPolicy.NoFocus:
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                return
-        self.submit_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.first_input().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def submit(self) -> None:
         """Submit the answer, or say what is missing."""

@@ -125,6 +125,16 @@ class MultipleChoiceView(_PickView):
         button.setChecked(True)
         button.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def restore(self, response: object) -> None:
+        """Pick the choice given before."""
+        if isinstance(response, str) and response in self.item.options:
+            self._buttons[self.item.options.index(response)].setChecked(True)
+
+    def first_input(self) -> QWidget:
+        """The picked choice, if one is picked (arrows move on from there), else the first."""
+        chosen = self._group.checkedButton()
+        return chosen if chosen is not None and chosen.isEnabled() else super().first_input()
+
 
 class MultiSelectView(_PickView):
     """Check boxes in the presented order; keys 1-9 tick or untick, Enter submits."""
@@ -186,6 +196,12 @@ class MultiSelectView(_PickView):
         box.toggle()
         box.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
+    def restore(self, response: object) -> None:
+        """Tick the choices ticked before."""
+        if isinstance(response, frozenset | set):
+            for choice, box in zip(self.item.options, self._buttons, strict=True):
+                box.setChecked(choice in response)
+
 
 class TrueFalseView(QuestionView):
     """True and False buttons; T or F answers at once."""
@@ -202,6 +218,10 @@ class TrueFalseView(QuestionView):
         row = QHBoxLayout()
         self.true_button = push_button("True  (T)")
         self.false_button = push_button("False  (F)")
+        # Enter must not answer "True" because the focus happens to be there: it goes on to
+        # the view, which says how to answer. Space, a click, T and F answer.
+        self.true_button.setAutoDefault(False)
+        self.false_button.setAutoDefault(False)
         for button, value, key in (
             (self.true_button, True, "T"),
             (self.false_button, False, "F"),

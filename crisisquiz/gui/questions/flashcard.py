@@ -10,7 +10,7 @@ from crisisquiz.core.items import StudyItem
 from crisisquiz.core.pack_schema import Flashcard
 from crisisquiz.core.scheduling import Rating
 from crisisquiz.gui.questions.base import QuestionView
-from crisisquiz.gui.questions.keys import number_key
+from crisisquiz.gui.questions.keys import has_ctrl, is_enter, number_key
 from crisisquiz.gui.questions.look import push_button, wrapped_label
 
 RATINGS: tuple[tuple[Rating, str, str], ...] = (
@@ -60,8 +60,13 @@ class FlashcardView(QuestionView):
         back_layout.setContentsMargins(16, 12, 16, 12)
         back_layout.addWidget(wrapped_label("Back of the card", role="muted"))
         self.back_label = wrapped_label(self.card.answer, object_name="flashcardBackText")
-        self.back_label.setAccessibleName(f"Back of the card: {self.card.answer}")
-        self.back_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The back takes the focus when the card turns, so a screen reader reads it out and
+        # the keyboard is where the rating keys work; Enter there asks for a rating.
+        self.back_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.back_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         back_layout.addWidget(self.back_label)
         self.back_card.hide()
         layout.addWidget(self.back_card)
@@ -85,7 +90,7 @@ class FlashcardView(QuestionView):
             self.rating_buttons.append(button)
         ratings.addStretch(1)
         layout.addLayout(ratings)
-        self.register_inputs([self.show_button, *self.rating_buttons])
+        self.register_inputs([self.show_button, self.back_label, *self.rating_buttons])
 
     @property
     def revealed(self) -> bool:
@@ -102,7 +107,7 @@ class FlashcardView(QuestionView):
         self.rate_label.show()
         for button in self.rating_buttons:
             button.show()
-        self.rating_buttons[2].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.back_label.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def rate(self, rating: Rating) -> None:
         """Give the learner's rating as the answer."""
@@ -120,7 +125,7 @@ class FlashcardView(QuestionView):
         return "Rate the card: 1 Again, 2 Hard, 3 Good or 4 Easy."
 
     def handle_key(self, event: QKeyEvent) -> bool:
-        """Space (or Enter) turns the card; 1-4 rate it."""
+        """Space (or Enter) turns the card; 1-4 rate it; Enter before a rating asks for one."""
         if not self.revealed:
             if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.reveal()
@@ -129,6 +134,9 @@ class FlashcardView(QuestionView):
         number = number_key(event)
         if number is not None and number <= len(RATINGS):
             self.rate(RATINGS[number - 1][0])
+            return True
+        if is_enter(event) and not has_ctrl(event):
+            self.show_missing(self.missing_message())
             return True
         return False
 

@@ -56,6 +56,9 @@ def scroll_page(column: QWidget, parent: QWidget | None = None) -> QScrollArea:
     area = QScrollArea(parent)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
+    # The page is no Tab stop of its own (a silent one for screen readers): Tab goes to its
+    # controls, and the area scrolls to follow the focus.
+    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     area.setWidget(CentredColumn(column))
     return area
@@ -77,6 +80,7 @@ class QuestionStage(QScrollArea):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("questionStage")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # see scroll_page
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -172,12 +176,19 @@ class QuestionStage(QScrollArea):
         elapsed = max(0, round((now - self._shown_at).total_seconds() * 1000))
         self.submitted.emit(Submission(self._view.item, given, now, elapsed))
 
-    def focus_current(self) -> None:
-        """Focus what the learner acts on next: the question's input, or Next after feedback."""
+    def focus_target(self) -> QWidget | None:
+        """What the learner acts on next: the question's input, or Next after feedback."""
         if not self.panel.isHidden():
-            self.panel.next_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        elif self._view is not None:
-            self._view.focus_first()
+            return self.panel.next_button
+        if self._view is not None:
+            return self._view.first_input()
+        return None
+
+    def focus_current(self) -> None:
+        """Put the focus on :meth:`focus_target`."""
+        target = self.focus_target()
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Focus set while the stage was hidden is lost; set it again when it shows."""

@@ -109,6 +109,11 @@ class ShortAnswerView(_TypedView):
         text = self.field.text()
         return text if text.strip() else None
 
+    def restore(self, response: object) -> None:
+        """The text typed before, cursor at its end."""
+        if isinstance(response, str):
+            self.field.setText(response)
+
     def missing_message(self) -> str:
         """Nothing typed yet."""
         return "Type an answer, or press Ctrl+Enter to say you don't know."
@@ -133,6 +138,11 @@ class YearView(_TypedView):
         )
         layout.addWidget(self.field)
         self.register_inputs([self.field])
+
+    def restore(self, response: object) -> None:
+        """The year typed before."""
+        if isinstance(response, int):
+            self.field.setText(str(response))
 
     def current_response(self) -> object | None:
         """The year as a number, or None while the field holds no whole number."""
@@ -247,6 +257,12 @@ class ClozeView(_TypedView):
             return typed
         self._warned = typed
         return None
+
+    def restore(self, response: object) -> None:
+        """The text typed before into each blank."""
+        if isinstance(response, tuple):
+            for field, text in zip(self.fields, response, strict=False):
+                field.setText(str(text))
 
     def show_marks(self, result: GradeResult) -> None:
         """Put ✓ or ✗ after each blank, judged as the grader judges it."""

@@ -171,3 +171,14 @@ statement = "The first Soviet ships turned back before they reached the quaranti
 answer = true
 sources = ["dobbs-2008", "notes"]
 """
+
+
+def with_five_mistakes(text: str = SMALL_PACK) -> str:
+    """The pack as a teacher might first type it: the five commonest slips, one of each."""
+    return (
+        text.replace('title = "Alpha"', 'title = "Alpha')  # a quote never closed
+        .replace('title = "Beta"', "title = “Beta”")  # quotes from a word processor
+        .replace('[[questions]]\nid = "mc"', '[questions]\nid = "mc"')  # single brackets
+        .replace("difficulty = 2", 'difficulty = "2"')  # a number in quotes
+        .replace('id = "tf"', 'id = "Quarantine Date"')  # an id with capitals and a space
+    )

@@ -16,7 +16,6 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import tomli
 from pydantic import TypeAdapter, ValidationError
 
 from crisisquiz.core.pack_rules import (
@@ -28,6 +27,7 @@ from crisisquiz.core.pack_rules import (
 from crisisquiz.core.pack_schema import (
     PARTIAL_DATE_PATTERN,
     SEMVER_PATTERN,
+    SLUG_PATTERN,
     SOURCE_REF_PATTERN,
     Pack,
     PackInfo,
@@ -37,12 +37,13 @@ from crisisquiz.core.pack_schema import (
     TimelineEntry,
     TopicInfo,
 )
+from crisisquiz.core.pack_toml import read_pack_toml
 from crisisquiz.core.safe_archive import SafeZip, UnsafeArchiveError
+from crisisquiz.core.slugs import id_problem
 
 PACK_FILE = "pack.toml"
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
 _QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -160,16 +161,22 @@ def parse_pack(raw: _RawPack) -> Pack:
 
 
 def _parse(raw: _RawPack) -> Pack:
+    reading = read_pack_toml(raw.text)
+    issues = [
+        PackIssue(raw.name, problem.message, line=problem.line, column=problem.column)
+        for problem in reading.problems
+    ]
+    if reading.data is None:
+        raise PackError(issues)
+    if not issues:
+        return _validate(reading.data, raw)
+    # The slips the reader mended are reported; what the mended text still gets wrong
+    # is reported with them, so one check lists every mistake.
     try:
-        data = tomli.loads(raw.text)
-    except tomli.TOMLDecodeError as exc:
-        match = _TOML_POSITION.search(str(exc))
-        message = _TOML_POSITION.sub("", str(exc)).strip()
-        line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-        raise PackError(
-            [PackIssue(raw.name, f"not valid TOML: {message}", line=line, column=column)]
-        ) from None
-    return _validate(data, raw)
+        _validate(reading.data, _RawPack(raw.name, reading.text, raw.media))
+    except PackError as error:
+        issues += error.issues
+    raise PackError(sorted(issues, key=lambda issue: issue.line or 0))
 
 
 def _read(path: Path) -> _RawPack:
@@ -412,7 +419,7 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
         except ValidationError as exc:
             for error in exc.errors():
                 field = _field_name(error["loc"], skip_type=True)
-                add_q(field, _message(error))
+                add_q(field, _question_message(field, error))
             continue
         for field, message in question_problems(question, raw.media):
             add_q(field, message)
@@ -440,10 +447,12 @@ def _validate_part(
         return model.model_validate(value)
     except ValidationError as exc:
         for error in exc.errors():
+            field = _field_name(error["loc"], empty="")
             add(
-                _message(error),
-                field=f"{table}.{_field_name(error['loc'])}",
-                line=where.table_line(table),
+                _message(error, where="pack"),
+                field=f"{table}.{field}" if field else table,
+                # The value's own line; [pack] is the first and only entry of its table.
+                line=where.entry_line(table, 0, field),
             )
         return None
 
@@ -517,12 +526,12 @@ _TYPE_NAMES = {
 }
 
 
-def _field_name(loc: tuple[int | str, ...], skip_type: bool = False) -> str:
+def _field_name(loc: tuple[int | str, ...], skip_type: bool = False, empty: str = "type") -> str:
     parts = [str(p) for p in loc]
     if skip_type and parts and parts[0] in _TYPE_NAMES:
         parts = parts[1:]
     if not parts:
-        return "type"
+        return empty
     # Keep the field and a list index, e.g. choices[2]; drop pydantic's inner tags.
     name = parts[0]
     for part in parts[1:]:
@@ -530,50 +539,75 @@ def _field_name(loc: tuple[int | str, ...], skip_type: bool = False) -> str:
     return name
 
 
+def _question_message(field: str, error: Any) -> str:
+    if field.startswith("pairs[") and error["type"] in {"missing", "too_short", "too_long"}:
+        return 'each pair holds two texts, the left and its match: ["Kennedy", "President"]'
+    return _message(error)
+
+
 def _message(error: Any, where: str = "question") -> str:
     kind = error["type"]
+    ctx = error.get("ctx", {})
+    given = error.get("input")
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
         if where == "question":
             return "is not a field of this question type (check the spelling)"
         return f"is not a field of a {where} (check the spelling)"
-    ctx = error.get("ctx", {})
     if kind in {"greater_than_equal", "less_than_equal"}:
         word = "or more" if kind == "greater_than_equal" else "or less"
         bound = ctx.get("ge", ctx.get("le"))
-        return f"must be {bound} {word}, not {error['input']!r}"
+        return f"must be {bound} {word}, not {_shown(given)}"
     if kind == "string_too_long":
-        return (
-            f"is too long: at most {ctx.get('max_length')} characters, "
-            f"this one has {len(error['input'])}"
-        )
+        return f"is too long: at most {ctx.get('max_length')} characters, this one has {len(given)}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "value_error":
-        return str(error.get("ctx", {}).get("error", error["msg"]))
+        return str(ctx.get("error", error["msg"]))
     if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"{error['input']!r} is not allowed here; use {expected}"
+        return f"{given!r} is not allowed here; use {ctx.get('expected', '')}"
     if kind == "union_tag_invalid":
-        tag = error.get("ctx", {}).get("tag")
-        return f"unknown type {tag!r}; use one of: {', '.join(sorted(_TYPE_NAMES))}"
+        return f"unknown type {ctx.get('tag')!r}; use one of: {', '.join(sorted(_TYPE_NAMES))}"
     if kind == "union_tag_not_found":
         return "needs a 'type'"
     if kind == "string_pattern_mismatch":
-        pattern = str(error.get("ctx", {}).get("pattern", ""))
+        pattern = str(ctx.get("pattern", ""))
         if pattern == SEMVER_PATTERN:
-            return f"{error['input']!r} is not a version: use MAJOR.MINOR.PATCH, e.g. 1.0.0"
+            return f"{given!r} is not a version: use MAJOR.MINOR.PATCH, e.g. 1.0.0"
         if pattern == PARTIAL_DATE_PATTERN:
-            return (
-                f"{error['input']!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, "
-                "e.g. 1962-10-14"
-            )
+            return f"{given!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-14"
         if pattern == SOURCE_REF_PATTERN:
-            return f"{error['input']!r} is not a source reference: use source-id or source-id:line"
-        return f"{error['input']!r} is not an id: use lowercase letters, digits and hyphens"
-    if kind in {"int_type", "int_parsing"}:
-        return f"must be a whole number, not {error['input']!r}"
+            return f"{given!r} is not a source reference: use source-id or source-id:line"
+        if pattern == SLUG_PATTERN:
+            return id_problem(str(given))
+        return f"{given!r} is not written the expected way"
+    if kind in {"int_type", "int_parsing", "int_from_float"}:
+        return f"must be a whole number without quotes, not {_shown(given)}"
     if kind == "bool_type":
-        return f"must be true or false, not {error['input']!r}"
-    return f"{error['msg']} (got {error['input']!r})" if "input" in error else str(error["msg"])
+        return f"must be true or false, in small letters and without quotes, not {_shown(given)}"
+    if kind == "string_type":
+        return f"must be text between quotes, not {_shown(given)}"
+    if kind in {"tuple_type", "list_type"}:
+        example = '["first", "second"]'
+        return f"must be a list in square brackets, such as {example}, not {_shown(given)}"
+    if kind in {"model_type", "dict_type", "model_attributes_type"}:
+        return "must be a table of fields"
+    if kind == "too_short":
+        return f"needs {ctx.get('min_length')} items in its brackets"
+    if kind == "too_long":
+        return f"has too many items: at most {ctx.get('max_length')}"
+    return f"{error['msg']} (got {given!r})" if "input" in error else str(error["msg"])
+
+
+def _shown(value: Any) -> str:
+    """A value as it was written in the file."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table"
+    return repr(value)

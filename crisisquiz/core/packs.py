@@ -26,6 +26,7 @@ from crisisquiz.core.pack_schema import (
     TopicInfo,
     version_key,
 )
+from crisisquiz.core.pack_versions import PackChanges, next_versions, pack_changes
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
     CardStateRow,
@@ -81,6 +82,22 @@ class PackSummary:
 
 class PackVersionError(Exception):
     """Importing an older version over a newer one is refused."""
+
+
+class PackVersionUnchangedError(PackVersionError):
+    """A changed pack came with the version number already installed; it needs a new one."""
+
+    def __init__(self, pack_id: str, version: str, changes: PackChanges) -> None:
+        self.pack_id = pack_id
+        self.version = version
+        self.changes = changes
+        patch, minor, _major = next_versions(version)
+        super().__init__(
+            f"pack {pack_id!r} version {version} is already installed, and this file "
+            f"changes it ({changes.describe()}) but keeps its version number. Raise the "
+            f"version in its [pack] table, to {patch} for corrections or {minor} for new "
+            "questions, and import it again; nothing was imported"
+        )
 
 
 class UnknownPackError(Exception):
@@ -144,6 +161,9 @@ class PackService:
                     f"version {pack.pack.version} is older and was not imported"
                 )
             if version_key(pack.pack.version) == version_key(old):
+                changes = pack_changes(_read_pack(session, row), pack)
+                if changes.any:
+                    raise PackVersionUnchangedError(pack.pack.id, old, changes)
                 return ImportResult(
                     pack.pack.id, pack.pack.title, old, ImportAction.UNCHANGED, previous_version=old
                 )
@@ -199,71 +219,7 @@ class PackService:
                 raise UnknownPackError(
                     f"no pack {pack_id!r} is installed; see 'crisisquiz pack list'"
                 )
-            sources = session.scalars(
-                select(SourceRow)
-                .where(SourceRow.pack_id == pack_id)
-                .order_by(SourceRow.position, SourceRow.source_id)
-            ).all()
-            sentences: dict[str, list[SourceSentence]] = {}
-            for sentence in session.scalars(
-                select(SourceSentenceRow)
-                .where(SourceSentenceRow.pack_id == pack_id)
-                .order_by(SourceSentenceRow.source_id, SourceSentenceRow.line)
-            ):
-                sentences.setdefault(sentence.source_id, []).append(
-                    SourceSentence(line=sentence.line, claim=sentence.claim, error=sentence.error)
-                )
-            topics = session.scalars(
-                select(TopicRow).where(TopicRow.pack_id == pack_id).order_by(TopicRow.position)
-            )
-            timeline = session.scalars(
-                select(TimelineRow)
-                .where(TimelineRow.pack_id == pack_id)
-                .order_by(TimelineRow.position)
-            )
-            bodies = session.scalars(
-                select(QuestionRow.body)
-                .where(QuestionRow.pack_id == pack_id, QuestionRow.retired.is_(False))
-                .order_by(QuestionRow.position)
-            )
-            media = {
-                m.path: m.data
-                for m in session.scalars(select(MediaRow).where(MediaRow.pack_id == pack_id))
-            }
-            return Pack(
-                pack=PackInfo(
-                    id=row.id,
-                    title=row.title,
-                    version=row.version,
-                    language=row.language,
-                    authors=tuple(row.authors),
-                    description=row.description,
-                ),
-                sources=tuple(
-                    SourceInfo(
-                        id=s.source_id,
-                        kind=SourceKind(s.kind),
-                        title=s.title,
-                        author=s.author,
-                        publisher=s.publisher,
-                        date=s.date,
-                        url=s.url,
-                        sentences=tuple(sentences.get(s.source_id, ())),
-                    )
-                    for s in sources
-                ),
-                topics=tuple(
-                    TopicInfo(
-                        id=t.topic_id, title=t.title, description=t.description, guide=t.guide
-                    )
-                    for t in topics
-                ),
-                timeline=tuple(
-                    TimelineEntry(date=e.date, event=e.event, topic=e.topic_id) for e in timeline
-                ),
-                questions=tuple(question_from_body(b) for b in bodies),
-                media=media,
-            )
+            return _read_pack(session, row)
 
     def remove_pack(self, pack_id: str) -> None:
         """Remove a pack with its questions and every learner's progress on them."""
@@ -278,6 +234,71 @@ class PackService:
         """The installed version of a pack, or None."""
         with self._db.sessions() as session:
             return session.scalar(select(PackRow.version).where(PackRow.id == pack_id))
+
+
+def _read_pack(session: Session, row: PackRow) -> Pack:
+    """The installed pack ``row`` as a model (live questions only, in pack order)."""
+    pack_id = row.id
+    sources = session.scalars(
+        select(SourceRow)
+        .where(SourceRow.pack_id == pack_id)
+        .order_by(SourceRow.position, SourceRow.source_id)
+    ).all()
+    sentences: dict[str, list[SourceSentence]] = {}
+    for sentence in session.scalars(
+        select(SourceSentenceRow)
+        .where(SourceSentenceRow.pack_id == pack_id)
+        .order_by(SourceSentenceRow.source_id, SourceSentenceRow.line)
+    ):
+        sentences.setdefault(sentence.source_id, []).append(
+            SourceSentence(line=sentence.line, claim=sentence.claim, error=sentence.error)
+        )
+    topics = session.scalars(
+        select(TopicRow).where(TopicRow.pack_id == pack_id).order_by(TopicRow.position)
+    )
+    timeline = session.scalars(
+        select(TimelineRow).where(TimelineRow.pack_id == pack_id).order_by(TimelineRow.position)
+    )
+    bodies = session.scalars(
+        select(QuestionRow.body)
+        .where(QuestionRow.pack_id == pack_id, QuestionRow.retired.is_(False))
+        .order_by(QuestionRow.position)
+    )
+    media = {
+        m.path: m.data for m in session.scalars(select(MediaRow).where(MediaRow.pack_id == pack_id))
+    }
+    return Pack(
+        pack=PackInfo(
+            id=row.id,
+            title=row.title,
+            version=row.version,
+            language=row.language,
+            authors=tuple(row.authors),
+            description=row.description,
+        ),
+        sources=tuple(
+            SourceInfo(
+                id=s.source_id,
+                kind=SourceKind(s.kind),
+                title=s.title,
+                author=s.author,
+                publisher=s.publisher,
+                date=s.date,
+                url=s.url,
+                sentences=tuple(sentences.get(s.source_id, ())),
+            )
+            for s in sources
+        ),
+        topics=tuple(
+            TopicInfo(id=t.topic_id, title=t.title, description=t.description, guide=t.guide)
+            for t in topics
+        ),
+        timeline=tuple(
+            TimelineEntry(date=e.date, event=e.event, topic=e.topic_id) for e in timeline
+        ),
+        questions=tuple(question_from_body(b) for b in bodies),
+        media=media,
+    )
 
 
 def _pack_columns(info: PackInfo) -> dict[str, Any]:
@@ -481,6 +502,7 @@ __all__ = [
     "PackService",
     "PackSummary",
     "PackVersionError",
+    "PackVersionUnchangedError",
     "UnknownPackError",
     "pack_to_dict",
     "pack_to_json",

@@ -24,6 +24,7 @@ from crisisquiz.core.packs import (
     ImportResult,
     PackSummary,
     PackVersionError,
+    PackVersionUnchangedError,
     UnknownPackError,
     pack_to_json,
     pack_to_toml,
@@ -334,7 +335,9 @@ class PacksScreen(QWidget):
             self.result.issues.setAccessibleName(f"Problems found in {path.name}")
             self.result.issues.setFocus()
             return
-        if isinstance(error, PackVersionError):
+        if isinstance(error, PackVersionUnchangedError):
+            message = f"{error}."
+        elif isinstance(error, PackVersionError):
             message = f"{error}. A newer version is already installed, so nothing changed."
         elif isinstance(error, OSError):
             reason = error.strerror or str(error)

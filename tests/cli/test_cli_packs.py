@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from small_pack import with_five_mistakes
 
 from crisisquiz import __version__
 from crisisquiz.cli import main
+from crisisquiz.core.pack_loader import PackError, load_pack
 from crisisquiz.storage.database import DATABASE_FILE
 
 
@@ -108,3 +110,34 @@ def test_remove_needs_confirmation_when_not_interactive(
     assert code == 1 and "--yes" in err
     code, out, _ = run(capsys, "--data-dir", data, "pack", "remove", "test-pack", "--yes")
     assert code == 0 and "Removed pack 'test-pack'" in out
+
+
+def test_a_changed_pack_with_the_same_version_is_told_to_raise_it(
+    capsys: pytest.CaptureFixture[str], small_pack_file: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    assert run(capsys, "--data-dir", str(data), "pack", "import", str(small_pack_file))[0] == 0
+    changed = tmp_path / "changed.toml"
+    changed.write_text(small_pack_file.read_text().replace("Year of the crisis?", "Which year?"))
+    code, out, err = run(capsys, "--data-dir", str(data), "pack", "import", str(changed))
+    assert code == 1
+    assert out == ""
+    assert "version 1.0.0 is already installed, and this file changes it" in err
+    assert "Raise the version in its [pack] table, to 1.0.1 for corrections" in err
+
+
+def test_the_five_commonest_slips_read_the_same_as_in_the_window(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "first-try.toml"
+    path.write_text(with_five_mistakes(), encoding="utf-8")
+    code, _out, err = run(capsys, "pack", "validate", str(path))
+    assert code == 1
+    with pytest.raises(PackError) as refused:
+        load_pack(path)
+    assert len(refused.value.issues) == 5
+    assert err.splitlines() == [
+        "crisisquiz: error: 5 problems found:",
+        *(f"  - {issue}" for issue in refused.value.issues),
+    ]
+    assert "Traceback" not in err

@@ -14,6 +14,7 @@ from crisisquiz.core.packs import (
     ImportAction,
     PackService,
     PackVersionError,
+    PackVersionUnchangedError,
     UnknownPackError,
     pack_to_dict,
     pack_to_json,
@@ -89,6 +90,38 @@ def test_install_then_same_version_is_a_no_op(
         9,
         2,
     )
+
+
+def test_a_changed_pack_under_the_same_version_is_refused(
+    database: Database, small_pack_text: str, now: datetime
+) -> None:
+    service = PackService(database)
+    service.import_pack(parse_pack_text(small_pack_text), now=now)
+    changed = small_pack_text.replace("Year of the crisis?", "In what year was the crisis?")
+    changed = changed.replace('id = "fc"', 'id = "fc-new"')
+    before = files_digest(database)
+    with pytest.raises(PackVersionUnchangedError) as refused:
+        service.import_pack(parse_pack_text(changed), now=now)
+    assert str(refused.value) == (
+        "pack 'test-pack' version 1.0.0 is already installed, and this file changes it "
+        "(1 question changed, 1 question added, 1 question removed) but keeps its version "
+        "number. Raise the version in its [pack] table, to 1.0.1 for corrections or 1.1.0 "
+        "for new questions, and import it again; nothing was imported"
+    )
+    assert files_digest(database) == before
+
+
+def test_the_same_pack_with_its_sources_listed_in_another_order_is_unchanged(
+    database: Database, small_pack_text: str, now: datetime
+) -> None:
+    two_sources = small_pack_text.replace(
+        '[[sources]]\nid = "notes"\ntitle = "Class notes"',
+        '[[sources]]\nid = "notes"\ntitle = "Class notes"\n\n[[sources]]\nid = "book"\ntitle = "B"',
+    )
+    service = PackService(database)
+    service.import_pack(parse_pack_text(two_sources), now=now)
+    again = service.import_pack(parse_pack_text(two_sources), now=now)
+    assert again.action is ImportAction.UNCHANGED
 
 
 def test_newer_version_updates_in_place_and_keeps_history(

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from small_pack import with_five_mistakes
 
 from crisisquiz.core.pack_loader import PackError, load_pack
 from crisisquiz.gui.packs_screen import JSON_FILTER, TOML_FILTER, PacksScreen
@@ -98,6 +99,47 @@ def test_a_broken_pack_lists_every_problem_and_changes_nothing(
 
     qtbot.mouseClick(result.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == "\n".join(expected)
+
+
+def test_the_five_commonest_slips_are_listed_in_a_teachers_words(
+    qtbot: QtBot, screen: PacksScreen, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "first-try.toml"
+    path.write_text(with_five_mistakes(), encoding="utf-8")
+    choose_file(monkeypatch, path)
+    qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, screen)
+    listed = screen.result.issue_texts()
+    assert len(listed) == 5
+    # The very lines the command line prints (tests/cli checks those against the loader).
+    with pytest.raises(PackError) as refused:
+        load_pack(path)
+    assert listed == [str(issue) for issue in refused.value.issues]
+    assert "has no closing quote" in listed[0]
+    assert "typographic quotes" in listed[1]
+    assert "double square brackets" in listed[2]
+    assert "is not an id" in listed[3]
+    assert "whole number" in listed[4]
+
+
+def test_a_changed_pack_with_an_unchanged_version_is_told_to_raise_it(
+    qtbot: QtBot,
+    screen: PacksScreen,
+    services: Services,
+    small_pack_text: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "changed.toml"
+    path.write_text(small_pack_text.replace("Year of the crisis?", "Which year?"), "utf-8")
+    choose_file(monkeypatch, path)
+    qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, screen)
+    assert screen.result.title.text() == "⚠ changed.toml was not imported"
+    message = screen.result.message.text()
+    assert message.startswith("Pack 'test-pack' version 1.0.0 is already installed, and this")
+    assert "to 1.0.1 for corrections or 1.1.0 for new questions" in message
+    assert "A newer version" not in message
 
 
 def test_a_good_pack_is_imported_and_listed(

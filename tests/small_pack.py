@@ -182,3 +182,10 @@ def with_five_mistakes(text: str = SMALL_PACK) -> str:
         .replace("difficulty = 2", 'difficulty = "2"')  # a number in quotes
         .replace('id = "tf"', 'id = "Quarantine Date"')  # an id with capitals and a space
     )
+
+
+# Another pack with the same topic ids (and question ids): a topic is (pack, topic), so
+# its "alpha" is not the small pack's "alpha".
+TWIN_PACK = SMALL_PACK.replace('id = "test-pack"', 'id = "twin-pack"', 1).replace(
+    'title = "Test pack"', 'title = "Twin pack"', 1
+)

@@ -116,6 +116,7 @@ def _list(args: argparse.Namespace, ctx: AppContext) -> int:
                 [
                     {
                         "name": learner.name,
+                        "id": str(learner.uid),
                         "desired_retention": learner.desired_retention,
                         "new_per_day": learner.new_per_day,
                         "day_rollover_hour": learner.day_rollover_hour,

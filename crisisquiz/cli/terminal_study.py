@@ -51,10 +51,16 @@ from crisisquiz.core.pack_schema import (
     ShortAnswer,
     TrueFalse,
 )
-from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import Feedback, Quiz, QuizResult, QuizService, QuizSettings
 from crisisquiz.core.study import LEARN_AHEAD, StudyService, StudySession, StudySummary
 from crisisquiz.core.text_match import normalise
+from crisisquiz.core.topic_keys import (
+    TopicError,
+    TopicKey,
+    installed_topics,
+    resolve_topics,
+    short_refs,
+)
 
 PROMPT = "> "
 MAX_WIDTH = 100
@@ -99,8 +105,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         nargs="+",
         action="extend",
         default=[],
-        metavar="ID",
-        help="study only these topics, by id (default: all; an unknown id lists them)",
+        metavar="TOPIC",
+        help="study only these topics, as PACK:TOPIC or a topic id found in one pack only "
+        "(default: every topic; an unknown one lists them)",
     )
     study.set_defaults(handler=_study)
 
@@ -119,8 +126,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         nargs="+",
         action="extend",
         default=[],
-        metavar="ID",
-        help="quiz only these topics, by id (default: all; an unknown id lists them)",
+        metavar="TOPIC",
+        help="quiz only these topics, as PACK:TOPIC or a topic id found in one pack only "
+        "(default: every topic; an unknown one lists them)",
     )
     quiz.add_argument(
         "-n", "--count", type=int, default=20, metavar="N", help="number of questions (default 20)"
@@ -145,20 +153,14 @@ def _learner(ctx: AppContext, name: str) -> Learner:
     return LearnerService(ctx.database).by_name(name)
 
 
-def _check_topics(ctx: AppContext, topics: Sequence[str]) -> tuple[str, ...]:
-    """The topic ids asked for, each checked against the installed packs."""
+def _check_topics(ctx: AppContext, topics: Sequence[str]) -> tuple[TopicKey, ...]:
+    """The topics asked for (``PACK:TOPIC`` or a bare id unique among the installed packs)."""
     if not topics:
         return ()
-    packs = PackService(ctx.database)
-    known: dict[str, str] = {}
-    for summary in packs.list_packs():
-        for topic in packs.get_pack(summary.id).topics:
-            known.setdefault(topic.id, topic.title)
-    unknown = [topic for topic in topics if topic not in known]
-    if unknown:
-        listing = "\n".join(f"  {tid}  {title}" for tid, title in known.items())
-        raise UserError(f"no topic {unknown[0]!r}. Topics:\n{listing}")
-    return tuple(dict.fromkeys(topics))
+    try:
+        return resolve_topics(topics, installed_topics(ctx.database))
+    except TopicError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _study(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -170,7 +172,7 @@ def _study(args: argparse.Namespace, ctx: AppContext) -> int:
     session = service.start(learner.id, now=now, topics=topics)
     console = Console()
     if session.counts(now).total == 0:
-        scope = f" in {', '.join(topics)}" if topics else ""
+        scope = f" in {short_refs(topics, installed_topics(ctx.database))}" if topics else ""
         if service.new_left_today(learner, now) == 0:
             why = f"today's {_plural(learner.new_per_day, 'new question')} are done"
         else:
@@ -603,7 +605,8 @@ def run_study(
 ) -> None:
     """Run a study session until it is done, the learner quits, or input ends."""
     counts = session.counts(clock())
-    topics = f" in {', '.join(sorted(session.topics))}" if session.topics else ""
+    chosen = sorted(session.topics)
+    topics = f" in {short_refs(chosen, installed_topics(session.database))}" if chosen else ""
     console.lines(
         wrap(
             f"Studying as {session.learner.name}{topics}: {counts.new} new, {counts.due} due, "
@@ -685,7 +688,11 @@ def render_study_summary(summary: StudySummary, width: int) -> list[str]:
 def run_quiz(quiz: Quiz, console: Console, clock: Callable[[], datetime], tz: tzinfo) -> None:
     """Ask the quiz's questions in order until the end, ``q`` or the end of input."""
     settings = quiz.settings
-    scope = ", ".join(settings.topics) if settings.topics else "all topics"
+    scope = (
+        short_refs(settings.topics, installed_topics(quiz.database))
+        if settings.topics
+        else "all topics"
+    )
     when = "after each answer" if settings.feedback is Feedback.AFTER_EACH else "at the end"
     console.lines(
         wrap(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +33,7 @@ class Learner:
     """A learner profile."""
 
     id: int
+    uid: uuid.UUID  # random, stable: carried in results files to tell people apart
     name: str
     desired_retention: float
     new_per_day: int
@@ -42,6 +45,7 @@ class Learner:
 def _to_learner(row: LearnerRow) -> Learner:
     return Learner(
         id=row.id,
+        uid=row.uid,
         name=row.name,
         desired_retention=row.desired_retention,
         new_per_day=row.new_per_day,
@@ -63,15 +67,20 @@ def _clean_name(name: str) -> str:
 class LearnerService:
     """Create, find, rename, configure and remove learners; one transaction per call."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(
+        self, database: Database, *, new_uid: Callable[[], uuid.UUID] = uuid.uuid4
+    ) -> None:
+        """``new_uid`` makes each new learner's random id (tests pass a seeded one)."""
         self._db = database
+        self._new_uid = new_uid
 
     def create(self, name: str, *, now: datetime) -> Learner:
-        """Add a learner with the default settings."""
+        """Add a learner with the default settings and a new random id."""
         name = _clean_name(name)
         with self._db.transaction() as session:
             self._check_free(session, name)
             row = LearnerRow(
+                uid=self._new_uid(),
                 name=name,
                 created_at=now,
                 desired_retention=0.9,

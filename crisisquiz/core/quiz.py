@@ -19,6 +19,7 @@ from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_jso
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
 from crisisquiz.core.recording import StudyClock, record_review
+from crisisquiz.core.topic_keys import TopicKey, in_topics, topic_ref
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import PackRow, QuestionRow, QuizAnswerRow, QuizAttemptRow
 from crisisquiz.storage.prepared import session_cursor
@@ -40,7 +41,7 @@ class QuizSettings:
     """What a quiz covers and how it runs."""
 
     count: int = 20
-    topics: tuple[str, ...] = ()  # empty: every topic
+    topics: tuple[TopicKey, ...] = ()  # (pack id, topic id); empty: every topic
     seed: int = 0
     feedback: Feedback = Feedback.AFTER_EACH
     time_limit: timedelta | None = None
@@ -60,6 +61,7 @@ class QuizAnswer:
 class TopicScore:
     """A quiz's score on one topic."""
 
+    pack_id: str
     topic_id: str
     title: str
     questions: int
@@ -146,6 +148,7 @@ class Quiz:
                     score=result.score,
                     response=stored,
                     response_ms=max(0, response_ms),
+                    pack_id=item.ref.pack_id,
                     topic_id=item.ref.topic_id,
                 )
             )
@@ -170,12 +173,13 @@ class Quiz:
         """Close the quiz and store its score; unanswered questions count as 0."""
         if self._result is not None:
             return self._result
-        per_topic: dict[str, list[float]] = defaultdict(list)
-        titles: dict[str, str] = {}
+        per_topic: dict[TopicKey, list[float]] = defaultdict(list)
+        titles: dict[TopicKey, str] = {}
         for position, item in enumerate(self.items):
             given = self._answers.get(position)
-            per_topic[item.ref.topic_id].append(given.grade.score if given else 0.0)
-            titles[item.ref.topic_id] = item.topic_title
+            key = (item.ref.pack_id, item.ref.topic_id)
+            per_topic[key].append(given.grade.score if given else 0.0)
+            titles[key] = item.topic_title
         total = sum(sum(scores) for scores in per_topic.values())
         fraction = total / len(self.items) if self.items else 0.0
         deadline = self.deadline
@@ -190,8 +194,8 @@ class Quiz:
             answered=len(self._answers),
             score=total,
             per_topic=tuple(
-                TopicScore(topic, titles[topic], len(scores), sum(scores))
-                for topic, scores in per_topic.items()
+                TopicScore(key[0], key[1], titles[key], len(scores), sum(scores))
+                for key, scores in per_topic.items()
             ),
             answers=tuple(self._answers[p] for p in sorted(self._answers)),
             timed_out=deadline is not None and now > deadline,
@@ -206,11 +210,11 @@ class QuizService:
         self._db = database
         self._tz = tz
 
-    def available(self, topics: Collection[str] = ()) -> int:
+    def available(self, topics: Collection[TopicKey] = ()) -> int:
         """How many live questions the topics hold (all topics when empty)."""
         return len(self._candidates(topics))
 
-    def _candidates(self, topics: Collection[str]) -> list[int]:
+    def _candidates(self, topics: Collection[TopicKey]) -> list[int]:
         query = (
             select(QuestionRow.id)
             .join(PackRow, PackRow.id == QuestionRow.pack_id)
@@ -218,7 +222,7 @@ class QuizService:
             .order_by(PackRow.id, QuestionRow.position)
         )
         if topics:
-            query = query.where(QuestionRow.topic_id.in_(topics))
+            query = query.where(in_topics(QuestionRow.pack_id, QuestionRow.topic_id, topics))
         with self._db.sessions() as session:
             return list(session.scalars(query))
 
@@ -229,7 +233,7 @@ class QuizService:
         learner = LearnerService(self._db).get(learner_id)
         candidates = self._candidates(settings.topics)
         if not candidates:
-            wanted = ", ".join(settings.topics) or "any topic"
+            wanted = ", ".join(topic_ref(key) for key in settings.topics) or "any topic"
             raise QuizError(f"no questions found for {wanted}")
         rng = random.Random(settings.seed)
         chosen = rng.sample(candidates, min(settings.count, len(candidates)))
@@ -242,7 +246,7 @@ class QuizService:
                 started_at=now,
                 finished_at=None,
                 seed=settings.seed,
-                topics=list(settings.topics),
+                topics=[list(key) for key in settings.topics],
                 question_ids=chosen,
                 feedback=settings.feedback.value,
                 time_limit_s=(

@@ -1,11 +1,13 @@
 """A learner's results file: what a teacher gathers from each learner for a class report.
 
-The file is versioned JSON (``"format": "crisisquiz-results"``, ``"version": 1``)
-holding the packs and questions the learner has, every answer they gave (study
-and quiz) and their per-topic figures. Questions are named by (pack id,
-question id), never by database row, so files from different installations and
-pack versions fit together. Reading checks everything before returning anything:
-a file is taken whole or refused with a message naming it and the problem.
+The file is versioned JSON (``"format": "crisisquiz-results"``, ``"version": 2``)
+holding who the learner is (their name and the random id their profile was given,
+which tells two learners of one name apart), the packs and questions they have,
+every answer they gave (study and quiz) and their per-topic figures. Questions
+are named by (pack id, question id), never by database row, so files from
+different installations and pack versions fit together. Reading checks
+everything before returning anything: a file is taken whole or refused with a
+message naming it and the problem.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ from crisisquiz.storage.models import (
 )
 
 RESULTS_FORMAT = "crisisquiz-results"
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2
 MAX_PROBLEMS_SHOWN = 20
 
 Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -181,12 +183,13 @@ class ResultsSummary(_Model):
 
 
 class ResultsData(_Model):
-    """The whole content of a results file, version 1."""
+    """The whole content of a results file, version 2."""
 
     format: Literal["crisisquiz-results"]
-    version: Literal[1]
+    version: Literal[2]
     file_id: UUID
     learner: Name
+    learner_id: UUID  # the learner profile's random id: the same person in every file
     exported_at: AwareDatetime
     app_version: str
     packs: tuple[ResultsPack, ...]
@@ -211,6 +214,11 @@ class ResultsFile:
     def learner(self) -> str:
         """The learner's name."""
         return self.data.learner
+
+    @property
+    def learner_id(self) -> UUID:
+        """The learner's random id: two files with the same one are the same person."""
+        return self.data.learner_id
 
 
 # ---------------------------------------------------------------------------- export
@@ -242,6 +250,7 @@ def export_results(
         "version": RESULTS_VERSION,
         "file_id": str(UUID(str(file_id))),
         "learner": learner.name,
+        "learner_id": str(learner.uid),
         "exported_at": _iso(now),
         "app_version": __version__,
         "packs": packs,
@@ -443,8 +452,13 @@ def parse_results(data: object, *, source: str) -> ResultsFile:
         )
     version = data.get("version")
     if version != RESULTS_VERSION or isinstance(version, bool):
-        if isinstance(version, int) and not isinstance(version, bool) and version > 1:
+        if isinstance(version, int) and not isinstance(version, bool) and version > RESULTS_VERSION:
             hint = "it was written by a newer crisisquiz; update crisisquiz to read it"
+        elif version == 1:
+            hint = (
+                "it was written by an older crisisquiz, whose files do not say which learner "
+                "profile they come from; ask the learner to export their results again"
+            )
         else:
             hint = "the version is unknown"
         raise ResultsError(

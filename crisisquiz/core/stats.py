@@ -22,6 +22,7 @@ from crisisquiz.core.card_sql import has_math_functions, live_card, recall_expre
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.recording import StudyClock
 from crisisquiz.core.scheduling import retrievability
+from crisisquiz.core.topic_keys import TopicKey, topic_ref
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
     CardStateRow,
@@ -37,8 +38,6 @@ from crisisquiz.storage.models import (
 
 RECENT_DAYS = 30
 SOON_DAYS = 7
-
-TopicKey = tuple[str, str]  # (pack id, topic id)
 
 
 @dataclass(frozen=True)
@@ -475,16 +474,14 @@ def _quizzes(
 
 
 def _topic_labels(topics: Any) -> tuple[str, ...]:
-    # The quiz engine stores the chosen topics as JSON; show strings as they are and
-    # anything else (e.g. a [pack, topic] pair) joined with "/".
+    # The quiz engine stores the chosen topics as [pack id, topic id] pairs; each is
+    # shown as PACK:TOPIC (anything else, from an older layout, as it is).
     if not isinstance(topics, list):
         return ()
     labels = []
     for item in topics:
-        if isinstance(item, list | tuple):
-            labels.append("/".join(str(part) for part in item))
-        elif isinstance(item, dict):
-            labels.append("/".join(str(v) for v in item.values()))
+        if isinstance(item, list | tuple) and len(item) == 2:
+            labels.append(topic_ref((str(item[0]), str(item[1]))))
         else:
             labels.append(str(item))
     return tuple(labels)

@@ -23,6 +23,7 @@ from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
 from crisisquiz.core.recording import StudyClock, record_review, undo_review
 from crisisquiz.core.scheduling import State, retrievability
+from crisisquiz.core.topic_keys import TopicKey, in_topics
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
     CardStateRow,
@@ -118,7 +119,7 @@ class StudySession:
     learner: Learner
     clock: StudyClock
     rng: random.Random
-    topics: frozenset[str]
+    topics: frozenset[TopicKey]  # empty: every topic
     _due: deque[int] = field(default_factory=deque)
     _new: deque[int] = field(default_factory=deque)
     _learning: dict[int, datetime] = field(default_factory=dict)
@@ -249,7 +250,7 @@ class StudySession:
 
 
 def _queued_cards(
-    learner_id: int, now: datetime, topics: Collection[str]
+    learner_id: int, now: datetime, topics: Collection[TopicKey]
 ) -> list[ColumnElement[bool]]:
     """The learner's live cards a session started at ``now`` takes up (learning and due)."""
     criteria = [
@@ -258,7 +259,7 @@ def _queued_cards(
         live_card(),
     ]
     if topics:
-        criteria.append(CardStateRow.topic_id.in_(topics))
+        criteria.append(in_topics(CardStateRow.pack_id, CardStateRow.topic_id, topics))
     return criteria
 
 
@@ -280,7 +281,7 @@ class StudyService:
         self._sql_math = sql_math
 
     def start(
-        self, learner_id: int, *, now: datetime, topics: Collection[str] = ()
+        self, learner_id: int, *, now: datetime, topics: Collection[TopicKey] = ()
     ) -> StudySession:
         """A session over the learner's due and new questions, optionally for some topics only."""
         learner = LearnerService(self._db).get(learner_id)
@@ -308,7 +309,7 @@ class StudyService:
         return max(0, learner.new_per_day - int(started or 0))
 
     def queue_counts(
-        self, learner_id: int, *, now: datetime, topics: Collection[str] = ()
+        self, learner_id: int, *, now: datetime, topics: Collection[TopicKey] = ()
     ) -> QueueCounts:
         """What a session started now would hold, counted without starting one.
 
@@ -359,7 +360,7 @@ class StudyService:
             study._new.extend(self._new_questions(session, study.learner, study.topics, now))
 
     def _new_questions(
-        self, session: Session, learner: Learner, topics: frozenset[str], now: datetime
+        self, session: Session, learner: Learner, topics: frozenset[TopicKey], now: datetime
     ) -> list[int]:
         limit = self.new_left_today(learner, now)
         if limit <= 0:
@@ -370,7 +371,7 @@ class StudyService:
             .order_by(PackRow.title, TopicRow.position)
         )
         if topics:
-            topic_query = topic_query.where(TopicRow.topic_id.in_(topics))
+            topic_query = topic_query.where(in_topics(TopicRow.pack_id, TopicRow.topic_id, topics))
         seen = exists().where(
             CardStateRow.learner_id == learner.id,
             CardStateRow.question_id == QuestionRow.id,

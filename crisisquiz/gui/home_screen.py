@@ -101,7 +101,7 @@ def with_topic_stats(
 class TopicRow(Card):
     """One topic: its title, mastery bar, due count and a button to study just it."""
 
-    study_requested = Signal(str)
+    study_requested = Signal(object)  # the topic's (pack id, topic id)
 
     def __init__(self, topic: TopicStats, can_study: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,7 +119,9 @@ class TopicRow(Card):
             description=f"Start a study session on {topic.title} only",
         )
         self.study_button.setEnabled(can_study)
-        self.study_button.clicked.connect(lambda: self.study_requested.emit(topic.topic_id))
+        self.study_button.clicked.connect(
+            lambda: self.study_requested.emit((topic.pack_id, topic.topic_id))
+        )
         top.addWidget(self.study_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(top)
 
@@ -156,7 +158,7 @@ class TopicRow(Card):
 class HomeScreen(QWidget):
     """The start screen: the big study button, today's progress and the topics.
 
-    ``study_requested`` carries the topic ids to study (empty: every topic);
+    ``study_requested`` carries the (pack id, topic id) keys to study (empty: every topic);
     ``quiz_requested`` asks for the quiz screen; ``topics_shown`` says the topic rows are
     on screen (and in the Tab order).
 
@@ -369,7 +371,7 @@ class HomeScreen(QWidget):
     def _add_topics(self, data: HomeData, topics: Sequence[TopicStats]) -> None:
         for topic in topics:
             row = TopicRow(topic, data.can_study_topic(topic))
-            row.study_requested.connect(lambda topic_id: self.study_requested.emit((topic_id,)))
+            row.study_requested.connect(lambda key: self.study_requested.emit((key,)))
             self.topics_box.addWidget(row)
             # A widget added to a showing layout appears only on the next pass of the event
             # loop, and until then Tab skips it: shown now, Tab reaches it at once.

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from crisisquiz import __version__
 from crisisquiz.core.learners import Learner, LearnerError
+from crisisquiz.core.topic_keys import TopicKey
 from crisisquiz.gui.home_screen import HomeScreen
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
 from crisisquiz.gui.services import Services
@@ -164,7 +165,7 @@ class MainWindow(QMainWindow):
         self._stats = services.stats
         self.runner = TaskRunner(self)
         self.study_screen: QWidget | None = None
-        self._study_topics: tuple[str, ...] = ()
+        self._study_topics: tuple[TopicKey, ...] = ()
         self.quiz_screen: QWidget | None = None
         self.progress_screen: QWidget | None = None
         self.class_report: ClassReportScreen | None = None
@@ -427,7 +428,7 @@ class MainWindow(QMainWindow):
 
     # -- study and quiz -------------------------------------------------------------------
 
-    def start_study(self, topics: Sequence[str] = ()) -> None:
+    def start_study(self, topics: Sequence[TopicKey] = ()) -> None:
         """Open a study session, on ``topics`` only when given."""
         from crisisquiz.gui.study_screen import StudyScreen  # written alongside; loaded on use
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from crisisquiz.core.grading import Verdict, correct_answer_text
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.quiz import Feedback, Quiz, QuizAnswer, QuizError, QuizResult, QuizSettings
+from crisisquiz.core.topic_keys import TopicKey, installed_topics
 from crisisquiz.gui.feedback_panel import (
     answer_lines,
     citations_text,
@@ -60,6 +61,7 @@ TICK_MS = 500
 class TopicChoice:
     """A topic offered on the set-up page."""
 
+    pack_id: str
     topic_id: str
     title: str
     pack_title: str
@@ -135,15 +137,15 @@ class QuizScreen(QWidget):
             return None
 
     def _read_topics(self) -> list[TopicChoice]:
-        choices: dict[str, TopicChoice] = {}
-        for summary in self._services.packs.list_packs():
-            pack = self._services.packs.get_pack(summary.id)
-            for topic in pack.topics:
-                # The quiz service selects by topic id; one box per id, however many packs.
-                if topic.id not in choices:
-                    count = self._services.quizzes.available([topic.id])
-                    choices[topic.id] = TopicChoice(topic.id, topic.title, pack.pack.title, count)
-        return [choice for choice in choices.values() if choice.questions]
+        choices: list[TopicChoice] = []
+        for topic in installed_topics(self._services.database):
+            # One box per topic of each pack: two packs may use the same topic id.
+            count = self._services.quizzes.available([topic.key])
+            if count:
+                choices.append(
+                    TopicChoice(topic.pack_id, topic.topic_id, topic.title, topic.pack_title, count)
+                )
+        return choices
 
     def _build_setup_page(self) -> QWidget:
         column = QWidget()
@@ -173,15 +175,15 @@ class QuizScreen(QWidget):
         select_row.addWidget(none_button)
         select_row.addStretch(1)
         topics_layout.addLayout(select_row)
-        self.topic_boxes: dict[str, QCheckBox] = {}
+        self.topic_boxes: dict[TopicKey, QCheckBox] = {}
         found = self._topic_choices()
         choices = found or []
-        packs = {choice.pack_title for choice in choices}
+        packs = {choice.pack_id for choice in choices}
         pack_shown = ""
         for choice in choices:
-            if len(packs) > 1 and choice.pack_title != pack_shown:
-                pack_shown = choice.pack_title
-                topics_layout.addWidget(wrapped_label(pack_shown, role="h3"))
+            if len(packs) > 1 and choice.pack_id != pack_shown:
+                pack_shown = choice.pack_id
+                topics_layout.addWidget(wrapped_label(choice.pack_title, role="h3"))
             noun = "question" if choice.questions == 1 else "questions"
             box = QCheckBox(f"{choice.title} ({choice.questions} {noun})".replace("&", "&&"))
             box.setObjectName("quizTopic")
@@ -189,7 +191,7 @@ class QuizScreen(QWidget):
             box.setAccessibleName(f"{choice.title}, {choice.questions} {noun}")
             box.toggled.connect(self._update_available)
             topics_layout.addWidget(box)
-            self.topic_boxes[choice.topic_id] = box
+            self.topic_boxes[(choice.pack_id, choice.topic_id)] = box
         if found is None:
             problem = (
                 "The topics could not be read. Go back to the home screen and try again; "
@@ -275,7 +277,7 @@ class QuizScreen(QWidget):
         for box in self.topic_boxes.values():
             box.setChecked(checked)
 
-    def _chosen_topics(self) -> list[str]:
+    def _chosen_topics(self) -> list[TopicKey]:
         return [topic for topic, box in self.topic_boxes.items() if box.isChecked()]
 
     def _update_available(self) -> None:

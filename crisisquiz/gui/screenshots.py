@@ -45,6 +45,9 @@ from crisisquiz.gui.services import Services
 from crisisquiz.resources import builtin_pack_path
 from crisisquiz.storage.database import Database, open_database
 
+# The built-in pack, whose topics the pictures show.
+BUILTIN_PACK = "cuban-missile-crisis"
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QScrollArea, QWidget
 
@@ -335,7 +338,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     window.set_learner(maya)
                     if isinstance(window.study_screen, StudyScreen):
                         window.study_screen.closed.emit()  # a fresh session each time
-                    window.start_study(("deal",))
+                    window.start_study(((BUILTIN_PACK, "deal"),))
                     screen = window.study_screen
                     assert isinstance(screen, StudyScreen)
                     item, view = screen.current_item, screen.stage.view

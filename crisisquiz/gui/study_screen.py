@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from crisisquiz.core.items import ItemKind, StudyItem
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.study import StudySession, StudySummary
+from crisisquiz.core.topic_keys import TopicKey
 from crisisquiz.gui.feedback_panel import comes_back_text
 from crisisquiz.gui.questions import GivenAnswer
 from crisisquiz.gui.questions.look import push_button, set_text_role, wrapped_label
@@ -62,7 +63,7 @@ class StudyScreen(QWidget):
         self,
         services: Services,
         learner: Learner,
-        topics: Sequence[str] = (),
+        topics: Sequence[TopicKey] = (),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ BACKUP_DIR = "backups"
 # The newest migration in storage/migrations/versions. A database already at this revision
 # opens without Alembic; bump it with every new migration (tests/storage checks it is
 # Alembic's head, so the two cannot drift apart).
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 
 
 class DatabaseError(Exception):
@@ -164,11 +164,39 @@ def _migrate(path: Path, current: str | None, *, existed: bool, now: datetime) -
         backup = backup_database(path, path.parent / BACKUP_DIR, label=f"before-{head}", now=now)
     engine = make_engine(path)
     try:
-        with engine.begin() as connection:
+        with migration_connection(engine) as connection:
             command.upgrade(_alembic_config(connection), "head")
     finally:
         engine.dispose()
     return backup
+
+
+@contextmanager
+def migration_connection(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction for schema changes, with foreign keys unenforced.
+
+    SQLite changes a table by copying it into a new one and dropping the old; with
+    foreign keys enforced, dropping a parent (learners, say) would delete every row
+    that refers to it. So, as SQLite's own procedure for schema changes says,
+    enforcement is off while migrating (the pragma only takes effect outside a
+    transaction) and every key is checked before the transaction commits.
+    """
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            with connection.begin():
+                yield connection
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(
+                        f"the schema change would leave {len(broken)} broken reference(s) "
+                        f"(the first in table {broken[0][0]}); nothing has been changed"
+                    )
+        finally:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 def _current_revision(path: Path) -> str | None:

@@ -7,6 +7,7 @@ every learner's history.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, cast
 
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    Uuid,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -201,6 +203,8 @@ class LearnerRow(Base):
     __tablename__ = "learners"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A random id given once and carried in results files: a person, not a name.
+    uid: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     desired_retention: Mapped[float] = mapped_column(Float, default=0.9)
     new_per_day: Mapped[int] = mapped_column(Integer, default=15)
@@ -315,6 +319,8 @@ class QuizAnswerRow(Base):
     score: Mapped[float] = mapped_column(Float)
     response: Mapped[dict[str, Any]]
     response_ms: Mapped[int] = mapped_column(Integer)
+    # The question's pack and topic when it was answered.
+    pack_id: Mapped[str] = mapped_column(String(80))
     topic_id: Mapped[str] = mapped_column(String(80))
 
 

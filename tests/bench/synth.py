@@ -562,8 +562,8 @@ def write_quizzes(
             attempt = cursor.lastrowid
             connection.executemany(
                 "INSERT INTO quiz_answers (attempt_id, position, question_id, answered_at,"
-                " correct, score, response, response_ms, topic_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " correct, score, response, response_ms, pack_id, topic_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         attempt,
@@ -574,6 +574,7 @@ def write_quizzes(
                         o.score,
                         o.response,
                         rng.randrange(2_000, 20_000),
+                        info.pack_id,
                         info.topic_id,
                     )
                     for position, info, o in answers

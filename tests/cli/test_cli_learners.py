@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,8 @@ def test_add_and_list(capsys: pytest.CaptureFixture[str], data: str) -> None:
     listed = json.loads(out)
     assert [entry["name"] for entry in listed] == ["Ana María", "ben"]
     assert listed[0]["desired_retention"] == 0.9 and listed[0]["new_per_day"] == 15
+    # Each learner has a random id of their own, the one their results files carry.
+    assert len({uuid.UUID(entry["id"]) for entry in listed}) == 2
 
 
 def test_duplicate_and_empty_names_exit_1(capsys: pytest.CaptureFixture[str], data: str) -> None:

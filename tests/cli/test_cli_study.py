@@ -244,7 +244,7 @@ def test_unknown_topic_exits_1_and_lists_topics(
     code, _, err = study(capsys, monkeypatch, data, [], "--topic", "alpha", "gamma")
     assert code == 1
     assert "no topic 'gamma'" in err
-    assert "  alpha  Alpha" in err and "  origins  " in err
+    assert "  test-pack:alpha  Alpha" in err and "  cuban-missile-crisis:origins  " in err
 
 
 def test_learner_is_required(capsys: pytest.CaptureFixture[str], data: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,7 @@ def results_file(
     topics: list[dict[str, str]] = TOPICS,
     retired: tuple[str, ...] = (),
     source: str | None = None,
+    learner_id: str | None = None,
 ) -> ResultsFile:
     """A valid results file: answers one minute apart, summary counts to match."""
     listed = {**questions, **{qid: QUESTIONS[qid] for qid in retired}}
@@ -101,9 +103,11 @@ def results_file(
     counts = Counter(row["topic_id"] for row in rows)
     data = {
         "format": "crisisquiz-results",
-        "version": 1,
+        "version": 2,
         "file_id": f"00000000-0000-4000-8000-{file_id:012d}",
         "learner": learner,
+        # One learner per name unless the test says otherwise.
+        "learner_id": learner_id or str(uuid.uuid5(uuid.NAMESPACE_URL, learner.casefold())),
         "exported_at": exported_at.isoformat(),
         "app_version": "0.1.0",
         "packs": [{"id": "p", "version": version, "title": "Pack", "topics": topics}],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def files_digest(db: Database) -> str:
 def add_history(db: Database, question_key: str, now: datetime) -> int:
     """Give a learner a card state and a review on one question; return the question row id."""
     with db.transaction() as session:
-        learner = LearnerRow(name="Ana", created_at=now)
+        learner = LearnerRow(uid=uuid.uuid4(), name="Ana", created_at=now)
         session.add(learner)
         session.flush()
         qid = session.scalar(select(QuestionRow.id).where(QuestionRow.question_id == question_key))

@@ -43,7 +43,9 @@ def test_quiz_scores_per_topic_and_leaves_schedule_alone(
     database: Database, learner: Learner, now: datetime
 ) -> None:
     quiz = QuizService(database, tz=UTC).start(
-        learner.id, QuizSettings(count=9, topics=("alpha", "beta"), seed=1), now=now
+        learner.id,
+        QuizSettings(count=9, topics=(("test-pack", "alpha"), ("test-pack", "beta")), seed=1),
+        now=now,
     )
     wrong_ids = {"mc", "yr"}
     for position, item in enumerate(quiz.items):
@@ -90,5 +92,7 @@ def test_unanswered_count_zero_and_time_limit(
 
 
 def test_no_questions_for_topic(database: Database, learner: Learner, now: datetime) -> None:
-    with pytest.raises(QuizError, match="no questions found for nowhere"):
-        QuizService(database, tz=UTC).start(learner.id, QuizSettings(topics=("nowhere",)), now=now)
+    with pytest.raises(QuizError, match="no questions found for test-pack:nowhere"):
+        QuizService(database, tz=UTC).start(
+            learner.id, QuizSettings(topics=(("test-pack", "nowhere"),)), now=now
+        )

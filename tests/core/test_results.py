@@ -105,7 +105,7 @@ def learner_id(database: Database, small_pack_text: str, now: datetime) -> int:
             started_at=now - timedelta(hours=3),
             finished_at=now - timedelta(hours=2),
             seed=1,
-            topics=["beta"],
+            topics=[["test-pack", "beta"]],
             question_ids=[mc.id],
             feedback="end",
             time_limit_s=None,
@@ -123,6 +123,7 @@ def learner_id(database: Database, small_pack_text: str, now: datetime) -> int:
                 score=1.0,
                 response={"value": True},
                 response_ms=900,
+                pack_id="test-pack",
                 topic_id="beta",
             )
         )
@@ -135,12 +136,13 @@ def exported(database: Database, learner_id: int, now: datetime) -> dict[str, An
 
 
 def test_export_holds_packs_questions_answers_and_summary(
-    exported: dict[str, Any], now: datetime
+    exported: dict[str, Any], now: datetime, database: Database
 ) -> None:
     assert exported["format"] == "crisisquiz-results"
-    assert exported["version"] == 1
+    assert exported["version"] == 2
     assert exported["file_id"] == FILE_ID
     assert exported["learner"] == "Ana"
+    assert exported["learner_id"] == str(LearnerService(database).by_name("Ana").uid)
     assert exported["exported_at"] == "2026-03-02T15:00:00Z"
     assert exported["app_version"] == __version__
     packs = {p["id"]: p for p in exported["packs"]}
@@ -241,7 +243,8 @@ def test_not_a_results_file(tmp_path: Path, data: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("version", "hint"), [(2, "newer crisisquiz"), (0, "unknown"), ("1", "unknown")]
+    ("version", "hint"),
+    [(3, "newer crisisquiz"), (1, "ask the learner to export"), (0, "unknown"), ("2", "unknown")],
 )
 def test_unknown_version(
     exported: dict[str, Any], tmp_path: Path, version: object, hint: str

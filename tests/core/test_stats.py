@@ -274,7 +274,7 @@ def test_quiz_scores_per_topic(
             started_at=now - timedelta(hours=2),
             finished_at=now - timedelta(hours=1),
             seed=1,
-            topics=["alpha", "beta"],
+            topics=[["test-pack", "alpha"], ["test-pack", "beta"]],
             question_ids=[q["mc"].id, q["fc"].id, q["ms"].id],
             feedback="end",
             time_limit_s=None,
@@ -304,6 +304,7 @@ def test_quiz_scores_per_topic(
                     score=score,
                     response={"value": None},
                     response_ms=10,
+                    pack_id="test-pack",
                     topic_id=q[key].topic_id,
                 )
             )
@@ -317,11 +318,14 @@ def test_quiz_scores_per_topic(
                 score=0.0,
                 response={"value": "Stalin"},
                 response_ms=10,
+                pack_id="test-pack",
                 topic_id="alpha",
             )
         )
     stats = StatsService(database).learner_topic_stats(learner_id, now=now, tz=UTC)
-    assert [(r.score, r.topics) for r in stats.quizzes] == [(0.5, ("alpha", "beta"))]
+    assert [(r.score, r.topics) for r in stats.quizzes] == [
+        (0.5, ("test-pack:alpha", "test-pack:beta"))
+    ]
     scores = {t.topic_id: t.quiz_scores for t in stats.topics if t.pack_id == "test-pack"}
     # Alpha: mc 1 and fc 0 -> 0.5 over 2; beta: ms 0.5 over 1. The open quiz is left out.
     assert [(s.score, s.answered, s.attempt_score) for s in scores["alpha"]] == [(0.5, 2, 0.5)]

@@ -96,7 +96,7 @@ def test_new_questions_come_in_pack_order_with_topics_interleaved(
 
 
 def test_topic_filter(database: Database, learner: Learner, now: datetime) -> None:
-    study = service(database).start(learner.id, now=now, topics=["beta"])
+    study = service(database).start(learner.id, now=now, topics=[("test-pack", "beta")])
     assert drain(study, now)[:5] == ["ms", "tf", "or", "mt", "yr"]
 
 
@@ -145,7 +145,7 @@ def test_due_reviews_come_first_lowest_recall_first(
 def test_failed_card_returns_after_its_step_and_never_twice_in_a_row(
     database: Database, learner: Learner, now: datetime
 ) -> None:
-    study = service(database).start(learner.id, now=now, topics=["alpha"])
+    study = service(database).start(learner.id, now=now, topics=[("test-pack", "alpha")])
     item = study.next_item(now)
     assert item is not None and item.question.id == "fc"
     outcome = study.answer(item, Rating.Again, now=now, response_ms=500)
@@ -222,12 +222,12 @@ def test_undo_restores_the_card_and_removes_the_review(
 def test_queue_counts_match_a_started_session(
     database: Database, learner: Learner, now: datetime
 ) -> None:
-    def both(at: datetime, topics: tuple[str, ...] = ()) -> None:
+    def both(at: datetime, topics: tuple[tuple[str, str], ...] = ()) -> None:
         counted = service(database).queue_counts(learner.id, now=at, topics=topics)
         assert counted == service(database).start(learner.id, now=at, topics=topics).counts(at)
 
     both(now)
-    both(now, ("beta",))
+    both(now, (("test-pack", "beta"),))
     LearnerService(database).update_settings(learner.id, new_per_day=4)
     study = service(database).start(learner.id, now=now)
     first = study.next_item(now)
@@ -235,9 +235,9 @@ def test_queue_counts_match_a_started_session(
     study.answer(first, wrong_answer(first), now=now, response_ms=100)  # into learning
     drain(study, now + timedelta(seconds=1))
     both(now + timedelta(minutes=1))
-    both(now + timedelta(minutes=1), ("alpha",))
+    both(now + timedelta(minutes=1), (("test-pack", "alpha"),))
     later = now + timedelta(days=9)  # reviews have come due
     counts = service(database).queue_counts(learner.id, now=later)
     assert counts.due + counts.learning > 0
     both(later)
-    both(later, ("beta",))
+    both(later, (("test-pack", "beta"),))

@@ -145,6 +145,6 @@ def test_buttons_ask_to_study_or_quiz(qtbot: QtBot, services: Services, learner:
     with qtbot.waitSignal(home.study_requested) as one_topic:
         alpha.study_button.setFocus()
         qtbot.keyClick(alpha.study_button, Qt.Key.Key_Space)
-    assert one_topic.args == [("alpha",)]
+    assert one_topic.args == [(("test-pack", "alpha"),)]
     with qtbot.waitSignal(home.quiz_requested):
         qtbot.mouseClick(home.quiz_button, Qt.MouseButton.LeftButton)

@@ -61,10 +61,10 @@ def test_setup_lists_topics_with_titles_and_counts(
     assert boxes == ["Alpha (4 questions)", "Beta (5 questions)"]
     assert screen.count_spin.maximum() == 9
     assert screen.count_spin.value() == 9
-    toggle(qtbot, screen.topic_boxes["beta"])
+    toggle(qtbot, screen.topic_boxes[("test-pack", "beta")])
     assert screen.count_spin.maximum() == 4
     assert "of 4 questions" in screen.available_label.text()
-    toggle(qtbot, screen.topic_boxes["alpha"])
+    toggle(qtbot, screen.topic_boxes[("test-pack", "alpha")])
     qtbot.mouseClick(screen.start_button, Qt.MouseButton.LeftButton)
     assert screen.quiz is None
     assert screen.setup_error.isVisible()

@@ -48,9 +48,10 @@ def learner_file(index: int, right: bool) -> dict[str, Any]:
     }
     return {
         "format": "crisisquiz-results",
-        "version": 1,
+        "version": 2,
         "file_id": f"00000000-0000-4000-8000-{index:012d}",
         "learner": f"Learner <{index}> & co",
+        "learner_id": f"00000000-0000-4000-9000-{index:012d}",
         "exported_at": EXPORTED.isoformat(),
         "app_version": "0.1.0",
         "packs": [

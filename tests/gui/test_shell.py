@@ -331,7 +331,7 @@ def test_study_this_topic_opens_a_session_on_that_topic(
     qtbot.mouseClick(beta.study_button, Qt.MouseButton.LeftButton)
     study = window.study_screen
     assert study is not None
-    assert study.session.topics == frozenset({"beta"})  # type: ignore[attr-defined]
+    assert study.session.topics == frozenset({("test-pack", "beta")})  # type: ignore[attr-defined]
 
 
 def test_switch_learner_from_the_menu(

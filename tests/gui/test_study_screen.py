@@ -21,7 +21,7 @@ from crisisquiz.storage.models import QuestionRow, ReviewRow
 
 
 def open_study(
-    qtbot: QtBot, services: Services, learner: Learner, topics: tuple[str, ...] = ()
+    qtbot: QtBot, services: Services, learner: Learner, topics: tuple[tuple[str, str], ...] = ()
 ) -> StudyScreen:
     screen = StudyScreen(services, learner, topics)
     qtbot.addWidget(screen)
@@ -111,7 +111,7 @@ def test_ctrl_z_works_from_an_empty_text_field(
     qtbot: QtBot, services: Services, learner: Learner, database: Database
 ) -> None:
     # Topic alpha in pack order: flashcard, multiple choice, short answer, cloze.
-    screen = open_study(qtbot, services, learner, ("alpha",))
+    screen = open_study(qtbot, services, learner, (("test-pack", "alpha"),))
     for _ in range(2):
         give_answer(qtbot, screen.stage.view, right=True)  # type: ignore[arg-type]
         press(qtbot, Qt.Key.Key_Return)
@@ -126,7 +126,7 @@ def test_ctrl_z_works_from_an_empty_text_field(
 def test_ctrl_z_in_a_field_with_text_undoes_the_typing_only(
     qtbot: QtBot, services: Services, learner: Learner, database: Database
 ) -> None:
-    screen = open_study(qtbot, services, learner, ("alpha",))
+    screen = open_study(qtbot, services, learner, (("test-pack", "alpha"),))
     for _ in range(2):
         give_answer(qtbot, screen.stage.view, right=True)  # type: ignore[arg-type]
         press(qtbot, Qt.Key.Key_Return)
@@ -141,7 +141,7 @@ def test_ctrl_z_in_a_field_with_text_undoes_the_typing_only(
 def test_dont_know_is_stored_as_wrong(
     qtbot: QtBot, services: Services, learner: Learner, database: Database
 ) -> None:
-    screen = open_study(qtbot, services, learner, ("beta",))
+    screen = open_study(qtbot, services, learner, (("test-pack", "beta"),))
     assert screen.current_item is not None and screen.current_item.question.id == "ms"
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     panel = screen.stage.panel
@@ -191,7 +191,7 @@ def test_nothing_to_study_says_so(qtbot: QtBot, services: Services, learner: Lea
 def test_session_runs_to_its_end(
     qtbot: QtBot, services: Services, learner: Learner, clock: Any
 ) -> None:
-    screen = open_study(qtbot, services, learner, ("beta",))
+    screen = open_study(qtbot, services, learner, (("test-pack", "beta"),))
     answers = 0
     # New questions answered right come back once after a short learning step, then are done.
     while not screen.showing_summary and answers < 20:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -39,7 +40,7 @@ def question(database: Database, now: datetime) -> tuple[int, int]:
         session.add(
             PackRow(id="p", title="P", version="1", language="en", authors=[], imported_at=now)
         )
-        learner = LearnerRow(name="Ana", created_at=now)
+        learner = LearnerRow(uid=uuid.uuid4(), name="Ana", created_at=now)
         row = QuestionRow(
             pack_id="p",
             question_id="q",

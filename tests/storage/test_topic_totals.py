@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,13 +14,17 @@ from crisisquiz.storage.database import Database, _alembic_config, open_database
 COUNTS = ("answers", "correct", "new", "mature", "mature_correct", "time_ms")
 
 
-def add_learner(connection: Connection, name: str, now: datetime) -> int:
+def add_learner(connection: Connection, name: str, now: datetime, *, uid: bool = True) -> int:
+    """A learner row written by hand; ``uid`` False for a schema before learners had one."""
+    columns = "uid, " if uid else ""
+    values = ":uid, " if uid else ""
     connection.execute(
         text(
-            "INSERT INTO learners (name, desired_retention, new_per_day, day_rollover_hour, "
-            "quiz_counts_as_review, created_at) VALUES (:name, 0.9, 15, 4, 0, :now)"
+            f"INSERT INTO learners ({columns}name, desired_retention, new_per_day, "
+            f"day_rollover_hour, quiz_counts_as_review, created_at) "
+            f"VALUES ({values}:name, 0.9, 15, 4, 0, :now)"
         ),
-        {"name": name, "now": now.replace(tzinfo=None)},
+        {"uid": uuid.uuid4().hex, "name": name, "now": now.replace(tzinfo=None)},
     )
     return int(connection.scalar(text("SELECT max(id) FROM learners")) or 0)
 
@@ -103,7 +108,7 @@ def test_upgrading_an_older_database_fills_the_totals(tmp_path: Path, now: datet
     database = open_database(tmp_path, now=now)
     with database.engine.begin() as connection:
         command.downgrade(_alembic_config(connection), "0002")
-        ana = add_learner(connection, "Ana", now)
+        ana = add_learner(connection, "Ana", now, uid=False)
         add_day(connection, ana, "alpha", date(2026, 3, 1), 4)
         add_day(connection, ana, "alpha", date(2026, 3, 2), 6)
         add_day(connection, ana, "beta", date(2026, 3, 2), 2)

@@ -234,11 +234,13 @@ def _class_report(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def format_class_report(report: ClassReport) -> str:
     """The learner x topic table, the weakest topics and the hardest questions, for a terminal."""
-    from crisisquiz.core.class_report import percent
+    from crisisquiz.core.class_report import merge_note, percent
 
     lines = [f"Class report: {len(report.learners)} learners, {len(report.questions)} questions"]
     for skipped in report.skipped:
         lines.append(f"  skipped {skipped.source}: {skipped.reason}")
+    for merged in report.merged:
+        lines.append(f"  merged {merge_note(merged)}")
     lines += ["", "Mastery / accuracy per learner and topic (T1... listed below):"]
     header = ["LEARNER"] + [f"T{i + 1}" for i in range(len(report.topics))]
     rows = [header]

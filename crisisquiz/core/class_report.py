@@ -62,12 +62,16 @@ class TopicCell:
 
 @dataclass(frozen=True)
 class LearnerResult:
-    """A learner's row of the learner x topic table; ``cells`` follow ``ClassReport.topics``."""
+    """A learner's row of the learner x topic table; ``cells`` follow ``ClassReport.topics``.
+
+    ``name`` is as shown: the learner's name, followed by the start of their id when
+    another learner in the report has the same name.
+    """
 
     name: str
-    file_id: str
-    source: str
-    exported_at: datetime
+    learner_id: str
+    sources: tuple[str, ...]  # the files (several when merged), newest first
+    exported_at: datetime  # of the newest file
     questions_answered: int
     mean_score: float | None  # mean of their latest scores, 0..1
     cells: tuple[TopicCell, ...]
@@ -121,6 +125,17 @@ class SkippedFile:
 
 
 @dataclass(frozen=True)
+class MergedLearner:
+    """Files of one learner (the same learner id) that the report took as one."""
+
+    name: str
+    learner_id: str
+    sources: tuple[str, ...]
+    answers: int  # distinct answers after merging
+    repeated: int  # answers found in more than one of the files, counted once
+
+
+@dataclass(frozen=True)
 class ClassReport:
     """The whole class report."""
 
@@ -131,6 +146,7 @@ class ClassReport:
     hardest: tuple[QuestionReport, ...]  # lowest facility, at least 2 learners
     weakest_topics: tuple[TopicReport, ...]  # lowest mean mastery
     skipped: tuple[SkippedFile, ...]
+    merged: tuple[MergedLearner, ...] = ()
 
 
 def build_class_report(
@@ -138,22 +154,37 @@ def build_class_report(
 ) -> ClassReport:
     """Gather results files into a class report.
 
-    A file given twice (same file id) counts once; of two different exports of
-    the same learner (same name) only the newer counts. Both are listed in
-    ``skipped``.
+    A file given twice (same file id) counts once and is listed in ``skipped``.
+    Files of the same learner (the same learner id: exports from two computers, or
+    two exports over time) are merged: their answers united, each answer counted
+    once, and listed in ``merged``. Learners are people, not names: two learners
+    with one name stay two, told apart by the start of their ids.
     """
     kept, skipped = _deduplicate(files)
+    groups = _group_by_learner(kept)
     catalogue, live = _catalogue(kept)
     every_topic = _topics(kept, catalogue)
     topic_index = {(t.pack_id, t.topic_id): i for i, t in enumerate(every_topic)}
     titles = {(t.pack_id, t.topic_id): t.title for t in every_topic}
 
-    given = [_distinct_answers(f.data.answers) for f in kept]
+    given = [_distinct_answers(a for f in group for a in f.data.answers) for group in groups]
     latest = [_latest_answers(answers) for answers in given]
+    names = _display_names(groups)
     every_learner = [
-        _learner_result(f, answers, last, catalogue, topic_index, len(every_topic))
-        for f, answers, last in zip(kept, given, latest, strict=True)
+        _learner_result(group, name, answers, last, catalogue, topic_index, len(every_topic))
+        for group, name, answers, last in zip(groups, names, given, latest, strict=True)
     ]
+    merged = tuple(
+        MergedLearner(
+            name=name,
+            learner_id=str(group[0].learner_id),
+            sources=tuple(f.source for f in group),
+            answers=len(answers),
+            repeated=sum(len(_distinct_answers(f.data.answers)) for f in group) - len(answers),
+        )
+        for group, name, answers in zip(groups, names, given, strict=True)
+        if len(group) > 1
+    )
     # Topics nobody has started would fill the table with zeros and crowd out the
     # weakest topics the class is actually working on; they are left out.
     active = [
@@ -192,6 +223,7 @@ def build_class_report(
         hardest=tuple(ranked[:hardest]),
         weakest_topics=tuple(weakest_topics[:weakest]),
         skipped=tuple(skipped),
+        merged=merged,
     )
 
 
@@ -204,26 +236,43 @@ def _deduplicate(files: Sequence[ResultsFile]) -> tuple[list[ResultsFile], list[
         if first is not f:
             reason = f"the same file as {first.source}"
             skipped.append(SkippedFile(f.source, file_id, f.learner, reason))
-    # A learner who exported twice would otherwise count as two learners.
-    newest: dict[str, ResultsFile] = {}
-    for f in by_id.values():
-        name = _name_key(f.learner)
-        current = newest.get(name)
-        if current is None or f.data.exported_at > current.data.exported_at:
-            newest[name] = f
-    kept = []
-    for f in by_id.values():
-        winner = newest[_name_key(f.learner)]
-        if winner is f:
-            kept.append(f)
-        else:
-            reason = f"an older export of {f.learner!r} than {winner.source}"
-            skipped.append(SkippedFile(f.source, str(f.file_id), f.learner, reason))
-    return kept, skipped
+    return list(by_id.values()), skipped
+
+
+def _group_by_learner(files: Sequence[ResultsFile]) -> list[list[ResultsFile]]:
+    """The files of each learner, newest export first; learners in order of first file."""
+    groups: dict[str, list[ResultsFile]] = {}
+    for f in files:
+        groups.setdefault(str(f.learner_id), []).append(f)
+    return [
+        sorted(group, key=lambda f: f.data.exported_at, reverse=True) for group in groups.values()
+    ]
 
 
 def _name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+def _display_names(groups: Sequence[Sequence[ResultsFile]]) -> list[str]:
+    """Each learner's name (from their newest file), with the start of their id when shared.
+
+    The id is shown to 4 characters, more when two learners of one name share those.
+    """
+    names = [group[0].learner for group in groups]
+    ids = [group[0].learner_id.hex for group in groups]
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        by_name[_name_key(name)].append(i)
+    shown = list(names)
+    for indexes in by_name.values():
+        if len(indexes) < 2:
+            continue
+        width = 4
+        while len({ids[i][:width] for i in indexes}) < len(indexes):
+            width += 2
+        for i in indexes:
+            shown[i] = f"{names[i]} ({ids[i][:width]})"
+    return shown
 
 
 _Stamp = tuple[tuple[int, int, int], datetime]  # (pack version, exported at)
@@ -307,7 +356,8 @@ def _latest_answers(answers: Iterable[ResultsAnswer]) -> dict[QuestionKey, Resul
 
 
 def _learner_result(
-    f: ResultsFile,
+    group: Sequence[ResultsFile],
+    name: str,
     given: Sequence[ResultsAnswer],
     latest: dict[QuestionKey, ResultsAnswer],
     catalogue: dict[QuestionKey, ResultsQuestion],
@@ -324,7 +374,8 @@ def _learner_result(
             right[i] += a.correct
     mastery: dict[int, float] = {}
     seen: dict[int, int] = {}
-    for s in f.data.summary.topics:
+    newest = group[0]
+    for s in newest.data.summary.topics:
         i = topic_index.get((s.pack_id, s.topic_id))
         if i is not None:
             mastery[i], seen[i] = s.mastery, s.seen
@@ -339,10 +390,10 @@ def _learner_result(
     )
     scores = [a.score for a in latest.values()]
     return LearnerResult(
-        name=f.learner,
-        file_id=str(f.file_id),
-        source=f.source,
-        exported_at=f.data.exported_at,
+        name=name,
+        learner_id=str(newest.learner_id),
+        sources=tuple(f.source for f in group),
+        exported_at=newest.data.exported_at,
         questions_answered=len(scores),
         mean_score=sum(scores) / len(scores) if scores else None,
         cells=cells,
@@ -531,6 +582,26 @@ def wrong_choice_text(question: QuestionReport) -> str:
     return "; ".join(picked)
 
 
+def merge_note(merged: MergedLearner) -> str:
+    """What was merged for one learner and why, in a sentence."""
+    files = ", ".join(merged.sources)
+    repeated = (
+        f"; {plural(merged.repeated, 'answer')} found in more than one file counted once"
+        if merged.repeated
+        else ""
+    )
+    return (
+        f"{merged.name}: {len(merged.sources)} files of the same learner (id "
+        f"{merged.learner_id[:8]}) taken together ({files}): "
+        f"{plural(merged.answers, 'answer')}{repeated}"
+    )
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and the noun, singular for exactly one: "1 learner", "2 learners"."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
 def csv_paths(path: Path) -> tuple[Path, Path]:
     """Where :func:`write_class_csv` writes: ``NAME-learners.csv`` and ``NAME-questions.csv``."""
     stem = path.name[: -len(path.suffix)] if path.suffix.lower() == ".csv" else path.name
@@ -558,6 +629,7 @@ __all__ = [
     "ChoiceCount",
     "ClassReport",
     "LearnerResult",
+    "MergedLearner",
     "QuestionReport",
     "ReportTopic",
     "SkippedFile",
@@ -566,7 +638,9 @@ __all__ = [
     "build_class_report",
     "csv_paths",
     "learner_topic_rows",
+    "merge_note",
     "percent",
+    "plural",
     "question_rows",
     "report_to_json",
     "write_class_csv",

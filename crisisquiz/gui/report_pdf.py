@@ -30,6 +30,7 @@ from crisisquiz.core.class_report import (
     ClassReport,
     QuestionReport,
     TopicReport,
+    merge_note,
     percent,
     wrong_choice_text,
 )
@@ -80,6 +81,9 @@ def class_report_html(
     if report.skipped:
         items = "".join(f"<li>{e(s.source)}: {e(s.reason)}</li>" for s in report.skipped)
         parts.append(f"<p>Files left out:</p><ul>{items}</ul>")
+    if report.merged:
+        items = "".join(f"<li>{e(merge_note(m))}</li>" for m in report.merged)
+        parts.append(f"<p>Files of one learner taken together:</p><ul>{items}</ul>")
     parts += _learner_table(report)
     parts += ["<h2>Weakest topics</h2>", *_topic_table(report.weakest_topics)]
     parts += ["<h2>Hardest questions</h2>"]

@@ -83,15 +83,20 @@ def results_file(
     retired: tuple[str, ...] = (),
     source: str | None = None,
     learner_id: str | None = None,
+    answered_from: datetime | None = None,
 ) -> ResultsFile:
-    """A valid results file: answers one minute apart, summary counts to match."""
+    """A valid results file: answers one minute apart, summary counts to match.
+
+    The answers start a day before the export unless ``answered_from`` says when.
+    """
+    start = answered_from or exported_at - timedelta(days=1)
     listed = {**questions, **{qid: QUESTIONS[qid] for qid in retired}}
     rows = [
         {
             "pack_id": "p",
             "question_id": qid,
             "topic_id": listed[qid]["topic_id"],
-            "time": (exported_at - timedelta(days=1, minutes=-i)).isoformat(),
+            "time": (start + timedelta(minutes=i)).isoformat(),
             "correct": score == 1.0,
             "score": score,
             "response": {"value": value},
@@ -231,19 +236,71 @@ def test_a_file_given_twice_counts_once(class_files: list[ResultsFile]) -> None:
     assert {r.question_id: r.learners for r in report.questions}["q1"] == 4
 
 
-def test_an_older_export_of_the_same_learner_is_left_out(class_files: list[ResultsFile]) -> None:
+def test_two_learners_with_one_name_are_both_kept_and_told_apart(
+    class_files: list[ResultsFile],
+) -> None:
+    # Another Ana, from another profile: her own answers, her own row.
+    other = results_file(
+        "Ana",
+        [("q1", 0.0, "C"), ("q2", 0.0, False)],
+        file_id=5,
+        mastery={"t1": 0.2},
+        learner_id="3f2a0000-0000-4000-8000-000000000005",
+        source="other/ana.json",
+    )
+    report = build_class_report([*class_files, other])
+    first_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "ana"))
+    names = sorted(learner.name for learner in report.learners)
+    assert names == sorted(
+        ["Ana (3f2a)", f"Ana ({first_id.replace('-', '')[:4]})", "Ben", "Cy", "Di"]
+    )
+    assert report.skipped == () and report.merged == ()
+    q = {r.question_id: r for r in report.questions}
+    # q1 latest scores: Ana 1, Ben 1, Cy 0, Di 0, the other Ana 0: F = 2/5 = 40 %.
+    assert q["q1"].learners == 5 and q["q1"].facility_pct == pytest.approx(40.0)
+    # C picked by Cy once, Di twice and the other Ana once: 4 picks by 3 learners.
+    assert (q["q1"].wrong_choices[0].choice, q["q1"].wrong_choices[0].picks) == ("C", 4)
+    assert q["q1"].wrong_choices[0].learners == 3
+    other_row = next(r for r in report.learners if r.name == "Ana (3f2a)")
+    assert other_row.sources == ("other/ana.json",)
+    assert (other_row.cells[0].answers, other_row.cells[0].accuracy) == (2, 0.0)
+
+
+def test_files_of_one_learner_are_merged_answers_counted_once(
+    class_files: list[ResultsFile],
+) -> None:
+    # Ana's profile was copied to a laptop after her first answer (q1, B); there she
+    # answered q3 with Y a minute later and exported.
+    elsewhere = [*ANA[:1], ("q3", 0.0, ["Y"])]
     older = results_file(
         "ana",
-        ANA[:1],
+        elsewhere,
         file_id=9,
-        mastery={},
-        exported_at=EXPORTED - timedelta(days=7),
-        source="old/ana.json",
+        mastery={"t1": 0.1},
+        exported_at=EXPORTED - timedelta(hours=12),
+        answered_from=EXPORTED - timedelta(days=1),
+        source="laptop/ana.json",
     )
     report = build_class_report([older, *class_files])
-    assert len(report.learners) == 4
-    assert report.skipped[0].source == "old/ana.json"
-    assert "older export" in report.skipped[0].reason
+    assert len(report.learners) == 4 and report.skipped == ()
+    ana = next(learner for learner in report.learners if learner.name == "Ana")
+    assert ana.sources == ("ana.json", "laptop/ana.json")  # newest first
+    # Answers, minute by minute: 0 q1 B (in both files: counted once), 1 q1 A (lab) and
+    # q3 Y (laptop), 2 q2 True, 3 q3 W X (lab): 5 distinct answers. The latest of each
+    # question is right, so the item scores stay q1 1, q2 1, q3 1.
+    assert ana.questions_answered == 3 and ana.mean_score == 1.0
+    # t1: q1 B, q1 A, q2 True = 3 answers, 2 right; t2: q3 W X (right), q3 Y (wrong).
+    assert (ana.cells[0].answers, ana.cells[0].accuracy) == (3, pytest.approx(2 / 3))
+    assert (ana.cells[1].answers, ana.cells[1].accuracy) == (2, 0.5)
+    assert ana.cells[0].mastery == 0.8  # from the newest file
+    assert [(m.name, m.sources, m.answers, m.repeated) for m in report.merged] == [
+        ("Ana", ("ana.json", "laptop/ana.json"), 5, 1)
+    ]
+    q3 = next(r for r in report.questions if r.question_id == "q3")
+    assert [(c.choice, c.picks, c.learners) for c in q3.wrong_choices] == [
+        ("Y", 2, 2),
+        ("Z", 1, 1),
+    ]
 
 
 def test_files_from_different_pack_versions_fit_together() -> None:
@@ -344,6 +401,7 @@ def test_json_output_has_everything(report: ClassReport) -> None:
         "hardest",
         "weakest_topics",
         "skipped",
+        "merged",
     }
     q1 = next(q for q in data["questions"] if q["question_id"] == "q1")
     assert q1["facility_pct"] == 50.0

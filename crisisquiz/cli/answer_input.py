@@ -25,6 +25,7 @@ Input forms, by question type:
 - matching: letter and number per left item, ``a2 b1 c3`` (also ``a=2``,
   ``a-2``, ``a:2``), or just the numbers in letter order, ``2 1 3``;
 - year: a whole number, ``1962`` (``-44`` for 44 BC);
+- number: a number, ``3.14`` or ``3,14`` (a point or comma before decimals);
 - flashcard: after the back is shown, the rating ``1``-``4`` or ``again``,
   ``hard``, ``good``, ``easy`` (or their first letters).
 """
@@ -41,13 +42,14 @@ from typing import Final
 
 from fsrs import Rating
 
-from crisisquiz.core.grading import MAX_TYPED_CHARS, Response
+from crisisquiz.core.grading import MAX_TYPED_CHARS, Response, read_number
 from crisisquiz.core.pack_schema import (
     Cloze,
     Flashcard,
     Matching,
     MultipleChoice,
     MultiSelect,
+    Number,
     Ordering,
     Question,
     ShortAnswer,
@@ -294,6 +296,14 @@ def _year(question: Year, text: str) -> Answer | Problem:
     return Problem(expected_form(question, ()))
 
 
+def _number(question: Number, text: str) -> Answer | Problem:
+    cleaned = text.strip()
+    if read_number(cleaned) is not None:
+        # The text goes to the grader as typed: "42,000" is read there next to the answer.
+        return Answer(cleaned)
+    return Problem(expected_form(question, ()))
+
+
 def parse_rating(text: str) -> Answer | Problem:
     """A flashcard rating: ``1``-``4`` or again/hard/good/easy (or a/h/g/e)."""
     rating = _RATINGS.get(_clean(text))
@@ -327,6 +337,8 @@ def parse_answer(question: Question, options: Sequence[str], text: str) -> Answe
             return _pairs(question, options, text)
         if isinstance(question, Year):
             return _year(question, text)
+        if isinstance(question, Number):
+            return _number(question, text)
     except Exception:  # pragma: no cover - a guard: bad input must never end a session
         return Problem(expected_form(question, options))
     return Problem("This kind of question cannot be answered in the terminal.")
@@ -369,4 +381,6 @@ def expected_form(question: Question, options: Sequence[str]) -> str:
         )
     if isinstance(question, Year):
         return "Type the year as a number."
+    if isinstance(question, Number):
+        return "Type the number; use a point or a comma before decimals, like 3.5 or 3,5."
     return "Type your answer."

@@ -30,6 +30,7 @@ from crisisquiz.core.pack_schema import (
     Matching,
     MultipleChoice,
     MultiSelect,
+    Number,
     Ordering,
     Question,
     QuestionBase,
@@ -44,7 +45,9 @@ __all__ = [
     "Response",
     "Verdict",
     "correct_answer_text",
+    "format_number",
     "grade",
+    "read_number",
     "response_from_json",
     "response_to_json",
 ]
@@ -61,6 +64,11 @@ QUOTE_CHARS: Final = 60
 # failing on numbers past Python's digit limit.
 MAX_YEAR: Final = 999_999
 _YEAR_TEXT: Final = re.compile(r"[+-]?[0-9]{1,6}")
+# A decimal as people type it: a point or a comma before the decimals, spaces (or thin
+# spaces) between groups of thousands.
+_NUMBER_TEXT: Final = re.compile(r"[+-]?(?:[0-9]{1,15}(?:[.,][0-9]{0,15})?|[.,][0-9]{1,15})")
+# Floating-point answers such as 0.1 + 0.2 must not miss their tolerance by a rounding.
+_NUMBER_SLACK: Final = 1e-9
 
 _T = TypeVar("_T")
 _Q = TypeVar("_Q", bound=QuestionBase)
@@ -94,8 +102,8 @@ class GradeResult:
 
 # The shapes a well-formed response takes, by question type: flashcard →
 # Rating; multiple_choice, short_answer → str; true_false → bool; year → int
-# or str; multi_select → frozenset[str]; cloze, ordering → tuple[str, ...];
-# matching → Mapping[str, str].
+# or str; number → int, float or str; multi_select → frozenset[str]; cloze,
+# ordering → tuple[str, ...]; matching → Mapping[str, str].
 Response = str | bool | int | tuple[str, ...] | frozenset[str] | Mapping[str, str] | Rating
 
 
@@ -160,7 +168,36 @@ def correct_answer_text(question: Question) -> str:
         return "; ".join(f"{left} → {right}" for left, right in question.pairs)
     if isinstance(question, Year):
         return str(question.answer)
+    if isinstance(question, Number):
+        if question.tolerance:
+            return f"{format_number(question.answer)} (± {format_number(question.tolerance)})"
+        return format_number(question.answer)
     return ""
+
+
+def format_number(value: float) -> str:
+    """A number as a person writes it: 3.14, 1962, -0.5 (no exponent for everyday sizes)."""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return f"{value:.12g}" if "e" not in f"{value:.12g}" else repr(value)
+
+
+def read_number(text: str, near: float = 0.0) -> float | None:
+    """The number in ``text`` as typed (``3.14``, ``3,14``, ``-0.5``, ``1 000``), or None.
+
+    A comma marks the decimals, as in most of Europe, except that ``42,000`` could
+    be either forty-two thousand or forty-two: then the reading nearer to ``near``
+    (the expected answer, when grading) is taken.
+    """
+    cleaned = unicodedata.normalize("NFKC", text).strip().rstrip(".")
+    cleaned = re.sub(r"(?<=\d)[ \u202f\u2009'_](?=\d{3})", "", cleaned)
+    thousands = re.fullmatch(r"([+-]?[0-9]{1,3}),([0-9]{3})", cleaned)
+    if thousands:
+        readings = (float(cleaned.replace(",", ".")), float(cleaned.replace(",", "")))
+        return min(readings, key=lambda value: abs(value - near))
+    if not _NUMBER_TEXT.fullmatch(cleaned):
+        return None
+    return float(cleaned.replace(",", "."))
 
 
 # --- readers: raw response → clean value, or _Unreadable ---------------------------------------
@@ -244,7 +281,7 @@ def _read_pairs(question: Matching, response: object) -> dict[str, str]:
     if not isinstance(response, Mapping):
         raise _cannot_read(f"expected left → right pairs, got {_describe(response)}")
     lefts = {left for left, _ in question.pairs}
-    rights = {right for _, right in question.pairs}
+    rights = {right for _, right in question.pairs} | set(question.extra)
     chosen: dict[str, str] = {}
     for left, right in islice(response.items(), MAX_PARTS):
         if not isinstance(left, str) or left not in lefts:
@@ -269,6 +306,20 @@ def _read_year(_question: Year, response: object) -> int:
             return int(text)
         raise _Unreadable(f"Not a year: {_quote(text)}.")
     raise _cannot_read(f"expected a year, got {_describe(response)}")
+
+
+def _read_number(question: Number, response: object) -> float:
+    if isinstance(response, int | float) and not isinstance(response, bool):
+        value = float(response)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _cannot_read("expected a finite number")
+        return value
+    if isinstance(response, str):
+        number = read_number(_read_text(response), near=float(question.answer))
+        if number is None:
+            raise _Unreadable(f"Not a number: {_quote(response.strip())}.")
+        return number
+    raise _cannot_read(f"expected a number, got {_describe(response)}")
 
 
 def _read(reader: Callable[[_Q, object], _T], question: _Q, response: object) -> _T:
@@ -440,6 +491,23 @@ def _judge_year(question: Year, year: int) -> _Judgement:
     return _Judgement(Verdict.WRONG, 0.0, (line,))
 
 
+def _judge_number(question: Number, number: float) -> _Judgement:
+    answer = float(question.answer)
+    off = abs(number - answer)
+    said, key = format_number(number), format_number(question.answer)
+    slack = _NUMBER_SLACK * max(1.0, abs(answer))
+    if off <= slack:
+        return _Judgement(Verdict.RIGHT, 1.0, (f"{said} is right.",))
+    if off <= question.tolerance + slack:
+        within = format_number(question.tolerance)
+        return _Judgement(
+            Verdict.RIGHT, 1.0, (f"Close enough: {said} is within {within} of {key}.",)
+        )
+    return _Judgement(
+        Verdict.WRONG, 0.0, (f"{said} is {format_number(off)} off; the answer is {key}.",)
+    )
+
+
 def _judge(question: Question, response: object) -> _Judgement:
     if isinstance(question, Flashcard):
         return _judge_flashcard(_read(_read_rating, question, response))
@@ -459,6 +527,8 @@ def _judge(question: Question, response: object) -> _Judgement:
         return _judge_pairs(question, _read(_read_pairs, question, response))
     if isinstance(question, Year):
         return _judge_year(question, _read(_read_year, question, response))
+    if isinstance(question, Number):
+        return _judge_number(question, _read(_read_number, question, response))
     raise _Unreadable("This kind of question cannot be graded.")
 
 
@@ -480,7 +550,8 @@ def grade(question: Question, response: object) -> GradeResult:
     chosen choice texts; true_false → bool; short_answer → str; cloze → one
     str per blank; ordering → the items in the learner's order; matching → a
     mapping of left item to chosen right item; year → int, or str holding an
-    integer. A response of any other shape grades WRONG with a sentence saying
+    integer; number → int or float, or str holding a number (a comma may mark
+    the decimals). A response of any other shape grades WRONG with a sentence saying
     it could not be read.
     """
     try:
@@ -507,10 +578,12 @@ def _json_value(question: Question, response: object) -> Any:
         return _read_bool(question, response)
     if isinstance(question, MultipleChoice | ShortAnswer) and isinstance(response, str):
         return response
-    if isinstance(question, Year) and isinstance(response, str):
+    if isinstance(question, Year | Number) and isinstance(response, str):
         return response
     if isinstance(question, Year):
         return _read_year(question, response)
+    if isinstance(question, Number):
+        return _read_number(question, response)
     if isinstance(question, MultiSelect | Cloze | Ordering):
         parts = _read_parts(response, "a list")
         if all(isinstance(part, str) for part in parts):
@@ -566,6 +639,9 @@ def _from_json_value(question: Question, value: object) -> object:
     if isinstance(question, Year):
         is_int = isinstance(value, int) and not isinstance(value, bool)
         return value if is_int or isinstance(value, str) else None
+    if isinstance(question, Number):
+        is_number = isinstance(value, int | float) and not isinstance(value, bool)
+        return value if is_number or isinstance(value, str) else None
     if isinstance(question, MultiSelect | Cloze | Ordering):
         parts = _str_list(value)
         if parts is None:

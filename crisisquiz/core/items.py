@@ -43,7 +43,7 @@ class StudyItem:
 
     ``options`` is the order to show choices (multiple choice, multi-select),
     items (ordering, never already in the right order) or right-hand partners
-    (matching); it is empty for the other types.
+    (matching, with its extra partners that match nothing); it is empty for the other types.
     """
 
     ref: QuestionRef
@@ -61,7 +61,7 @@ def presented_options(question: Question, rng: random.Random) -> tuple[str, ...]
     elif isinstance(question, Ordering):
         options = list(question.items)
     elif isinstance(question, Matching):
-        options = [right for _left, right in question.pairs]
+        options = [right for _left, right in question.pairs] + list(question.extra)
     else:
         return ()
     rng.shuffle(options)

@@ -523,6 +523,7 @@ _TYPE_NAMES = {
     "ordering",
     "matching",
     "year",
+    "number",
 }
 
 

@@ -70,6 +70,12 @@ def question_problems(question: QuestionBase, media: Mapping[str, bytes]) -> lis
         for side, label in ((0, "left"), (1, "right")):
             for dup in _duplicates(pair[side] for pair in question.pairs):
                 problems.append(("pairs", f"{label} item {dup!r} appears in two pairs"))
+        rights = {right for _left, right in question.pairs}
+        for extra in question.extra:
+            if extra in rights:
+                problems.append(("extra", f"{extra!r} is already the partner of a left item"))
+        for dup in _duplicates(question.extra):
+            problems.append(("extra", f"{dup!r} is listed twice"))
     elif isinstance(question, Cloze):
         blanks = question.blanks
         if not blanks:

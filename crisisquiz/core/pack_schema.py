@@ -15,6 +15,7 @@ carry a timeline.
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -22,6 +23,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -74,7 +76,7 @@ PartialDate = Annotated[
 
 
 class QuestionType(StrEnum):
-    """The nine kinds of question a pack may hold."""
+    """The ten kinds of question a pack may hold."""
 
     FLASHCARD = "flashcard"
     MULTIPLE_CHOICE = "multiple_choice"
@@ -85,6 +87,7 @@ class QuestionType(StrEnum):
     ORDERING = "ordering"
     MATCHING = "matching"
     YEAR = "year"
+    NUMBER = "number"
 
 
 class _Strict(BaseModel):
@@ -265,11 +268,14 @@ class Ordering(QuestionBase):
 
 
 class Matching(QuestionBase):
-    """Left items each matched to one right item."""
+    """Left items each matched to one right item; ``extra`` right items match none."""
 
     type: Literal[QuestionType.MATCHING]
     prompt: Text
     pairs: tuple[tuple[Choice, Choice], ...]
+    # Right-hand options that belong to no left item, offered among the partners so the
+    # last pair is not given away by elimination (Moodle's matching has them too).
+    extra: tuple[Choice, ...] = ()
 
 
 class Year(QuestionBase):
@@ -281,6 +287,39 @@ class Year(QuestionBase):
     tolerance: Annotated[StrictInt, Field(ge=0, le=100)] = 0
 
 
+def _finite_number(value: object) -> object:
+    # Whole numbers stay whole (4 is written back as 4, not 4.0); true/false and text are
+    # no numbers, and an infinite or NaN answer could never be typed.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"must be a number, not {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, not {value!r}")
+    return value
+
+
+def _not_negative(value: float) -> float:
+    if value < 0:
+        raise ValueError(f"must be 0 or more, not {value!r}")
+    return value
+
+
+Decimal = Annotated[int | float, BeforeValidator(_finite_number)]
+
+
+class Number(QuestionBase):
+    """A number that need not be whole, right within ``tolerance`` either side.
+
+    Years have their own type (whole numbers, shown and read as years); this is
+    for measures, counts and values such as 3.14 or -0.5, e.g. from Moodle's
+    numerical questions.
+    """
+
+    type: Literal[QuestionType.NUMBER]
+    prompt: Text
+    answer: Decimal
+    tolerance: Annotated[Decimal, AfterValidator(_not_negative)] = 0
+
+
 Question = Annotated[
     Flashcard
     | MultipleChoice
@@ -290,7 +329,8 @@ Question = Annotated[
     | Cloze
     | Ordering
     | Matching
-    | Year,
+    | Year
+    | Number,
     Field(discriminator="type"),
 ]
 

@@ -42,6 +42,7 @@ from crisisquiz.core.pack_schema import (
     Matching,
     MultipleChoice,
     MultiSelect,
+    Number,
     Ordering,
     Question,
     QuestionType,
@@ -378,7 +379,9 @@ def answer_key(question: Question) -> dict[str, Any]:
         key = {"items": list(question.items)}
     elif isinstance(question, Matching):
         key = {"pairs": [list(pair) for pair in question.pairs]}
-    elif isinstance(question, Year):
+        if question.extra:
+            key["extra"] = list(question.extra)
+    elif isinstance(question, Year | Number):
         key = {"answer": question.answer, "tolerance": question.tolerance}
     else:  # a flashcard: the learner grades themself, there is nothing to analyse
         key = {}

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QLineEdit, QWidge
 from pytestqt.qtbot import QtBot
 
 from crisisquiz.core.grading import Verdict, grade
-from crisisquiz.core.items import StudyItem
+from crisisquiz.core.items import ItemKind, StudyItem
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.pack_schema import (
     Cloze,
@@ -20,12 +20,15 @@ from crisisquiz.core.pack_schema import (
     Matching,
     MultipleChoice,
     MultiSelect,
+    Number,
     Ordering,
+    QuestionType,
     ShortAnswer,
     TrueFalse,
     Year,
 )
 from crisisquiz.core.quiz import QuizSettings
+from crisisquiz.core.recording import QuestionRef
 from crisisquiz.gui.feedback_panel import citations_text, comes_back_text
 from crisisquiz.gui.questions import (
     ClozeView,
@@ -426,3 +429,37 @@ def test_citations_and_intervals_in_words(items: dict[str, StudyItem]) -> None:
     assert comes_back_text(timedelta(hours=1)) == "Back in 1 hour"
     assert comes_back_text(timedelta(days=4, hours=2)) == "Back in 4 days"
     assert comes_back_text(timedelta(days=90)) == "Back in about 3 months"
+
+
+# -- numbers that need not be whole ------------------------------------------------------------
+
+
+def _number_item() -> StudyItem:
+    question = Number(
+        type=QuestionType.NUMBER,
+        id="pi",
+        topic="t",
+        prompt="Pi to three decimals?",
+        answer=3.1415,
+        tolerance=0.0005,
+    )
+    return StudyItem(QuestionRef(1, "p", "t"), question, "T", ItemKind.NEW, (), ())
+
+
+@pytest.mark.parametrize(("typed", "verdict"), [("3,1415", Verdict.RIGHT), ("3.2", Verdict.WRONG)])
+def test_number_typed_with_a_point_or_a_comma(qtbot: QtBot, typed: str, verdict: Verdict) -> None:
+    view = show(qtbot, _number_item())
+    field = focused()
+    assert isinstance(field, QLineEdit)
+    type_text(qtbot, "abc" + typed)  # letters are not taken by the field
+    assert field.text() == typed
+    with qtbot.waitSignal(view.answered) as blocker:
+        press(qtbot, Qt.Key.Key_Return)
+    assert grade(view.item.question, blocker.args[0].response).verdict is verdict
+
+
+def test_number_view_asks_for_a_number_when_empty(qtbot: QtBot) -> None:
+    view = show(qtbot, _number_item())
+    with qtbot.assertNotEmitted(view.answered):
+        press(qtbot, Qt.Key.Key_Return)
+    assert "3.14" in view.missing_label.text()

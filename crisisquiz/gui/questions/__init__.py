@@ -20,6 +20,7 @@ from crisisquiz.core.pack_schema import (
     Matching,
     MultipleChoice,
     MultiSelect,
+    Number,
     Ordering,
     Question,
     ShortAnswer,
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
         TrueFalseView,
     )
     from crisisquiz.gui.questions.flashcard import FlashcardView
-    from crisisquiz.gui.questions.typed import ClozeView, ShortAnswerView, YearView
+    from crisisquiz.gui.questions.typed import ClozeView, NumberView, ShortAnswerView, YearView
 
 __all__ = [
     "ClozeView",
@@ -46,6 +47,7 @@ __all__ = [
     "MatchingView",
     "MultiSelectView",
     "MultipleChoiceView",
+    "NumberView",
     "OrderingView",
     "QuestionView",
     "ShortAnswerView",
@@ -68,6 +70,7 @@ _VIEWS: tuple[tuple[type, str, str], ...] = (
     (Ordering, "arranging", "OrderingView"),
     (Matching, "arranging", "MatchingView"),
     (Year, "typed", "YearView"),
+    (Number, "typed", "NumberView"),
 )
 
 

@@ -1,11 +1,11 @@
-"""Views for typed answers: short answer, year, and cloze with its blanks inside the sentence."""
+"""Views for typed answers: short answer, year, number, and cloze with blanks in the sentence."""
 
 from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, QSize, Qt
+from PySide6.QtGui import QIntValidator, QKeyEvent, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisquiz.core.grading import GradeResult, Verdict
+from crisisquiz.core.grading import GradeResult, Verdict, read_number
 from crisisquiz.core.items import StudyItem
 from crisisquiz.core.pack_schema import CLOZE_BLANK, Cloze
 from crisisquiz.core.text_match import MatchKind, match_answer
@@ -27,6 +27,10 @@ from crisisquiz.gui.questions.look import is_dark, scaled_font, set_text_role, v
 BLANK_CHARS = 11
 YEAR_CHARS = 6
 YEAR_RANGE = (-9999, 9999)
+NUMBER_CHARS = 12
+# What may be typed on the way to a number: a sign, digits, one decimal point or comma,
+# and spaces between groups of thousands.
+NUMBER_TYPING = r"[+-]?[0-9 ]{0,18}([.,][0-9]{0,15})?"
 
 
 class _LetUndoThrough(QObject):
@@ -155,6 +159,38 @@ class YearView(_TypedView):
     def missing_message(self) -> str:
         """No year typed yet."""
         return "Type a year such as 1900, or press Ctrl+Enter to say you don't know."
+
+
+class NumberView(_TypedView):
+    """A field for a number that need not be whole; Enter submits."""
+
+    keys_hint = (
+        "Type the number (a point or a comma before decimals) and press Enter, "
+        "or Ctrl+Enter if you don't know."
+    )
+
+    def build_inputs(self, layout: QVBoxLayout) -> None:
+        """The number field, empty so nothing is suggested."""
+        self.field = _answer_field(
+            self.undo_filter, self.answer_name("Number"), "Number", chars=NUMBER_CHARS
+        )
+        self.field.setValidator(
+            QRegularExpressionValidator(QRegularExpression(NUMBER_TYPING), self.field)
+        )
+        self.field.setAccessibleDescription(
+            "A number such as 3.14 or 3,14. Press Enter to submit, Ctrl+Enter if you don't know."
+        )
+        layout.addWidget(self.field)
+        self.register_inputs([self.field])
+
+    def current_response(self) -> object | None:
+        """The typed number as text (the grader reads it), or None until it is a number."""
+        text = self.field.text().strip()
+        return text if read_number(text) is not None else None
+
+    def missing_message(self) -> str:
+        """No number typed yet."""
+        return "Type a number such as 3.14, or press Ctrl+Enter to say you don't know."
 
 
 def _words(text: str) -> list[tuple[str, bool]]:

@@ -21,7 +21,7 @@ from crisisquiz.gui.theme import Appearance
 from crisisquiz.storage.database import Database
 
 ALL_TYPES = list(QuestionType)
-TYPED = {QuestionType.SHORT_ANSWER, QuestionType.YEAR, QuestionType.CLOZE}
+TYPED = {QuestionType.SHORT_ANSWER, QuestionType.YEAR, QuestionType.NUMBER, QuestionType.CLOZE}
 
 
 @pytest.fixture

@@ -188,6 +188,11 @@ class NumberView(_TypedView):
         text = self.field.text().strip()
         return text if read_number(text) is not None else None
 
+    def restore(self, response: object) -> None:
+        """Put the number given before back, as it was typed."""
+        if isinstance(response, str | int | float) and not isinstance(response, bool):
+            self.field.setText(str(response))
+
     def missing_message(self) -> str:
         """No number typed yet."""
         return "Type a number such as 3.14, or press Ctrl+Enter to say you don't know."

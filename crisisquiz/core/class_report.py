@@ -31,7 +31,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from crisisquiz.core.pack_schema import QuestionType, version_key
+from crisisquiz.core.pack_schema import QuestionType, VersionKey, version_key
 from crisisquiz.core.results import ResultsAnswer, ResultsFile, ResultsQuestion
 from crisisquiz.core.stats import jsonable
 
@@ -275,7 +275,7 @@ def _display_names(groups: Sequence[Sequence[ResultsFile]]) -> list[str]:
     return shown
 
 
-_Stamp = tuple[tuple[int, int, int], datetime]  # (pack version, exported at)
+_Stamp = tuple[VersionKey, datetime]  # (pack version, exported at)
 
 
 def _catalogue(

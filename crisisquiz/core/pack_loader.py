@@ -6,18 +6,32 @@ problem found, each placed by file, line (when known), question and field.
 
 from __future__ import annotations
 
+import bisect
 import gc
+import os
 import re
-import zipfile
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import TypeAdapter, ValidationError
 
+from crisisquiz.core.pack_limits import (
+    MAX_MEDIA_FILE_BYTES,
+    MAX_MEDIA_FILES,
+    MAX_MEDIA_TOTAL_BYTES,
+    MAX_NESTING,
+    MAX_PACK_TEXT_BYTES,
+    MAX_PROBLEMS_LISTED,
+    MAX_VALUE_SHOWN,
+    MAX_VERSION_DIGITS,
+    PACK_ARCHIVE_LIMITS,
+    shorten,
+)
 from crisisquiz.core.pack_rules import (
     question_problems,
     reference_problems,
@@ -38,12 +52,19 @@ from crisisquiz.core.pack_schema import (
     TopicInfo,
 )
 from crisisquiz.core.pack_toml import read_pack_toml
-from crisisquiz.core.safe_archive import SafeZip, UnsafeArchiveError
+from crisisquiz.core.safe_archive import (
+    SafeZip,
+    UnsafeArchiveError,
+    is_zip_file,
+    read_regular_file,
+    safe_member_name,
+)
 from crisisquiz.core.slugs import id_problem
 
 PACK_FILE = "pack.toml"
-MAX_MEDIA_BYTES = 20 * 1024 * 1024
+MEDIA_FOLDER = "media"
 _QUESTION_ADAPTER: TypeAdapter[Question] = TypeAdapter(Question)
+_LONG_NUMBER = re.compile(r"[0-9][0-9_]{4000,}")
 
 
 @dataclass(frozen=True)
@@ -72,33 +93,127 @@ class PackIssue:
 
 
 class PackError(Exception):
-    """A pack was refused; ``issues`` lists every problem found."""
+    """A pack was refused; ``issues`` lists the problems found.
+
+    A pack with thousands of problems (a file that is not a pack at all, say) keeps the
+    first :data:`MAX_PROBLEMS_LISTED`; ``total`` counts them all.
+    """
 
     def __init__(self, issues: Sequence[PackIssue]) -> None:
-        self.issues = tuple(issues)
-        count = len(self.issues)
-        lines = [f"{count} problem{'s' if count != 1 else ''} found:"]
+        self.total = len(issues)
+        self.issues = tuple(issues[:MAX_PROBLEMS_LISTED])
+        lines = [f"{self.total:,} problem{'s' if self.total != 1 else ''} found:"]
         lines += [f"  - {issue}" for issue in self.issues]
+        if self.omitted:
+            lines.append(f"  ... and {self.omitted:,} more (fix these first)")
         super().__init__("\n".join(lines))
+
+    @property
+    def omitted(self) -> int:
+        """How many problems are not listed in ``issues``."""
+        return self.total - len(self.issues)
+
+
+class _Media(Protocol):
+    """The files a pack may refer to, read only when a question shows one."""
+
+    def __contains__(self, name: object, /) -> bool: ...
+
+    def read(self, name: str) -> bytes:
+        """The file's bytes; :class:`UnsafeArchiveError` when it cannot be read safely."""
+        ...
+
+
+class _GivenMedia:
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self._files = dict(files)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._files
+
+    def read(self, name: str) -> bytes:
+        data = self._files[name]
+        if len(data) > MAX_MEDIA_FILE_BYTES:
+            raise UnsafeArchiveError(
+                f"{name} is larger than the {_describe_size(MAX_MEDIA_FILE_BYTES)} allowed"
+            )
+        return data
+
+
+class _FolderMedia:
+    """Files under the ``media/`` folder beside a pack's TOML.
+
+    Only that folder counts, so a pack lying in a busy folder (Downloads, say) does not
+    reach the rest; a link leading out of the pack's folder is refused.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str) or not _is_safe(name):
+            return False
+        if not name.startswith(MEDIA_FOLDER + "/"):
+            return False
+        return os.path.lexists(self._folder / name)
+
+    def read(self, name: str) -> bytes:
+        path = self._folder / name
+        real = path.resolve()
+        if not real.is_relative_to(self._folder.resolve()):
+            raise UnsafeArchiveError(
+                f"{name} is a link to a file outside the pack; put the file itself in the "
+                f"pack's {MEDIA_FOLDER} folder"
+            )
+        return read_regular_file(real, max_bytes=MAX_MEDIA_FILE_BYTES)
+
+
+class _ZipMedia:
+    """Files in a zipped pack, beside or below its ``pack.toml``."""
+
+    def __init__(self, archive: SafeZip, prefix: str, toml_name: str) -> None:
+        self._archive = archive
+        self._prefix = prefix
+        self._toml_name = toml_name
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str) or not _is_safe(name):
+            return False
+        full = self._prefix + name
+        return full != self._toml_name and full in self._archive
+
+    def read(self, name: str) -> bytes:
+        return self._archive.read(self._prefix + name, max_bytes=MAX_MEDIA_FILE_BYTES)
+
+
+def _is_safe(name: str) -> bool:
+    """Whether an image path names a file inside the pack (no ``..``, not absolute)."""
+    return safe_member_name(name) is not None
 
 
 @dataclass(frozen=True)
 class _RawPack:
     name: str  # how the pack file is named in messages
     text: str
-    media: dict[str, bytes]
+    media: _Media
 
 
 def load_pack(path: Path) -> Pack:
-    """Load and validate the pack at ``path`` (a .toml file, a folder or a .zip)."""
-    return parse_pack(_read(path))
+    """Load and validate the pack at ``path`` (a .toml file, a folder or a .zip).
+
+    Only regular files are read (a FIFO or a device is refused, never waited on), every
+    file within the limits of :mod:`crisisquiz.core.pack_limits`, and of the media only
+    the files questions refer to.
+    """
+    with _opened(path) as raw:
+        return parse_pack(raw)
 
 
 def parse_pack_text(
     text: str, name: str = PACK_FILE, media: Mapping[str, bytes] | None = None
 ) -> Pack:
     """Validate a pack given as TOML text; ``name`` is used in messages."""
-    return parse_pack(_RawPack(name=name, text=text, media=dict(media or {})))
+    return parse_pack(_RawPack(name=name, text=text, media=_GivenMedia(media or {})))
 
 
 def parse_pack_data(
@@ -110,7 +225,7 @@ def parse_pack_data(
     converted from another format or read from JSON. ``name`` is used in messages.
     """
     with gc_paused():
-        return _validate(dict(data), _RawPack(name=name, text="", media=dict(media or {})))
+        return _validate(dict(data), _RawPack(name=name, text="", media=_GivenMedia(media or {})))
 
 
 def check_question(
@@ -154,14 +269,41 @@ def gc_paused() -> Iterator[None]:
 
 def parse_pack(raw: _RawPack) -> Pack:
     """Validate the text of a pack; raise :class:`PackError` listing every problem."""
+    if len(raw.text) > MAX_PACK_TEXT_BYTES:
+        raise PackError([PackIssue(raw.name, _too_long_text(len(raw.text)))])
     # The parsed TOML is dropped inside _parse, before the collector is back on: it
     # would otherwise be scanned once for nothing when the collector restarts.
     with gc_paused():
         return _parse(raw)
 
 
+def _describe_size(size: int) -> str:
+    megabytes = size / (1 << 20)
+    return f"{megabytes:.0f} MB" if megabytes >= 10 else f"{megabytes:.1f} MB"
+
+
+def _too_long_text(size: int) -> str:
+    return (
+        f"is too large ({_describe_size(size)}); a pack's TOML may hold at most "
+        f"{_describe_size(MAX_PACK_TEXT_BYTES)}"
+    )
+
+
 def _parse(raw: _RawPack) -> Pack:
-    reading = read_pack_toml(raw.text)
+    try:
+        reading = read_pack_toml(raw.text)
+    except RecursionError:
+        # tomli's own guard against keys of a thousand dotted parts.
+        raise PackError(
+            [PackIssue(raw.name, "not valid TOML: a key or table name has too many dotted parts")]
+        ) from None
+    except ValueError:
+        # Python refuses to read a whole number of thousands of digits.
+        long_number = _LONG_NUMBER.search(raw.text)
+        line = None if long_number is None else raw.text.count("\n", 0, long_number.start()) + 1
+        raise PackError(
+            [PackIssue(raw.name, "not valid TOML: a number is far too long", line=line)]
+        ) from None
     issues = [
         PackIssue(raw.name, problem.message, line=problem.line, column=problem.column)
         for problem in reading.problems
@@ -179,52 +321,46 @@ def _parse(raw: _RawPack) -> Pack:
     raise PackError(sorted(issues, key=lambda issue: issue.line or 0))
 
 
-def _read(path: Path) -> _RawPack:
-    if not path.exists():
+@contextmanager
+def _opened(path: Path) -> Iterator[_RawPack]:
+    """The pack at ``path``, with its media open for reading until the block ends."""
+    if not os.path.lexists(path):
         raise PackError([PackIssue(str(path), "no such file or folder")])
-    if path.is_dir():
-        return _read_folder(path)
-    if zipfile.is_zipfile(path):
-        return _read_zip(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackError(
-            [PackIssue(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-        ) from None
-    return _RawPack(name=str(path), text=text, media=_folder_media(path.parent, exclude=path))
-
-
-def _read_folder(folder: Path) -> _RawPack:
-    toml_path = folder / PACK_FILE
-    if not toml_path.is_file():
-        raise PackError([PackIssue(str(folder), f"the folder holds no {PACK_FILE}")])
-    return _RawPack(
-        name=str(toml_path),
-        text=toml_path.read_text(encoding="utf-8"),
-        media=_folder_media(folder, exclude=toml_path),
-    )
-
-
-def _folder_media(folder: Path, exclude: Path) -> dict[str, bytes]:
-    # Only files under a media/ folder beside the TOML count, so that a pack
-    # lying in a busy folder (Downloads, say) does not pull everything in.
-    media_dir = folder / "media"
-    if not media_dir.is_dir():
-        return {}
-    return {
-        file.relative_to(folder).as_posix(): file.read_bytes()
-        for file in sorted(media_dir.rglob("*"))
-        if file.is_file() and file != exclude and file.stat().st_size <= MAX_MEDIA_BYTES
-    }
-
-
-def _read_zip(path: Path) -> _RawPack:
-    try:
-        with SafeZip(path) as archive:
-            return _zip_pack(path, archive)
+        if path.is_dir():
+            toml_path = path / PACK_FILE
+            if not os.path.lexists(toml_path):
+                raise PackError([PackIssue(str(path), f"the folder holds no {PACK_FILE}")])
+            yield _RawPack(str(toml_path), _read_text(toml_path), _FolderMedia(path))
+        elif is_zip_file(path):
+            with SafeZip(path, PACK_ARCHIVE_LIMITS) as archive:
+                yield _zip_pack(path, archive)
+        else:
+            yield _RawPack(str(path), _read_text(path), _FolderMedia(path.parent))
     except UnsafeArchiveError as exc:
         raise PackError([PackIssue(str(path), str(exc))]) from None
+
+
+def _read_text(path: Path) -> str:
+    data = read_regular_file(path, max_bytes=MAX_PACK_TEXT_BYTES)
+    return _decode(data, str(path))
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise PackError(
+            [
+                PackIssue(
+                    name,
+                    f"not UTF-8 text (byte {exc.start + 1} cannot be read); save the file "
+                    "as UTF-8 in your editor",
+                    line=line,
+                )
+            ]
+        ) from None
 
 
 def _zip_pack(path: Path, archive: SafeZip) -> _RawPack:
@@ -236,26 +372,27 @@ def _zip_pack(path: Path, archive: SafeZip) -> _RawPack:
     toml_name = min(tomls, key=lambda n: n.count("/"))
     root = str(PurePosixPath(toml_name).parent)
     prefix = "" if root == "." else root + "/"
-    media: dict[str, bytes] = {}
-    for name in names:
-        if name == toml_name or not name.startswith(prefix) or archive.size(name) > MAX_MEDIA_BYTES:
-            continue
-        media[name[len(prefix) :]] = archive.read(name)
-    try:
-        text = archive.read(toml_name).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PackError(
-            [PackIssue(f"{path}!{toml_name}", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-        ) from None
-    return _RawPack(name=f"{path}!{toml_name}", text=text, media=media)
+    name = f"{path}!{toml_name}"
+    text = _decode(archive.read(toml_name, max_bytes=MAX_PACK_TEXT_BYTES), name)
+    return _RawPack(name=name, text=text, media=_ZipMedia(archive, prefix, toml_name))
 
 
 class _Locator:
-    """Finds the line of a table entry's field in the TOML text, for messages."""
+    """Finds the line of a table entry's field in the TOML text, for messages.
+
+    Work is done once and kept: the headers are listed in one pass, each table's entries
+    are found once, and each entry's keys are read in one pass the first time one of its
+    problems is placed. Placing thousands of problems (a pack of thousands of questions,
+    or one question with thousands of unknown fields) stays linear in the file's size.
+    """
+
+    _KEY = re.compile(r"\s*([\w-]+|\"[^\"\n]*\"|'[^'\n]*')\s*=")
 
     def __init__(self, text: str) -> None:
         # Nothing is scanned until a problem needs placing: a valid pack never pays for it.
         self._text = text
+        self._keys: dict[tuple[int, int], dict[str, int]] = {}
+        self._spans: dict[tuple[str, int, tuple[int, int] | None], tuple[int, int] | None] = {}
 
     @cached_property
     def _lines(self) -> list[str]:
@@ -279,28 +416,54 @@ class _Locator:
             tables.setdefault(name, i + 1)
         return tables
 
+    @cached_property
+    def _starts(self) -> dict[str, tuple[list[int], list[int]]]:
+        """For each table name, the positions in ``_headers`` of its entries and their lines."""
+        starts: dict[str, tuple[list[int], list[int]]] = {}
+        for position, (line, name) in enumerate(self._headers):
+            positions, lines = starts.setdefault(name, ([], []))
+            positions.append(position)
+            lines.append(line)
+        return starts
+
     def _span(
         self, table: str, index: int, within: tuple[int, int] | None = None
     ) -> tuple[int, int] | None:
         """Lines [start, end) of the ``index``-th ``[[table]]`` entry (inside ``within``)."""
+        key = (table, index, within)
+        if key not in self._spans:
+            self._spans[key] = self._find_span(table, index, within)
+        return self._spans[key]
+
+    def _find_span(
+        self, table: str, index: int, within: tuple[int, int] | None
+    ) -> tuple[int, int] | None:
         low, high = within or (0, len(self._lines))
-        headers = [(i, name) for i, name in self._headers if low <= i < high]
-        starts = [pos for pos, (_i, name) in enumerate(headers) if name == table]
-        if index >= len(starts):
+        positions, lines = self._starts.get(table, ([], []))
+        first_inside = bisect.bisect_left(lines, low)
+        if index < 0 or first_inside + index >= bisect.bisect_left(lines, high):
             return None
-        first = starts[index]
-        start = headers[first][0]
+        first = positions[first_inside + index]
+        start = self._headers[first][0]
         # The entry runs to the next header that is not one of its own sub-tables.
-        end = next(
-            (i for i, name in headers[first + 1 :] if not name.startswith(table + ".")), high
-        )
+        end = high
+        for position in range(first + 1, len(self._headers)):
+            line, name = self._headers[position]
+            if line >= high or not name.startswith(table + "."):
+                end = min(line, high)
+                break
         return start, end
 
     def _key_line(self, span: tuple[int, int], key: str) -> int | None:
-        pattern = re.compile(rf"\s*{re.escape(key)}\s*=")
-        return next(
-            (i + 1 for i in range(span[0] + 1, span[1]) if pattern.match(self._lines[i])), None
-        )
+        keys = self._keys.get(span)
+        if keys is None:
+            keys = {}
+            for i in range(span[0] + 1, span[1]):
+                found = self._KEY.match(self._lines[i])
+                if found:
+                    keys.setdefault(found.group(1).strip("\"'"), i + 1)
+            self._keys[span] = keys
+        return keys.get(key)
 
     def entry_line(self, table: str, index: int, field: str | None) -> int | None:
         """The line of ``field`` in entry ``index`` of ``[[table]]``, or of the entry itself.
@@ -336,6 +499,23 @@ class _Locator:
         return self._tables.get(table)
 
 
+def _too_deep(value: Any, limit: int) -> list[Any] | None:
+    """The path to the first value nested more than ``limit`` levels down, or None.
+
+    Walked with a stack, not recursion, so any depth is safe to look at.
+    """
+    stack: list[tuple[Any, list[Any]]] = [(value, [])]
+    while stack:
+        current, path = stack.pop()
+        if len(path) > limit:
+            return path
+        if isinstance(current, dict):
+            stack.extend((item, [*path, key]) for key, item in current.items())
+        elif isinstance(current, list):
+            stack.extend((item, [*path, i]) for i, item in enumerate(current))
+    return None
+
+
 def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
     issues: list[PackIssue] = []
     where = _Locator(raw.text)
@@ -349,11 +529,26 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
     ) -> None:
         issues.append(PackIssue(raw.name, message, line=line, question=question, field=field))
 
+    deep = _too_deep(data, MAX_NESTING)
+    if deep is not None:
+        # No field of the format nests like this; a file that does is not a pack, and
+        # validating it would only produce problems nobody can read.
+        line = where.table_line(str(deep[0]))
+        if deep[0] == "questions" and len(deep) > 1 and isinstance(deep[1], int):
+            line = where.question_line(deep[1], str(deep[2]) if len(deep) > 2 else None)
+        add(
+            f"tables or lists are nested more than {MAX_NESTING} levels deep; no part of a "
+            "pack nests like this",
+            field=".".join(str(part) for part in deep[:3]),
+            line=line,
+        )
+        raise PackError(issues)
+
     known = {"pack", "sources", "topics", "timeline", "questions"}
     for key in data:
         if key not in known:
             add(
-                f"unknown table {key!r}; expected one of {', '.join(sorted(known))}",
+                f"unknown table {shorten(key)}; expected one of {', '.join(sorted(known))}",
                 line=where.table_line(key),
             )
 
@@ -364,8 +559,8 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
     if "topics" in data and not data["topics"]:
         add("a pack needs at least one topic", field="topics")
     for table, items in (("sources", sources), ("topics", topics)):
-        ids = [item.id for _index, item in items]
-        for dup in {i for i in ids if ids.count(i) > 1}:
+        counts = Counter(item.id for _index, item in items)
+        for dup in (i for i, n in counts.items() if n > 1):
             add(f"id {dup!r} is used twice", field=f"{table}.id", line=where.table_line(table))
     for index, source in sources:
         for field, message in source_problems(source):
@@ -396,12 +591,14 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
     source_kinds = _declared_kinds(data.get("sources"))
     source_kinds.update({source.id: source.kind for _index, source in sources})
     seen_ids: dict[str, int] = {}
+    # Each image, with the first question showing it, read once the rest is valid.
+    images: dict[str, tuple[int, str]] = {}
     for index, item in enumerate(raw_questions):
         if not isinstance(item, dict):
             add("must be a table", question=f"#{index + 1}")
             continue
         qid = item.get("id")
-        label = f"'{qid}' (#{index + 1})" if isinstance(qid, str) else f"#{index + 1}"
+        label = f"{shorten(qid)} (#{index + 1})" if isinstance(qid, str) else f"#{index + 1}"
 
         def add_q(field: str | None, message: str, *, _i: int = index, _label: str = label) -> None:
             add(message, question=_label, field=field, line=where.question_line(_i, field))
@@ -423,9 +620,14 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
             continue
         for field, message in question_problems(question, raw.media):
             add_q(field, message)
+        if question.image:
+            images.setdefault(question.image, (index, label))
         questions.append(question)
 
     if issues or info is None:
+        raise PackError(issues)
+    media = _read_media(raw, images, add, where)
+    if issues:
         raise PackError(issues)
     return Pack(
         pack=info,
@@ -433,8 +635,42 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
         topics=tuple(topic for _index, topic in topics),
         timeline=tuple(entry for _index, entry in timeline),
         questions=tuple(questions),
-        media=raw.media,
+        media=media,
     )
+
+
+def _read_media(
+    raw: _RawPack, images: dict[str, tuple[int, str]], add: Any, where: _Locator
+) -> dict[str, bytes]:
+    """The files the questions show, and nothing else, within the pack's media limits."""
+    if len(images) > MAX_MEDIA_FILES:
+        add(
+            f"the questions show {len(images):,} different images; a pack may hold at most "
+            f"{MAX_MEDIA_FILES:,}",
+            field="image",
+        )
+        return {}
+    media: dict[str, bytes] = {}
+    total = 0
+    for name, (index, label) in images.items():
+        line = where.question_line(index, "image")
+        try:
+            data = raw.media.read(name)
+        except UnsafeArchiveError as exc:
+            add(str(exc), question=label, field="image", line=line)
+            continue
+        total += len(data)
+        if total > MAX_MEDIA_TOTAL_BYTES:
+            add(
+                f"with {shorten(name)} the pack's images come to more than "
+                f"{_describe_size(MAX_MEDIA_TOTAL_BYTES)}, the limit for one pack",
+                question=label,
+                field="image",
+                line=line,
+            )
+            break
+        media[name] = data
+    return media
 
 
 def _validate_part(
@@ -502,7 +738,7 @@ def _validate_list(
             ident = item.get("id") if isinstance(item, dict) else None
             label = f"{_ENTRY_NAMES[table]} #{index + 1}"
             if isinstance(ident, str):
-                label = f"{_ENTRY_NAMES[table]} {ident!r} (#{index + 1})"
+                label = f"{_ENTRY_NAMES[table]} {shorten(ident)} (#{index + 1})"
             for error in exc.errors():
                 name = _field_name(error["loc"])
                 add(
@@ -567,7 +803,7 @@ def _message(error: Any, where: str = "question") -> str:
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     if kind == "enum":
-        return f"{given!r} is not allowed here; use {ctx.get('expected', '')}"
+        return f"{shorten(given)} is not allowed here; use {ctx.get('expected', '')}"
     if kind == "union_tag_invalid":
         return f"unknown type {ctx.get('tag')!r}; use one of: {', '.join(sorted(_TYPE_NAMES))}"
     if kind == "union_tag_not_found":
@@ -575,14 +811,19 @@ def _message(error: Any, where: str = "question") -> str:
     if kind == "string_pattern_mismatch":
         pattern = str(ctx.get("pattern", ""))
         if pattern == SEMVER_PATTERN:
-            return f"{given!r} is not a version: use MAJOR.MINOR.PATCH, e.g. 1.0.0"
+            return (
+                f"{shorten(given)} is not a version: use MAJOR.MINOR.PATCH, e.g. 1.0.0, each "
+                f"part a number of at most {MAX_VERSION_DIGITS} digits"
+            )
         if pattern == PARTIAL_DATE_PATTERN:
-            return f"{given!r} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-14"
+            return (
+                f"{shorten(given)} is not a date: use YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-14"
+            )
         if pattern == SOURCE_REF_PATTERN:
-            return f"{given!r} is not a source reference: use source-id or source-id:line"
+            return f"{shorten(given)} is not a source reference: use source-id or source-id:line"
         if pattern == SLUG_PATTERN:
             return id_problem(str(given))
-        return f"{given!r} is not written the expected way"
+        return f"{shorten(given)} is not written the expected way"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
         return f"must be a whole number without quotes, not {_shown(given)}"
     if kind == "bool_type":
@@ -597,8 +838,8 @@ def _message(error: Any, where: str = "question") -> str:
     if kind == "too_short":
         return f"needs {ctx.get('min_length')} items in its brackets"
     if kind == "too_long":
-        return f"has too many items: at most {ctx.get('max_length')}"
-    return f"{error['msg']} (got {given!r})" if "input" in error else str(error["msg"])
+        return f"has too many items: at most {ctx.get('max_length')}, this one has {len(given)}"
+    return f"{error['msg']} (got {shorten(given)})" if "input" in error else str(error["msg"])
 
 
 def _shown(value: Any) -> str:
@@ -606,9 +847,9 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'"{value}"'
+        return f'"{value}"' if len(value) <= MAX_VALUE_SHOWN else shorten(value)
     if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, dict):
         return "a table"
-    return repr(value)
+    return shorten(value)

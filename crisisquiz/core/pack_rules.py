@@ -7,9 +7,10 @@ every problem at once; nothing here raises.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
+from crisisquiz.core.pack_limits import shorten
 from crisisquiz.core.pack_schema import (
     Cloze,
     Matching,
@@ -36,8 +37,11 @@ def _duplicates(values: Iterable[Any]) -> list[Any]:
     return [value for value, count in Counter(items).items() if count > 1]
 
 
-def question_problems(question: QuestionBase, media: Mapping[str, bytes]) -> list[Problem]:
-    """Rules inside one question that its field types alone cannot express."""
+def question_problems(question: QuestionBase, media: Container[str]) -> list[Problem]:
+    """Rules inside one question that its field types alone cannot express.
+
+    ``media`` holds the names of the files the pack carries (only their names are asked).
+    """
     problems: list[Problem] = []
     if isinstance(question, MultipleChoice | MultiSelect):
         if len(question.choices) < 2:
@@ -99,7 +103,7 @@ def question_problems(question: QuestionBase, media: Mapping[str, bytes]) -> lis
                 problems.append(("reject", f"{alias!r} is both accepted and rejected"))
     if question.image:
         if question.image not in media:
-            problems.append(("image", f"no file {question.image!r} in the pack"))
+            problems.append(("image", f"no file {shorten(question.image)} in the pack"))
         if not question.image_alt.strip():
             problems.append(("image_alt", "an image needs a text description for screen readers"))
     return problems
@@ -117,14 +121,16 @@ def reference_problems(
     problems: list[Problem] = []
     topic = raw.get("topic")
     if isinstance(topic, str) and topic not in topic_ids:
-        problems.append(("topic", f"topic {topic!r} is not declared in [[topics]]"))
+        problems.append(("topic", f"topic {shorten(topic)} is not declared in [[topics]]"))
     cited = raw.get("sources")
     refs = [ref for ref in cited if isinstance(ref, str)] if isinstance(cited, list) else []
     for ref in refs:
         source_id, _, line = ref.partition(":")
         kind = sources.get(source_id)
         if source_id not in sources:
-            problems.append(("sources", f"source {source_id!r} is not declared in [[sources]]"))
+            problems.append(
+                ("sources", f"source {shorten(source_id)} is not declared in [[sources]]")
+            )
         elif kind is SourceKind.REFERENCE and line:
             problems.append(
                 (
@@ -139,7 +145,9 @@ def reference_problems(
         source_id, _, line = quoted.partition(":")
         kind = sources.get(source_id)
         if source_id not in sources:
-            problems.append(("quote.ref", f"source {source_id!r} is not declared in [[sources]]"))
+            problems.append(
+                ("quote.ref", f"source {shorten(source_id)} is not declared in [[sources]]")
+            )
         elif kind is SourceKind.REFERENCE:
             problems.append(
                 (

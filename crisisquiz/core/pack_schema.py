@@ -31,9 +31,23 @@ from pydantic import (
     StringConstraints,
 )
 
+from crisisquiz.core.pack_limits import (
+    MAX_CHOICE,
+    MAX_LIST,
+    MAX_LONG_TEXT,
+    MAX_OPTIONS,
+    MAX_PATH,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_URL,
+    MAX_VERSION_DIGITS,
+)
+
 SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
-SEMVER_PATTERN = r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$"
-SOURCE_REF_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?::[1-9]\d*)?$"
+# Each part has at most MAX_VERSION_DIGITS digits, so every version compares as numbers.
+_PART = rf"(0|[1-9]\d{{0,{MAX_VERSION_DIGITS - 1}}})"
+SEMVER_PATTERN = rf"^{_PART}\.{_PART}\.{_PART}$"
+SOURCE_REF_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*(?::[1-9]\d{0,8})?$"
 PARTIAL_DATE_PATTERN = r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$"
 CLOZE_BLANK = re.compile(r"\{\{(.+?)\}\}")
 # Long enough for any sentence a question is about, short enough to stay a quotation.
@@ -41,10 +55,17 @@ MAX_QUOTE_CHARS = 600
 MAX_GUIDE_CHARS = 20_000
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Choice = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-SourceRef = Annotated[str, StringConstraints(pattern=SOURCE_REF_PATTERN)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
+OptionalText = Annotated[str, StringConstraints(max_length=MAX_TEXT)]
+LongText = Annotated[str, StringConstraints(max_length=MAX_LONG_TEXT)]
+Choice = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_CHOICE)
+]
+SourceRef = Annotated[str, StringConstraints(pattern=SOURCE_REF_PATTERN, max_length=100)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_TEXT)]
+Options = Annotated[tuple[Choice, ...], Field(max_length=MAX_OPTIONS)]
+Aliases = Annotated[tuple[Choice, ...], Field(max_length=MAX_LIST)]
 
 
 def date_key(value: str) -> tuple[int, int, int]:
@@ -98,11 +119,13 @@ class PackInfo(_Strict):
     """The ``[pack]`` table: identity and description of a pack."""
 
     id: Slug
-    title: Text
+    title: Title
     version: Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
-    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
-    authors: tuple[Text, ...] = ()
-    description: str = ""
+    language: Annotated[
+        str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$", max_length=20)
+    ] = "en"
+    authors: Annotated[tuple[Title, ...], Field(max_length=MAX_LIST)] = ()
+    description: LongText = ""
 
 
 class SourceKind(StrEnum):
@@ -117,7 +140,7 @@ class SourceKind(StrEnum):
 class SourceSentence(_Strict):
     """What one sentence of a document claims, in the pack's own words, and what is wrong."""
 
-    line: Annotated[StrictInt, Field(ge=1)]
+    line: Annotated[StrictInt, Field(ge=1, le=1_000_000_000)]
     claim: Text
     error: Note = ""
 
@@ -127,11 +150,11 @@ class SourceInfo(_Strict):
 
     id: Slug
     kind: SourceKind = SourceKind.DOCUMENT
-    title: Text
+    title: Title
     author: Note = ""
     publisher: Note = ""  # the publisher, or the maker ("machine summary of ...")
     date: PartialDate | None = None
-    url: str = ""
+    url: Annotated[str, StringConstraints(max_length=MAX_URL)] = ""
     sentences: tuple[SourceSentence, ...] = ()
 
     def sentence(self, line: int) -> SourceSentence | None:
@@ -143,8 +166,8 @@ class TopicInfo(_Strict):
     """A topic groups questions; scores are reported per topic."""
 
     id: Slug
-    title: Text
-    description: str = ""
+    title: Title
+    description: LongText = ""
     # A study guide to read first: plain text, paragraphs separated by blank lines.
     guide: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_GUIDE_CHARS)] = ""
 
@@ -171,18 +194,18 @@ class QuestionBase(_Strict):
 
     id: Slug
     topic: Slug
-    prompt: str = ""
-    explanation: str = ""
-    sources: tuple[SourceRef, ...] = ()
+    prompt: OptionalText = ""
+    explanation: LongText = ""
+    sources: Annotated[tuple[SourceRef, ...], Field(max_length=MAX_LIST)] = ()
     difficulty: Annotated[StrictInt, Field(ge=1, le=5)] = 3
-    tags: tuple[Slug, ...] = ()
+    tags: Annotated[tuple[Slug, ...], Field(max_length=MAX_LIST)] = ()
     # Questions that test the same fact share a group (siblings): a study day shows one
     # of them, a quiz never holds two, so none gives away another's answer.
     group: Slug | None = None
     # The sentence a question about a document's wording quotes; shown above the prompt.
     quote: Quote | None = None
-    image: str = ""
-    image_alt: str = ""
+    image: Annotated[str, StringConstraints(max_length=MAX_PATH)] = ""
+    image_alt: Annotated[str, StringConstraints(max_length=MAX_CHOICE)] = ""
 
     @property
     def display_prompt(self) -> str:
@@ -203,7 +226,7 @@ class MultipleChoice(QuestionBase):
 
     type: Literal[QuestionType.MULTIPLE_CHOICE]
     prompt: Text
-    choices: tuple[Choice, ...]
+    choices: Options
     answer: Choice
 
 
@@ -212,8 +235,8 @@ class MultiSelect(QuestionBase):
 
     type: Literal[QuestionType.MULTI_SELECT]
     prompt: Text
-    choices: tuple[Choice, ...]
-    answers: tuple[Choice, ...]
+    choices: Options
+    answers: Options
 
 
 class TrueFalse(QuestionBase):
@@ -235,8 +258,8 @@ class ShortAnswer(QuestionBase):
     type: Literal[QuestionType.SHORT_ANSWER]
     prompt: Text
     answer: Choice
-    accept: tuple[Choice, ...] = ()
-    reject: tuple[Choice, ...] = ()
+    accept: Aliases = ()
+    reject: Aliases = ()
 
 
 class Cloze(QuestionBase):
@@ -244,7 +267,7 @@ class Cloze(QuestionBase):
 
     type: Literal[QuestionType.CLOZE]
     text: Text
-    accept: tuple[tuple[Choice, ...], ...] = ()
+    accept: Annotated[tuple[Aliases, ...], Field(max_length=MAX_OPTIONS)] = ()
 
     @property
     def blanks(self) -> tuple[str, ...]:
@@ -264,7 +287,7 @@ class Ordering(QuestionBase):
 
     type: Literal[QuestionType.ORDERING]
     prompt: Text
-    items: tuple[Choice, ...]
+    items: Options
 
 
 class Matching(QuestionBase):
@@ -272,10 +295,10 @@ class Matching(QuestionBase):
 
     type: Literal[QuestionType.MATCHING]
     prompt: Text
-    pairs: tuple[tuple[Choice, Choice], ...]
+    pairs: Annotated[tuple[tuple[Choice, Choice], ...], Field(max_length=MAX_OPTIONS)]
     # Right-hand options that belong to no left item, offered among the partners so the
     # last pair is not given away by elimination (Moodle's matching has them too).
-    extra: tuple[Choice, ...] = ()
+    extra: Options = ()
 
 
 class Year(QuestionBase):
@@ -283,8 +306,12 @@ class Year(QuestionBase):
 
     type: Literal[QuestionType.YEAR]
     prompt: Text
-    answer: StrictInt
+    # Years BCE are negative; the bounds keep every answer a number of sensible size.
+    answer: Annotated[StrictInt, Field(ge=-100_000, le=100_000)]
     tolerance: Annotated[StrictInt, Field(ge=0, le=100)] = 0
+
+
+MAX_NUMBER = 10**15
 
 
 def _finite_number(value: object) -> object:
@@ -294,6 +321,9 @@ def _finite_number(value: object) -> object:
         raise ValueError(f"must be a number, not {value!r}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"must be a finite number, not {value!r}")
+    # Past this a float loses whole units, and a long int could not be compared with one.
+    if abs(value) > MAX_NUMBER:
+        raise ValueError("must be between -1,000,000,000,000,000 and 1,000,000,000,000,000")
     return value
 
 
@@ -355,7 +385,15 @@ class Pack(_Strict):
         return next((s for s in self.sources if s.id == source_id), None)
 
 
-def version_key(version: str) -> tuple[int, int, int]:
-    """Turn a ``MAJOR.MINOR.PATCH`` string into a comparable tuple."""
-    major, minor, patch = (int(part) for part in version.split("."))
-    return (major, minor, patch)
+VersionKey = tuple[tuple[int, str], ...]
+
+
+def version_key(version: str) -> VersionKey:
+    """Turn a ``MAJOR.MINOR.PATCH`` string into a comparable value.
+
+    Parts compare as numbers without being turned into ints: a version stored before
+    parts were limited in length (or typed by hand) may be too long for Python to
+    convert, and must still compare, not crash.
+    """
+    parts = (part.lstrip("0") for part in version.split("."))
+    return tuple((len(part), part) for part in parts)

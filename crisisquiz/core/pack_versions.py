@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from crisisquiz.core.pack_schema import Pack, version_key
+from crisisquiz.core.pack_schema import Pack
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,8 @@ def pack_changes(old: Pack, new: Pack) -> PackChanges:
 
 def next_versions(version: str) -> tuple[str, str, str]:
     """The next patch, minor and major versions after ``version`` (MAJOR.MINOR.PATCH)."""
-    major, minor, patch = version_key(version)
+    # Versions a pack may carry have at most 9 digits a part, so these convert safely.
+    major, minor, patch = (int(part) for part in version.split("."))
     return (
         f"{major}.{minor}.{patch + 1}",
         f"{major}.{minor + 1}.0",

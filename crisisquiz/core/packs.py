@@ -161,7 +161,7 @@ class PackService:
                     f"version {pack.pack.version} is older and was not imported"
                 )
             if version_key(pack.pack.version) == version_key(old):
-                changes = pack_changes(_read_pack(session, row), pack)
+                changes = pack_changes(_read_pack(session, row, with_media=True), pack)
                 if changes.any:
                     raise PackVersionUnchangedError(pack.pack.id, old, changes)
                 return ImportResult(
@@ -211,15 +211,30 @@ class PackService:
                 for p in session.scalars(select(PackRow).order_by(PackRow.title))
             ]
 
-    def get_pack(self, pack_id: str) -> Pack:
-        """The installed pack as a validated model (live questions only, in pack order)."""
+    def topics(self, pack_id: str) -> tuple[TopicInfo, ...]:
+        """The topics of an installed pack, in pack order (nothing else is read)."""
+        with self._db.sessions() as session:
+            rows = session.scalars(
+                select(TopicRow).where(TopicRow.pack_id == pack_id).order_by(TopicRow.position)
+            )
+            return tuple(
+                TopicInfo(id=t.topic_id, title=t.title, description=t.description, guide=t.guide)
+                for t in rows
+            )
+
+    def get_pack(self, pack_id: str, *, with_media: bool = False) -> Pack:
+        """The installed pack as a validated model (live questions only, in pack order).
+
+        Its media files are read only with ``with_media``: they may be large, and showing
+        or exporting the questions does not need them.
+        """
         with self._db.sessions() as session:
             row = session.get(PackRow, pack_id)
             if row is None:
                 raise UnknownPackError(
                     f"no pack {pack_id!r} is installed; see 'crisisquiz pack list'"
                 )
-            return _read_pack(session, row)
+            return _read_pack(session, row, with_media=with_media)
 
     def remove_pack(self, pack_id: str) -> None:
         """Remove a pack with its questions and every learner's progress on them."""
@@ -236,7 +251,7 @@ class PackService:
             return session.scalar(select(PackRow.version).where(PackRow.id == pack_id))
 
 
-def _read_pack(session: Session, row: PackRow) -> Pack:
+def _read_pack(session: Session, row: PackRow, *, with_media: bool) -> Pack:
     """The installed pack ``row`` as a model (live questions only, in pack order)."""
     pack_id = row.id
     sources = session.scalars(
@@ -264,9 +279,14 @@ def _read_pack(session: Session, row: PackRow) -> Pack:
         .where(QuestionRow.pack_id == pack_id, QuestionRow.retired.is_(False))
         .order_by(QuestionRow.position)
     )
-    media = {
-        m.path: m.data for m in session.scalars(select(MediaRow).where(MediaRow.pack_id == pack_id))
-    }
+    media = (
+        {
+            m.path: m.data
+            for m in session.scalars(select(MediaRow).where(MediaRow.pack_id == pack_id))
+        }
+        if with_media
+        else {}
+    )
     return Pack(
         pack=PackInfo(
             id=row.id,

@@ -1,4 +1,4 @@
-"""Reading .zip archives that came from someone else, safely.
+"""Reading files and .zip archives that came from someone else, safely.
 
 Packs, Anki decks and spreadsheets are zip files, and a zip file can lie: a
 member named ``../../.bashrc`` (zip-slip), a symlink to a file outside, a
@@ -8,10 +8,17 @@ these with an :class:`UnsafeArchiveError` whose message a person can act
 on, before anything is decompressed where it can be refused from the
 archive's directory alone, and while reading otherwise. Members are only
 ever read into memory; nothing is extracted to disk.
+
+Plain files get the same care (:func:`read_regular_file`): only a regular
+file is read, so a FIFO (which would block until someone writes to it) or a
+device such as ``/dev/zero`` (which never ends) is refused before a byte is
+read, and every read has a byte limit, checked against the file's size first
+and again while reading.
 """
 
 from __future__ import annotations
 
+import os
 import stat
 import zipfile
 import zlib
@@ -25,6 +32,9 @@ __all__ = [
     "ArchiveLimits",
     "SafeZip",
     "UnsafeArchiveError",
+    "is_zip_file",
+    "open_regular_file",
+    "read_regular_file",
     "safe_member_name",
 ]
 
@@ -38,7 +48,85 @@ _KNOWN_METHODS: Final = {
 
 
 class UnsafeArchiveError(ValueError):
-    """An archive was refused; the message says why, in words for its owner."""
+    """An archive (or a file) was refused; the message says why, in words for its owner."""
+
+
+# O_NONBLOCK lets a FIFO be opened (and then refused) instead of waiting for a writer;
+# it changes nothing for regular files. Windows has neither FIFOs nor the flag.
+_NONBLOCK: Final = getattr(os, "O_NONBLOCK", 0)
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not an ordinary file"
+
+
+def open_regular_file(path: Path) -> IO[bytes]:
+    """``path`` opened for reading in binary mode, if it is a regular file.
+
+    A FIFO, a device, a socket or a folder is refused with an
+    :class:`UnsafeArchiveError` without blocking and without reading from it.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise UnsafeArchiveError(f"{path.name} does not exist") from None
+    except IsADirectoryError:
+        raise UnsafeArchiveError(f"{path.name} is a folder, not a file") from None
+    except OSError as exc:
+        raise UnsafeArchiveError(f"{path.name} could not be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnsafeArchiveError(
+                f"{path.name} is {_kind_of(mode)}, not an ordinary file; it was not read"
+            )
+        if _NONBLOCK:
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular_file(path: Path, *, max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path``, refused past ``max_bytes``.
+
+    FIFOs, devices, sockets and folders are refused without blocking (see
+    :func:`open_regular_file`); so is a file that grows past the limit while
+    it is read.
+    """
+    with open_regular_file(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(max_bytes + 1) if size <= max_bytes else b""
+    if size > max_bytes or len(data) > max_bytes:
+        raise UnsafeArchiveError(f"{path.name} is larger than the {_size(max_bytes)} allowed")
+    return data
+
+
+def is_zip_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file that starts like a zip archive.
+
+    Unlike :func:`zipfile.is_zipfile`, a FIFO or a device is never opened for
+    reading (which would block or never end): those are simply not zip files.
+    """
+    try:
+        with open_regular_file(path) as handle:
+            head = handle.read(4)
+    except UnsafeArchiveError:
+        return False
+    # A member's local header, or the end record of an empty archive.
+    return head in (b"PK\x03\x04", b"PK\x05\x06")
 
 
 @dataclass(frozen=True)
@@ -97,18 +185,22 @@ class SafeZip:
         self.path = path
         self.limits = limits or ArchiveLimits()
         self._read_so_far = 0
+        # Opened as a regular file first: zipfile would block on a FIFO.
+        self._file = open_regular_file(path)
         try:
-            self._zip = zipfile.ZipFile(path)
+            self._zip = zipfile.ZipFile(self._file)
         except zipfile.BadZipFile as exc:
+            self._file.close()
             raise UnsafeArchiveError(f"{path.name} is not a readable zip archive ({exc})") from None
         except OSError as exc:
+            self._file.close()
             raise UnsafeArchiveError(
                 f"{path.name} could not be read ({exc.strerror or exc})"
             ) from None
         try:
             self._members = self._check_directory()
         except UnsafeArchiveError:
-            self._zip.close()
+            self.close()
             raise
 
     def _check_directory(self) -> dict[str, zipfile.ZipInfo]:
@@ -220,6 +312,7 @@ class SafeZip:
     def close(self) -> None:
         """Close the archive file."""
         self._zip.close()
+        self._file.close()
 
     def __enter__(self) -> SafeZip:
         return self
@@ -246,6 +339,8 @@ def _reason(exc: Exception) -> str:
 
 
 def _size(count: int) -> str:
+    if count < 10 << 10:
+        return f"{count:,} bytes"
     if count >= 1 << 30:
         return f"{count / (1 << 30):.1f} GB"
     if count >= 1 << 20:

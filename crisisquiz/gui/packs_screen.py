@@ -323,14 +323,17 @@ class PacksScreen(QWidget):
     def _import_failed(self, path: Path, error: Exception) -> None:
         title = f"{path.name} was not imported"
         if isinstance(error, PackError):
-            count = len(error.issues)
+            count = error.total
             them = "it" if count == 1 else "them"
+            listed = [str(issue) for issue in error.issues]
+            if error.omitted:
+                listed.append(f"… and {error.omitted:,} more: fix these first.")
             self.result.show_failure(
                 title,
-                f"The pack has {_plural(count, 'problem')}, so nothing was imported and "
-                f"nothing changed. Fix {them} in the file and import it again. Each line "
-                "below says where: file, line, question and field.",
-                [str(issue) for issue in error.issues],
+                f"The pack has {count:,} problem{'s' if count != 1 else ''}, so nothing was "
+                f"imported and nothing changed. Fix {them} in the file and import it again. "
+                "Each line below says where: file, line, question and field.",
+                listed,
             )
             self.result.issues.setAccessibleName(f"Problems found in {path.name}")
             self.result.issues.setFocus()

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crisisquiz import __version__
-from crisisquiz.cli import learners, packs, reports, terminal_study
+from crisisquiz.cli import classes, learners, packs, reports, terminal_study
 from crisisquiz.cli.context import UserError
 from crisisquiz.core.app_context import AppContext
+from crisisquiz.core.classes import ClassError
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import PackVersionError, UnknownPackError
@@ -25,6 +26,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     UnknownPackError,
     DatabaseError,
     LearnerError,
+    ClassError,
     QuizError,
 )
 
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     packs.register(commands)
     learners.register(commands)
+    classes.register(commands)
     terminal_study.register(commands)
     reports.register(commands)
     return parser

@@ -168,6 +168,11 @@ class LearnerService:
                 session.execute(delete(table).where(table.learner_id == learner_id))
 
     @staticmethod
+    def find(session: Session, name: str) -> LearnerRow:
+        """The learner named ``name`` inside the caller's session; the error lists the names."""
+        return LearnerService._find(session, name)
+
+    @staticmethod
     def _find(session: Session, name: str) -> LearnerRow:
         cleaned = " ".join(name.split())
         row = LearnerService._match(session, cleaned)

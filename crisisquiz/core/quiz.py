@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy import select
 
+from crisisquiz.core.classes import ClassService
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
@@ -212,9 +213,9 @@ class QuizService:
 
     def available(self, topics: Collection[TopicKey] = ()) -> int:
         """How many live questions the topics hold (all topics when empty)."""
-        return len(self._candidates(topics))
+        return len(self._candidates(topics, None))
 
-    def _candidates(self, topics: Collection[TopicKey]) -> list[int]:
+    def _candidates(self, topics: Collection[TopicKey], packs: frozenset[str] | None) -> list[int]:
         query = (
             select(QuestionRow.id)
             .join(PackRow, PackRow.id == QuestionRow.pack_id)
@@ -223,6 +224,8 @@ class QuizService:
         )
         if topics:
             query = query.where(in_topics(QuestionRow.pack_id, QuestionRow.topic_id, topics))
+        elif packs is not None:
+            query = query.where(QuestionRow.pack_id.in_(packs))
         with self._db.sessions() as session:
             return list(session.scalars(query))
 
@@ -231,7 +234,9 @@ class QuizService:
         if settings.count < 1:
             raise QuizError("a quiz needs at least one question")
         learner = LearnerService(self._db).get(learner_id)
-        candidates = self._candidates(settings.topics)
+        # A quiz over every topic draws from the packs the learner's classes study.
+        packs = None if settings.topics else ClassService(self._db).visible_packs(learner.id)
+        candidates = self._candidates(settings.topics, packs)
         if not candidates:
             wanted = ", ".join(topic_ref(key) for key in settings.topics) or "any topic"
             raise QuizError(f"no questions found for {wanted}")

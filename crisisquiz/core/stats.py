@@ -11,6 +11,7 @@ and last review are fetched and summed in Python instead (about three times slow
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
@@ -195,17 +196,25 @@ class StatsService:
         self._totals: tuple[tuple[Any, ...], dict[TopicKey, int]] | None = None
 
     def learner_topic_stats(
-        self, learner_id: int, *, now: datetime, tz: tzinfo, pack_id: str | None = None
+        self,
+        learner_id: int,
+        *,
+        now: datetime,
+        tz: tzinfo,
+        pack_id: str | None = None,
+        packs: Collection[str] | None = None,
     ) -> LearnerStats:
         """Per-topic and overall figures for a learner at ``now``; ``tz`` sets their study days.
 
-        ``pack_id`` limits the figures to one pack.
+        ``pack_id`` limits the figures to one pack, ``packs`` to some (None: every pack).
         """
         now = _aware(now)
         with self._db.sessions() as session:
             learner = _learner(session, learner_id)
             today = StudyClock(tz, learner.day_rollover_hour).day_of(now)
             topics = _topics(session, pack_id)
+            if packs is not None:
+                topics = [topic for topic in topics if topic[0][0] in packs]
             tallies: dict[TopicKey, _Tally] = defaultdict(_Tally)
             for key, total in self._question_totals(session).items():
                 if pack_id is None or key[0] == pack_id:

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.card_sql import has_math_functions, live_card, recall_expression
+from crisisquiz.core.classes import visible_packs
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
@@ -250,9 +251,12 @@ class StudySession:
 
 
 def _queued_cards(
-    learner_id: int, now: datetime, topics: Collection[TopicKey]
+    learner_id: int, now: datetime, topics: Collection[TopicKey], packs: frozenset[str] | None
 ) -> list[ColumnElement[bool]]:
-    """The learner's live cards a session started at ``now`` takes up (learning and due)."""
+    """The learner's live cards a session started at ``now`` takes up (learning and due).
+
+    ``topics`` empty: every topic of ``packs`` (None: of every pack).
+    """
     criteria = [
         CardStateRow.learner_id == learner_id,
         CardStateRow.due <= now + LEARN_AHEAD,
@@ -260,7 +264,16 @@ def _queued_cards(
     ]
     if topics:
         criteria.append(in_topics(CardStateRow.pack_id, CardStateRow.topic_id, topics))
+    elif packs is not None:
+        criteria.append(CardStateRow.pack_id.in_(packs))
     return criteria
+
+
+def _offered_packs(
+    session: Session, learner_id: int, topics: Collection[TopicKey]
+) -> frozenset[str] | None:
+    """The packs a session over every topic takes questions from: the learner's classes'."""
+    return None if topics else visible_packs(session, learner_id)
 
 
 class StudyService:
@@ -283,7 +296,11 @@ class StudyService:
     def start(
         self, learner_id: int, *, now: datetime, topics: Collection[TopicKey] = ()
     ) -> StudySession:
-        """A session over the learner's due and new questions, optionally for some topics only."""
+        """A session over the learner's due and new questions, optionally for some topics only.
+
+        Without topics, every topic of the packs the learner's classes study (see
+        :mod:`crisisquiz.core.classes`); a learner in no class studies every pack.
+        """
         learner = LearnerService(self._db).get(learner_id)
         clock = StudyClock(self._tz, learner.day_rollover_hour)
         session = StudySession(
@@ -319,20 +336,22 @@ class StudyService:
         learner = LearnerService(self._db).get(learner_id)
         c = CardStateRow
         learning = c.state.in_((int(State.Learning), int(State.Relearning)))
-        query = select(
-            func.coalesce(func.sum(case((learning, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(~learning, c.due <= now), 1), else_=0)), 0),
-        ).where(*_queued_cards(learner_id, now, topics))
         with self._db.sessions() as session:
+            packs = _offered_packs(session, learner_id, topics)
+            query = select(
+                func.coalesce(func.sum(case((learning, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((and_(~learning, c.due <= now), 1), else_=0)), 0),
+            ).where(*_queued_cards(learner_id, now, topics, packs))
             learning_count, due_count = session.execute(query).one()
-            new = self._new_questions(session, learner, frozenset(topics), now)
+            new = self._new_questions(session, learner, frozenset(topics), packs, now)
         return QueueCounts(learning=int(learning_count), due=int(due_count), new=len(new))
 
     def _fill(self, study: StudySession, now: datetime) -> None:
         c = CardStateRow
-        queued = _queued_cards(study.learner.id, now, study.topics)
         learning = c.state.in_((int(State.Learning), int(State.Relearning)))
         with self._db.sessions() as session:
+            packs = _offered_packs(session, study.learner.id, study.topics)
+            queued = _queued_cards(study.learner.id, now, study.topics, packs)
             for qid, due_at in session.execute(
                 select(c.question_id, c.due).where(*queued, learning)
             ):
@@ -357,10 +376,15 @@ class StudyService:
                     for qid, stability, last_review in rows
                 )
                 study._due.extend(qid for _recall, qid in ranked)
-            study._new.extend(self._new_questions(session, study.learner, study.topics, now))
+            study._new.extend(self._new_questions(session, study.learner, study.topics, packs, now))
 
     def _new_questions(
-        self, session: Session, learner: Learner, topics: frozenset[TopicKey], now: datetime
+        self,
+        session: Session,
+        learner: Learner,
+        topics: frozenset[TopicKey],
+        packs: frozenset[str] | None,
+        now: datetime,
     ) -> list[int]:
         limit = self.new_left_today(learner, now)
         if limit <= 0:
@@ -372,6 +396,8 @@ class StudyService:
         )
         if topics:
             topic_query = topic_query.where(in_topics(TopicRow.pack_id, TopicRow.topic_id, topics))
+        elif packs is not None:
+            topic_query = topic_query.where(TopicRow.pack_id.in_(packs))
         seen = exists().where(
             CardStateRow.learner_id == learner.id,
             CardStateRow.question_id == QuestionRow.id,

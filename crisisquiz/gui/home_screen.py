@@ -93,8 +93,16 @@ def load_home_data(
 def with_topic_stats(
     data: HomeData, stats: StatsService, learner_id: int, services: Services
 ) -> HomeData:
-    """``data`` with the per-topic figures, read as of the same moment as the rest."""
-    learner_stats = stats.learner_topic_stats(learner_id, now=data.read_at, tz=services.tz)
+    """``data`` with the per-topic figures, read as of the same moment as the rest.
+
+    Only the packs the learner's classes study are shown (every pack without a class).
+    """
+    learner_stats = stats.learner_topic_stats(
+        learner_id,
+        now=data.read_at,
+        tz=services.tz,
+        packs=services.classes.visible_packs(learner_id),
+    )
     return replace(data, stats=learner_stats)
 
 

@@ -138,7 +138,11 @@ class QuizScreen(QWidget):
 
     def _read_topics(self) -> list[TopicChoice]:
         choices: list[TopicChoice] = []
+        # The packs the learner's classes study (every pack for a learner in no class).
+        shown = self._services.classes.visible_packs(self._learner.id)
         for topic in installed_topics(self._services.database):
+            if shown is not None and topic.pack_id not in shown:
+                continue
             # One box per topic of each pack: two packs may use the same topic id.
             count = self._services.quizzes.available([topic.key])
             if count:

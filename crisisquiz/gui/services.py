@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from crisisquiz.core.app_settings import SettingsService
+from crisisquiz.core.classes import ClassService
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import QuizService
@@ -27,6 +28,7 @@ class Services:
     quizzes: QuizService
     settings: SettingsService
     stats: StatsService
+    classes: ClassService
     clock: Callable[[], datetime]
     tz: tzinfo
 
@@ -43,6 +45,7 @@ class Services:
             quizzes=QuizService(database, tz=tz),
             settings=SettingsService(database),
             stats=StatsService(database),
+            classes=ClassService(database),
             clock=clock,
             tz=tz,
         )

@@ -377,3 +377,46 @@ class TopicTotalsRow(Base):
     mature: Mapped[int] = mapped_column(Integer, default=0)
     mature_correct: Mapped[int] = mapped_column(Integer, default=0)
     time_ms: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ClassRow(Base):
+    """A class of learners, with the packs it studies.
+
+    Learners belong to classes through ``class_learners``, packs through
+    ``class_packs``. A teacher-to-class relation can be added the same way.
+    """
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    # The built-in pack is shown to the class's learners unless this is set.
+    hide_builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class ClassLearnerRow(Base):
+    """A learner enrolled in a class."""
+
+    __tablename__ = "class_learners"
+    __table_args__ = (Index("ix_class_learners_learner", "learner_id"),)
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ClassPackRow(Base):
+    """A pack a class studies (besides the built-in one, unless that is hidden)."""
+
+    __tablename__ = "class_packs"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )

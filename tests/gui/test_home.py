@@ -148,3 +148,20 @@ def test_buttons_ask_to_study_or_quiz(qtbot: QtBot, services: Services, learner:
     assert one_topic.args == [(("test-pack", "alpha"),)]
     with qtbot.waitSignal(home.quiz_requested):
         qtbot.mouseClick(home.quiz_button, Qt.MouseButton.LeftButton)
+
+
+def test_home_offers_the_packs_of_the_learners_class(
+    qtbot: QtBot, services: Services, learner: Learner, clock: FakeClock
+) -> None:
+    from small_pack import TWIN_PACK
+
+    from crisisquiz.core.pack_loader import parse_pack_text
+
+    services.packs.import_pack(parse_pack_text(TWIN_PACK), now=clock())
+    services.classes.create("Year 9", now=clock())
+    services.classes.enrol("Year 9", [learner.name])
+    services.classes.set_packs("Year 9", ["twin-pack"])
+    home = home_for(qtbot, services, learner)
+    # No pack here is the built-in one: the class sees the pack chosen for it only.
+    assert {row.topic.pack_id for row in home.topic_rows} == {"twin-pack"}
+    assert home.study_button.text() == "Study now (0 due, 9 new)"

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from crisisquiz.core.pack_loader import PackError, PackIssue, check_question, parse_pack_data
-from crisisquiz.core.pack_schema import SEMVER_PATTERN
+from crisisquiz.core.pack_schema import SEMVER_PATTERN, Pack
 from crisisquiz.interop.report import ConversionReport, Converted, Outcome, ReportEntry
 from crisisquiz.interop.text import content_id, slugify, source_id
 
-__all__ = ["DEFAULT_VERSION", "PackBuilder", "ReadOptions", "title_of"]
+__all__ = ["DEFAULT_VERSION", "PackBuilder", "ReadOptions", "lost_fields", "title_of"]
 
 DEFAULT_VERSION = "1.0.0"
 # Longest a title in the report gets; the rest of the text is in the question itself.
@@ -55,7 +55,14 @@ def title_of(text: str) -> str:
 class PackBuilder:
     """Collects converted questions, topics and media for one file."""
 
-    def __init__(self, path: Path, format_name: str, options: ReadOptions) -> None:
+    def __init__(
+        self, path: Path, format_name: str, options: ReadOptions, *, strict: bool = False
+    ) -> None:
+        # Strict: a question that breaks a rule is a located error, as in a pack of our
+        # own (rows laid out for crisisquiz); otherwise it is skipped with the reason
+        # (files written for another app).
+        self.strict = strict
+        self.issues: list[PackIssue] = []
         self.path = path
         self.format_name = format_name
         self.options = options
@@ -68,16 +75,20 @@ class PackBuilder:
         self._entries: list[ReportEntry] = []
         self._notes: list[str] = []
         self._media: dict[str, bytes] = {}
+        self._sources: dict[str, dict[str, str]] = {}
 
     # -- topics and media -------------------------------------------------------------------
 
-    def topic(self, title: str, description: str = "") -> str:
-        """The id of the topic titled ``title``, declaring it on first use."""
+    def topic(self, title: str, description: str = "", topic_id: str | None = None) -> str:
+        """The id of the topic titled ``title``, declaring it on first use.
+
+        The id is ``topic_id`` when the source gives one, else made from the title.
+        """
         title = " ".join(title.split()) or self.title
         known = self._topic_by_title.get(title)
         if known is not None:
             return known
-        base = slugify(title) or "topic"
+        base = slugify(topic_id or "", max_words=12, max_length=80) or slugify(title) or "topic"
         topic_id, n = base, 2
         while topic_id in self._topics:
             topic_id, n = f"{base}-{n}", n + 1
@@ -107,6 +118,17 @@ class PackBuilder:
         """The media files kept so far."""
         return self._media
 
+    def declare_sources(self, refs: Iterable[str]) -> None:
+        """Declare the sources that ``source-id:line`` references name, titled by their id.
+
+        Rows carry citations but not the documents' titles; the pack must declare each.
+        """
+        for ref in refs:
+            source = ref.split(":", 1)[0].strip()
+            if source and source not in self._sources:
+                self._sources[source] = {"id": source, "title": source}
+                self.note(f"source {source!r} declared with its id as title; give it a title")
+
     def note(self, text: str) -> None:
         """A remark on the whole file, shown above the questions in the report."""
         if text not in self._notes:
@@ -134,12 +156,14 @@ class PackBuilder:
         topic: str | None = None,
         tags: Iterable[str] = (),
         prefix: str = "q",
+        id_text: str | None = None,
     ) -> str | None:
         """Convert one question; returns its id, or None when it had to be skipped.
 
         ``fields`` are the pack-format fields besides ``id`` and ``topic``; ``key``
         is the text that names the question in the source (see
-        :func:`crisisquiz.interop.text.content_id`).
+        :func:`crisisquiz.interop.text.content_id`); ``id_text`` gives the words the
+        id starts with (default: the question's text).
         """
         notes = list(notes)
         item = dict(fields)
@@ -155,10 +179,18 @@ class PackBuilder:
                 notes.append(f"tag {tag!r} dropped: it has no letters or digits")
         if kept_tags:
             item["tags"] = kept_tags
-        text = str(item.get("prompt") or item.get("statement") or item.get("text") or title)
+        text = id_text or str(
+            item.get("prompt") or item.get("statement") or item.get("text") or title
+        )
         qid = self.new_id(own_id=own_id, text=text, key=key, prefix=prefix)
         item["id"] = qid
         question, problems = check_question(item, self._media)
+        if question is None and self.strict:
+            self.issues += [
+                PackIssue(str(self.path), message, question=where, field=field)
+                for field, message in problems
+            ]
+            return None
         if question is None:
             reasons = [f"field '{field}': {message}" for field, message in problems]
             self.skip(where, title, "; ".join(reasons) or "it is not a valid question")
@@ -206,7 +238,12 @@ class PackBuilder:
         return info
 
     def build(self) -> Converted:
-        """The pack and its report; :class:`PackError` when no question could be converted."""
+        """The pack and its report; :class:`PackError` when no question could be converted.
+
+        In strict mode every problem recorded is raised at once instead.
+        """
+        if self.issues:
+            raise PackError(self.issues)
         report = ConversionReport(
             source=self.path.name,
             format=self.format_name,
@@ -229,9 +266,25 @@ class PackBuilder:
         used_media = {q["image"] for q in self._questions if q.get("image")}
         data = {
             "pack": self._pack_info(),
+            "sources": list(self._sources.values()),
             "topics": [t for tid, t in self._topics.items() if tid in used_topics],
             "questions": self._questions,
         }
         media = {path: blob for path, blob in self._media.items() if path in used_media}
         pack = parse_pack_data(data, str(self.path), media)
         return Converted(pack, report)
+
+
+def lost_fields(pack: Pack, target: str) -> tuple[str, ...]:
+    """Notes on what a target format keeps nowhere: sources, difficulty, sibling groups."""
+    notes = []
+    with_sources = sum(1 for q in pack.questions if q.sources)
+    if with_sources:
+        notes.append(f"{target} has no place for sources: {with_sources} questions cite some")
+    rated = sum(1 for q in pack.questions if q.difficulty != 3)
+    if rated:
+        notes.append(f"{target} has no place for difficulty: {rated} questions set it")
+    grouped = sum(1 for q in pack.questions if q.group)
+    if grouped:
+        notes.append(f"{target} has no place for sibling groups: {grouped} questions have one")
+    return tuple(notes)

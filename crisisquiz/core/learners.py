@@ -15,6 +15,7 @@ from crisisquiz.storage.models import (
     CardStateRow,
     DailyTopicStatsRow,
     LearnerRow,
+    QuizAttemptRow,
     ReviewRow,
     TopicTotalsRow,
 )
@@ -161,10 +162,21 @@ class LearnerService:
             session.delete(self._find(session, name))
 
     def reset_progress(self, learner_id: int) -> None:
-        """Forget a learner's schedule and review history; the profile and settings stay."""
+        """Forget a learner's schedule and every answer (study and quiz); profile and settings stay.
+
+        Everything counted from the answers goes with them: the daily figures, their
+        lifetime totals and the finished quizzes' scores.
+        """
         with self._db.transaction() as session:
-            # The daily rows' triggers zero the totals; their rows go too.
-            for table in (CardStateRow, ReviewRow, DailyTopicStatsRow, TopicTotalsRow):
+            # The daily rows' triggers zero the totals; their rows go too. A quiz's answers
+            # go with their attempt.
+            for table in (
+                CardStateRow,
+                ReviewRow,
+                DailyTopicStatsRow,
+                TopicTotalsRow,
+                QuizAttemptRow,
+            ):
                 session.execute(delete(table).where(table.learner_id == learner_id))
 
     @staticmethod

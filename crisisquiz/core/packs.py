@@ -30,6 +30,7 @@ from crisisquiz.core.pack_versions import PackChanges, next_versions, pack_chang
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
     CardStateRow,
+    DailyTopicStatsRow,
     MediaRow,
     PackRow,
     QuestionRow,
@@ -37,6 +38,7 @@ from crisisquiz.storage.models import (
     SourceSentenceRow,
     TimelineRow,
     TopicRow,
+    TopicTotalsRow,
     table_of,
 )
 from crisisquiz.storage.prepared import prepared_insert, session_cursor
@@ -243,6 +245,11 @@ class PackService:
                 raise UnknownPackError(
                     f"no pack {pack_id!r} is installed; see 'crisisquiz pack list'"
                 )
+            # The daily figures and their lifetime totals are kept per (pack, topic), not
+            # per question, so the cascade from the pack's questions does not reach them:
+            # they go with the answers they count.
+            for derived in (DailyTopicStatsRow, TopicTotalsRow):
+                session.execute(delete(derived).where(derived.pack_id == pack_id))
             session.execute(delete(PackRow).where(PackRow.id == pack_id))
 
     def installed_version(self, pack_id: str) -> str | None:

@@ -29,6 +29,17 @@ def add_learner(connection: Connection, name: str, now: datetime, *, uid: bool =
     return int(connection.scalar(text("SELECT max(id) FROM learners")) or 0)
 
 
+def add_pack(connection: Connection, now: datetime) -> None:
+    """The pack 'p' the daily rows count answers of (figures of a removed pack are dropped)."""
+    connection.execute(
+        text(
+            "INSERT INTO packs (id, title, version, language, authors, description, builtin, "
+            "imported_at) VALUES ('p', 'P', '1.0.0', 'en', '[]', '', 0, :now)"
+        ),
+        {"now": now.replace(tzinfo=None)},
+    )
+
+
 def add_day(connection: Connection, learner: int, topic: str, day: date, answers: int) -> None:
     connection.execute(
         text(
@@ -108,6 +119,7 @@ def test_upgrading_an_older_database_fills_the_totals(tmp_path: Path, now: datet
     database = open_database(tmp_path, now=now)
     with database.engine.begin() as connection:
         command.downgrade(_alembic_config(connection), "0002")
+        add_pack(connection, now)
         ana = add_learner(connection, "Ana", now, uid=False)
         add_day(connection, ana, "alpha", date(2026, 3, 1), 4)
         add_day(connection, ana, "alpha", date(2026, 3, 2), 6)

@@ -35,6 +35,7 @@ from crisisquiz.core.pack_limits import (
 from crisisquiz.core.pack_rules import (
     question_problems,
     reference_problems,
+    sentence_problems,
     source_problems,
     timeline_problems,
 )
@@ -60,6 +61,7 @@ from crisisquiz.core.safe_archive import (
     safe_member_name,
 )
 from crisisquiz.core.slugs import id_problem
+from crisisquiz.core.source_texts import DOCUMENTS_FOLDER, document_file, document_lines
 
 PACK_FILE = "pack.toml"
 MEDIA_FOLDER = "media"
@@ -77,6 +79,8 @@ class PackIssue:
     column: int | None = None
     question: str | None = None
     field: str | None = None
+    # The question's place in the pack (0 for the first), for tools that point at it.
+    index: int | None = None
 
     def __str__(self) -> str:
         place = self.file
@@ -141,10 +145,11 @@ class _GivenMedia:
 
 
 class _FolderMedia:
-    """Files under the ``media/`` folder beside a pack's TOML.
+    """Files under the ``media/`` and ``sources/`` folders beside a pack's TOML.
 
-    Only that folder counts, so a pack lying in a busy folder (Downloads, say) does not
-    reach the rest; a link leading out of the pack's folder is refused.
+    Only those folders count (pictures, and documents' texts), so a pack lying in a
+    busy folder (Downloads, say) does not reach the rest; a link leading out of the
+    pack's folder is refused.
     """
 
     def __init__(self, folder: Path) -> None:
@@ -153,7 +158,7 @@ class _FolderMedia:
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str) or not _is_safe(name):
             return False
-        if not name.startswith(MEDIA_FOLDER + "/"):
+        if not name.startswith((MEDIA_FOLDER + "/", DOCUMENTS_FOLDER + "/")):
             return False
         return os.path.lexists(self._folder / name)
 
@@ -526,8 +531,11 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
         question: str | None = None,
         field: str | None = None,
         line: int | None = None,
+        index: int | None = None,
     ) -> None:
-        issues.append(PackIssue(raw.name, message, line=line, question=question, field=field))
+        issues.append(
+            PackIssue(raw.name, message, line=line, question=question, field=field, index=index)
+        )
 
     deep = _too_deep(data, MAX_NESTING)
     if deep is not None:
@@ -590,18 +598,30 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
         raw_questions = []
     source_kinds = _declared_kinds(data.get("sources"))
     source_kinds.update({source.id: source.kind for _index, source in sources})
+    document_files = _document_texts(source_kinds, raw.media, add)
+    documents = {
+        source_id: lines
+        for source_id in source_kinds
+        if (lines := document_lines(document_files, source_id)) is not None
+    }
     seen_ids: dict[str, int] = {}
     # Each image, with the first question showing it, read once the rest is valid.
     images: dict[str, tuple[int, str]] = {}
     for index, item in enumerate(raw_questions):
         if not isinstance(item, dict):
-            add("must be a table", question=f"#{index + 1}")
+            add("must be a table", question=f"#{index + 1}", index=index)
             continue
         qid = item.get("id")
         label = f"{shorten(qid)} (#{index + 1})" if isinstance(qid, str) else f"#{index + 1}"
 
         def add_q(field: str | None, message: str, *, _i: int = index, _label: str = label) -> None:
-            add(message, question=_label, field=field, line=where.question_line(_i, field))
+            add(
+                message,
+                question=_label,
+                field=field,
+                line=where.question_line(_i, field),
+                index=_i,
+            )
 
         if isinstance(qid, str):
             if qid in seen_ids:
@@ -620,6 +640,8 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
             continue
         for field, message in question_problems(question, raw.media):
             add_q(field, message)
+        for field, message in sentence_problems(question, documents):
+            add_q(field, message)
         if question.image:
             images.setdefault(question.image, (index, label))
         questions.append(question)
@@ -627,6 +649,7 @@ def _validate(data: dict[str, Any], raw: _RawPack) -> Pack:
     if issues or info is None:
         raise PackError(issues)
     media = _read_media(raw, images, add, where)
+    media.update(document_files)
     if issues:
         raise PackError(issues)
     return Pack(
@@ -691,6 +714,22 @@ def _validate_part(
                 line=where.entry_line(table, 0, field),
             )
         return None
+
+
+def _document_texts(
+    kinds: Mapping[str, SourceKind | None], files: _Media, add: Any
+) -> dict[str, bytes]:
+    """The text of each document the pack carries (``sources/<id>.txt``), by file name."""
+    texts: dict[str, bytes] = {}
+    for source_id, kind in kinds.items():
+        name = document_file(source_id)
+        if kind is not SourceKind.DOCUMENT or name not in files:
+            continue
+        try:
+            texts[name] = files.read(name)
+        except UnsafeArchiveError as exc:
+            add(f"source {source_id!r}: {exc}", field="sources")
+    return texts
 
 
 def _declared_ids(value: Any) -> set[str]:

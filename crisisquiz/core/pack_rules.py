@@ -209,3 +209,34 @@ def timeline_problems(entries: Sequence[TimelineEntry], topic_ids: set[str]) -> 
                     )
                 )
     return problems
+
+
+def sentence_problems(
+    question: QuestionBase, documents: Mapping[str, Sequence[str]]
+) -> list[Problem]:
+    """Each ``document:line`` the question cites names a sentence of the document's text.
+
+    ``documents`` holds the lines of the documents whose text is in the pack; citations
+    of the others cannot be checked here.
+    """
+    problems: list[Problem] = []
+    cited = [("sources", ref) for ref in question.sources]
+    if question.quote is not None:
+        cited.append(("quote.ref", question.quote.ref))
+    for field, ref in cited:
+        source_id, _, number = ref.partition(":")
+        lines = documents.get(source_id)
+        if lines is None or not number:
+            continue
+        line = int(number)
+        if line > len(lines):
+            problems.append(
+                (
+                    field,
+                    f"{ref!r}: the text of {source_id!r} has {len(lines)} sentences, "
+                    f"so there is no sentence {line}",
+                )
+            )
+        elif not lines[line - 1].strip():
+            problems.append((field, f"{ref!r}: line {line} of {source_id!r} is empty"))
+    return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -496,7 +497,14 @@ _LEADING_KEYS = ("id", "kind", "topic", "type", "date", "prompt", "statement", "
 
 def pack_to_toml(pack: Pack) -> str:
     """The pack as TOML laid out like a hand-written pack, importable as it is."""
-    data = pack_to_dict(pack)
+    return tables_to_toml(pack_to_dict(pack))
+
+
+def tables_to_toml(data: Mapping[str, Any]) -> str:
+    """A pack's tables (as :func:`pack_to_dict` gives them) as hand-written-style TOML.
+
+    The tables need not be valid: a draft with problems is written as it stands.
+    """
     parts = [tomli_w.dumps({"pack": data["pack"]})]
     for table in ("sources", "topics", "timeline", "questions"):
         for item in data.get(table, []):
@@ -536,4 +544,5 @@ __all__ = [
     "pack_to_toml",
     "question_body",
     "question_from_body",
+    "tables_to_toml",
 ]

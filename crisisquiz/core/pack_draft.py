@@ -43,6 +43,7 @@ OPTIONAL_FIELDS = frozenset(
         "accept",
         "reject",
         "tolerance",
+        "extra",
         "description",
         "guide",
         "author",
@@ -64,6 +65,7 @@ _TYPE_FIELDS: dict[QuestionType, dict[str, Any]] = {
     QuestionType.ORDERING: {"prompt": "", "items": ["", "", ""]},
     QuestionType.MATCHING: {"prompt": "", "pairs": [["", ""], ["", ""]]},
     QuestionType.YEAR: {"prompt": "", "answer": 1962},
+    QuestionType.NUMBER: {"prompt": "", "answer": 0},
 }
 # Fields a question keeps when its type changes: the rest belong to the old type.
 _SHARED_FIELDS = ("id", "topic", "explanation", "sources", "difficulty", "tags", "group", "quote")

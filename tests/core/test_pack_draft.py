@@ -28,7 +28,7 @@ NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
 
 
 def filled(draft: PackDraft) -> PackDraft:
-    """Nine questions, one of each type, every one complete."""
+    """One question of each type, every one complete."""
     values = {
         QuestionType.FLASHCARD: {"prompt": "ExComm", "answer": "Kennedy's advisers"},
         QuestionType.MULTIPLE_CHOICE: {
@@ -47,6 +47,7 @@ def filled(draft: PackDraft) -> PackDraft:
         QuestionType.ORDERING: {"prompt": "Order", "items": ["a", "b", "c"]},
         QuestionType.MATCHING: {"prompt": "Match", "pairs": [["x", "1"], ["y", "2"]]},
         QuestionType.YEAR: {"prompt": "Year?", "answer": 1962},
+        QuestionType.NUMBER: {"prompt": "Missile range in km?", "answer": 2000, "tolerance": 100},
     }
     for qtype, fields in values.items():
         question = draft.add_question(draft.new_question(qtype))
@@ -71,7 +72,7 @@ def test_a_new_draft_needs_its_questions_written() -> None:
     assert check_draft(draft).ok
 
 
-def test_all_nine_types_make_a_valid_pack() -> None:
+def test_every_type_makes_a_valid_pack() -> None:
     check = check_draft(filled(PackDraft.new("d", "All types")))
     assert check.ok, check.problems
     assert check.pack is not None
@@ -160,7 +161,7 @@ def test_drafts_survive_a_restart_whole(tmp_path: Path) -> None:
     draft.add_document("Essay", ["One.", "Two."])
     store.save(draft, now=NOW)
     [summary] = store.summaries()
-    assert (summary.draft_id, summary.title, summary.questions) == ("abc123", "Stored", 9)
+    assert (summary.draft_id, summary.title, summary.questions) == ("abc123", "Stored", 10)
     loaded = store.load("abc123")
     assert loaded.tables() == draft.tables()
     assert dict(loaded.files) == dict(draft.files)
@@ -187,7 +188,7 @@ def test_save_as_folder_and_zip_import_as_they_are(tmp_path: Path) -> None:
     zipped = write_pack_zip(draft.tables(), draft.files, tmp_path / "saved.zip")
     for path in (folder, zipped):
         pack = load_pack(path)
-        assert len(pack.questions) == 9
+        assert len(pack.questions) == 10
         assert set(pack.media) == {"media/map.png", "sources/essay.txt"}
     # A broken draft is saved as it stands, and its problems are the loader's.
     draft.set_question_fields(draft.questions[1].key, {"answer": "Nobody"})
@@ -202,7 +203,7 @@ def test_publishing_suggests_the_next_version_and_keeps_ids(database: Database) 
     plan = plan_publish(draft, packs)
     assert (plan.installed, plan.suggested, plan.options) == (None, "1.0.0", ("1.0.0",))
     result = publish(draft, plan.suggested, packs, now=NOW)
-    assert (result.action, result.added) == (ImportAction.INSTALLED, 9)
+    assert (result.action, result.added) == (ImportAction.INSTALLED, 10)
 
     copy = PackDraft.from_pack(
         "e", packs.get_pack("published"), DraftOrigin(OriginKind.INSTALLED, "published", "1.0.0")
@@ -216,5 +217,5 @@ def test_publishing_suggests_the_next_version_and_keeps_ids(database: Database) 
     copy.set_question_fields(copy.questions[-1].key, {"prompt": "Q", "answer": "A"})
     assert plan_publish(copy, packs).suggested == "1.1.0"
     result = publish(copy, "1.1.0", packs, now=NOW)
-    assert (result.action, result.updated, result.added) == (ImportAction.UPDATED, 9, 1)
+    assert (result.action, result.updated, result.added) == (ImportAction.UPDATED, 10, 1)
     assert packs.get_pack("published").questions[8].prompt == "In what year?"

@@ -26,9 +26,8 @@ from crisisquiz.core.packs import (
     PackVersionError,
     PackVersionUnchangedError,
     UnknownPackError,
-    pack_to_json,
-    pack_to_toml,
 )
+from crisisquiz.gui.import_preview import ImportPreview
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import (
     BusyRow,
@@ -42,10 +41,28 @@ from crisisquiz.gui.widgets import (
     text_label,
 )
 from crisisquiz.gui.worker import TaskRunner
+from crisisquiz.interop.registry import EXPORT_FORMATS, Format, read_pack, write_pack
+from crisisquiz.interop.report import ConversionReport, Converted, Outcome
 
-IMPORT_FILTER = "Question packs (*.toml *.zip);;All files (*)"
+IMPORT_FILTER = (
+    "Question files (*.toml *.zip *.json *.gift *.xml *.txt *.csv *.tsv *.xlsx *.ods "
+    "*.apkg *.colpkg);;All files (*)"
+)
 TOML_FILTER = "TOML pack, can be imported again (*.toml)"
 JSON_FILTER = "JSON (*.json)"
+# Every export format, as the save dialog offers them; the first is the default.
+EXPORT_FILTERS: dict[str, Format] = {
+    "crisisquiz pack with its pictures (*.zip)": Format.ZIP,
+    TOML_FILTER: Format.TOML,
+    JSON_FILTER: Format.JSON,
+    "Moodle GIFT (*.gift)": Format.GIFT,
+    "Moodle XML (*.xml)": Format.MOODLE_XML,
+    "Aiken, multiple choice only (*.txt)": Format.AIKEN,
+    "CSV spreadsheet, also for Quizlet and Kahoot (*.csv)": Format.CSV,
+    "Excel spreadsheet (*.xlsx)": Format.XLSX,
+    "Anki deck (*.apkg)": Format.APKG,
+}
+_BY_SUFFIX = {suffix: fmt for fmt, suffix in EXPORT_FORMATS.items()}
 
 
 def _plural(count: int, noun: str) -> str:
@@ -89,9 +106,9 @@ class ResultPanel(Card):
         self.body.addLayout(buttons)
         self.hide()
 
-    def show_success(self, title: str, message: str) -> None:
-        """Show a confirmation of what happened."""
-        self._show(title, message, (), ok=True)
+    def show_success(self, title: str, message: str, notes: Sequence[str] = ()) -> None:
+        """Show a confirmation of what happened, with ``notes`` listed below it."""
+        self._show(title, message, notes, ok=True)
 
     def show_failure(self, title: str, message: str, issues: Sequence[str] = ()) -> None:
         """Show what went wrong, with each problem on its own line."""
@@ -160,7 +177,7 @@ class PackCard(Card):
         self.export_button = push_button(
             "Export…",
             name=f"Export {pack.title}",
-            description="Save this pack as a TOML or JSON file, to share or edit",
+            description="Save this pack for Moodle, Anki, a spreadsheet or crisisquiz",
         )
         self.export_button.clicked.connect(lambda: self.export_requested.emit(pack))
         self.remove_button = push_button(
@@ -201,6 +218,8 @@ class PacksScreen(QWidget):
         self._runner = runner
         self._folder = Path.home()
         self.cards: list[PackCard] = []
+        # The preview of the file being imported, while it is open.
+        self.preview: ImportPreview | None = None
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -211,7 +230,8 @@ class PacksScreen(QWidget):
         body.addWidget(
             text_label(
                 "A pack holds questions on one subject, grouped into topics. Import a pack a "
-                "teacher gave you (a .toml file or a .zip), or export one to share or edit it.",
+                "teacher gave you, or bring questions from Moodle (GIFT, XML), Quizlet, "
+                "Kahoot, a spreadsheet or Anki; export any pack to share it or to use it there.",
                 "muted",
             )
         )
@@ -285,13 +305,45 @@ class PacksScreen(QWidget):
             self.import_path(Path(path))
 
     def import_path(self, path: Path) -> None:
-        """Import the pack at ``path`` in the background."""
+        """Read the file at ``path`` in the background, then show what will come in.
+
+        Any format crisisquiz reads is taken; nothing is stored before the teacher
+        confirms in the preview (:attr:`preview`).
+        """
         self._folder = path.parent
+        packs = self._services.packs
+
+        def read() -> tuple[Converted, str | None]:
+            converted = read_pack(path)
+            return converted, packs.installed_version(converted.pack.pack.id)
+
+        self._start(f"Reading {path.name}…")
+        self._runner.run(
+            read,
+            lambda found: self._preview(path, *found),
+            lambda error: self._import_failed(path, error),
+        )
+
+    def _preview(self, path: Path, converted: Converted, installed: str | None) -> None:
+        self.preview = ImportPreview(converted, installed, self)
+        self.preview.accepted.connect(lambda: self._confirmed(path))
+        self.preview.rejected.connect(self._cancelled)
+        self.preview.open()
+
+    def _cancelled(self) -> None:
+        self.result.show_success("Nothing imported", "The import was cancelled; nothing changed.")
+        self.preview = None
+        self.import_button.setFocus()
+
+    def _confirmed(self, path: Path) -> None:
+        assert self.preview is not None
+        pack = self.preview.result_pack
+        self.preview = None
         now = self._services.clock()
         packs = self._services.packs
         self._start(f"Importing {path.name}…")
         self._runner.run(
-            lambda: packs.import_file(path, now=now),
+            lambda: packs.import_pack(pack, now=now),
             self._imported,
             lambda error: self._import_failed(path, error),
         )
@@ -359,40 +411,44 @@ class PacksScreen(QWidget):
         """Ask where to save ``pack`` and in which format, then write it in the background."""
         if self._runner.busy:
             return
-        suggested = self._folder / f"{pack.id}-{pack.version}.toml"
+        suggested = self._folder / f"{pack.id}-{pack.version}.zip"
         path_text, chosen_filter = QFileDialog.getSaveFileName(
-            self, f"Export {pack.title}", str(suggested), f"{TOML_FILTER};;{JSON_FILTER}"
+            self, f"Export {pack.title}", str(suggested), ";;".join(EXPORT_FILTERS)
         )
         if not path_text:
             return
         path = Path(path_text)
-        as_json = path.suffix.lower() == ".json" or (
-            path.suffix.lower() != ".toml" and chosen_filter == JSON_FILTER
-        )
-        if path.suffix.lower() not in (".json", ".toml"):
-            path = path.with_name(path.name + (".json" if as_json else ".toml"))
-        self.export_to(pack, path, as_json=as_json)
+        fmt = _BY_SUFFIX.get(path.suffix.lower()) or EXPORT_FILTERS.get(chosen_filter, Format.ZIP)
+        if path.suffix.lower() != EXPORT_FORMATS[fmt]:
+            path = path.with_name(path.name + EXPORT_FORMATS[fmt])
+        self.export_to(pack, path, fmt)
 
-    def export_to(self, pack: PackSummary, path: Path, *, as_json: bool) -> None:
-        """Write ``pack`` to ``path`` (JSON or TOML) in the background."""
+    def export_to(self, pack: PackSummary, path: Path, fmt: Format = Format.ZIP) -> None:
+        """Write ``pack`` to ``path`` as ``fmt`` in the background."""
         self._folder = path.parent
         packs = self._services.packs
 
-        def work() -> int:
-            full = packs.get_pack(pack.id)
-            path.write_text(pack_to_json(full) if as_json else pack_to_toml(full), "utf-8")
-            return len(full.questions)
+        def work() -> ConversionReport:
+            return write_pack(packs.get_pack(pack.id), fmt, path)
 
         self._start(f"Exporting {pack.title}…")
         self._runner.run(
             work,
-            lambda count: self.result.show_success(
-                "Pack exported",
-                f"Saved “{pack.title}” version {pack.version} "
-                f"({_plural(int(count), 'question')}) to {path}.",
-            ),
+            lambda report: self._exported(pack, path, report),
             lambda error: self._export_failed(pack, path, error),
         )
+
+    def _exported(self, pack: PackSummary, path: Path, report: ConversionReport) -> None:
+        written = len(report.entries) - report.count(Outcome.SKIPPED)
+        message = (
+            f"Saved “{pack.title}” version {pack.version} "
+            f"({_plural(written, 'question')}) to {path}."
+        )
+        lost = [str(entry) for entry in report.problems()]
+        if lost or report.notes:
+            message += f" What {report.format} cannot hold is listed below."
+        self.result.show_success("Pack exported", message, [*report.notes, *lost])
+        self.result.dismiss_button.setFocus()
 
     def _export_failed(self, pack: PackSummary, path: Path, error: Exception) -> None:
         if isinstance(error, OSError):

@@ -47,7 +47,10 @@ def _first_line(text: str) -> str:
 def has_schema_header(text: str) -> bool:
     """Whether ``text`` starts with the question header row."""
     line = _first_line(text)
-    cells = next(csv.reader([line], delimiter=_separator(line)), [])
+    try:
+        cells = next(csv.reader([line], delimiter=_separator(line)), [])
+    except csv.Error:
+        return False
     return is_schema_header(cells)
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "detect_format",
     "export_suffix",
     "read_pack",
+    "with_identity",
     "write_pack",
 ]
 
@@ -232,26 +233,38 @@ def read_pack(
     return read_delimited(path, text, options, quizlet=fmt is Format.QUIZLET)
 
 
-def _with_overrides(converted: Converted, options: ReadOptions) -> Converted:
-    """Our own packs keep their identity unless the teacher gave a new one."""
+def with_identity(
+    pack: Pack,
+    *,
+    pack_id: str | None = None,
+    title: str | None = None,
+    version: str | None = None,
+) -> Pack:
+    """``pack`` under another id, title or version; :class:`PackError` when one is not valid.
+
+    Empty values keep what the pack has.
+    """
     changes = {
         key: value
-        for key, value in (
-            ("id", options.pack_id),
-            ("title", options.title),
-            ("version", options.version),
-        )
+        for key, value in (("id", pack_id), ("title", title), ("version", version))
         if value
     }
     if not changes:
-        return converted
+        return pack
     from crisisquiz.core.pack_loader import parse_pack_data
     from crisisquiz.core.packs import pack_to_dict
 
-    data = pack_to_dict(converted.pack)
+    data = pack_to_dict(pack)
     data["pack"] = {**data["pack"], **changes}
-    pack = parse_pack_data(data, converted.report.source, converted.pack.media)
-    return Converted(pack, converted.report)
+    return parse_pack_data(data, "the pack's details", pack.media)
+
+
+def _with_overrides(converted: Converted, options: ReadOptions) -> Converted:
+    """Our own packs keep their identity unless the teacher gave a new one."""
+    pack = with_identity(
+        converted.pack, pack_id=options.pack_id, title=options.title, version=options.version
+    )
+    return converted if pack is converted.pack else Converted(pack, converted.report)
 
 
 def write_pack(pack: Pack, fmt: Format | str, path: Path) -> ConversionReport:

@@ -298,6 +298,12 @@ class Bench:
 
     def run_once(self) -> None:
         self.attempt(Entry("3. import", "10k-question pack"), self.import_pack)
+        self.attempt(Entry("3b. import CSV", "10k rows, front/back"), self.import_csv)
+        for kind in ("csv", "gift", "apkg"):
+            self.attempt(
+                Entry(f"3c. import {kind}", "10k-question export of every type"),
+                lambda entry, kind=kind: self.import_export(entry, kind),
+            )
         self.attempt(Entry("5. class report", "30 learners x 200 q"), self.class_report)
 
     def import_pack(self, entry: Entry) -> None:
@@ -330,6 +336,64 @@ class Bench:
             )
         else:
             entry.detail += f" | Anki: {self.anki_why_not}"
+
+    def _import_files(self) -> tuple[Path, Path]:
+        folder = self.work / "import"
+        folder.mkdir(parents=True, exist_ok=True)
+        pack_file = folder / "pack.toml"
+        if not pack_file.exists():
+            pack_file.write_text(workloads.import_pack_text(), encoding="utf-8")
+        return folder, pack_file
+
+    def import_csv(self, entry: Entry) -> None:
+        """The same front/back file Anki's CSV importer reads, through crisisquiz's reader."""
+        from tests.bench import anki_bench
+
+        entry.unit, entry.target = "q/s", ">= Anki's CSV import"
+        folder, pack_file = self._import_files()
+        notes = folder / "notes.txt"
+        count = anki_bench.write_notes_file(pack_file, notes)
+        figures = workloads.interop_import_workload(notes, count, folder, self.repeats, self.now)
+        entry.figures = figures
+        entry.value = figures["questions_per_s"]
+        entry.detail = (
+            f"{count:,} rows in {figures['seconds']:.2f} s: read and convert "
+            f"{figures['parse_s']:.2f} s, store {figures['store_s']:.2f} s; by CPU time "
+            f"{figures['cpu_questions_per_s']:,.0f} q/s"
+        )
+        if self.anki:
+            anki = anki_bench.import_workload(notes, count, folder, self.repeats)
+            entry.anki_figures = anki
+            entry.anki = anki["questions_per_s"]
+            entry.met = entry.value >= entry.anki
+            entry.detail += (
+                f" | Anki: the same file by its CSV importer, by CPU time "
+                f"{anki['cpu_questions_per_s']:,.0f} q/s"
+            )
+        else:
+            entry.detail += f" | Anki: {self.anki_why_not}"
+
+    def import_export(self, entry: Entry, kind: str) -> None:
+        """The import pack exported as ``kind`` by crisisquiz, then read and imported back."""
+        from crisisquiz.core.pack_loader import load_pack
+        from crisisquiz.interop.registry import EXPORT_FORMATS, Format, write_pack
+
+        entry.unit = "q/s"
+        folder, pack_file = self._import_files()
+        fmt = Format(kind)
+        source = folder / f"export{EXPORT_FORMATS[fmt]}"
+        report = write_pack(load_pack(pack_file), fmt, source)
+        from crisisquiz.interop.report import Outcome
+
+        count = len(report.entries) - report.count(Outcome.SKIPPED)
+        figures = workloads.interop_import_workload(source, count, folder, self.repeats, self.now)
+        entry.figures = figures
+        entry.value = figures["questions_per_s"]
+        entry.detail = (
+            f"{count:,} questions in {figures['seconds']:.2f} s: read and convert "
+            f"{figures['parse_s']:.2f} s, store {figures['store_s']:.2f} s; by CPU time "
+            f"{figures['cpu_questions_per_s']:,.0f} q/s"
+        )
 
     def class_report(self, entry: Entry) -> None:
         entry.unit, entry.target = "ms", f"<= {CLASS_REPORT_S * 1000:g} ms"

@@ -445,3 +445,39 @@ def floor_workload(repeats: int, work: Path) -> dict[str, Any]:
 def now_utc() -> datetime:
     """The wall clock, whole seconds (the benchmark's "now": Anki and the GUI read it too)."""
     return datetime.now(UTC).replace(microsecond=0)
+
+
+# ------------------------------------------------------------------ 3b. import from other apps
+
+
+def interop_import_workload(
+    source: Path, expected: int, work: Path, repeats: int, now: datetime
+) -> dict[str, Any]:
+    """A file from another app (CSV, GIFT, .apkg) read, converted and imported by crisisquiz."""
+    from crisisquiz.interop.registry import read_pack
+
+    runs = []
+    for repeat in range(repeats):
+        folder = work / f"interop-{repeat}"
+        database = open_database(folder, now=now)
+        try:
+            c0, t0 = time.process_time(), time.perf_counter()
+            converted = read_pack(source)
+            t1 = time.perf_counter()
+            result = PackService(database).import_pack(converted.pack, now=now)
+            c2, t2 = time.process_time(), time.perf_counter()
+        finally:
+            database.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        if result.added != expected:
+            raise AssertionError(f"imported {result.added} questions, not {expected}")
+        runs.append(
+            {
+                "questions_per_s": expected / (t2 - t0),
+                "seconds": t2 - t0,
+                "cpu_questions_per_s": expected / max(c2 - c0, 1e-9),
+                "parse_s": t1 - t0,
+                "store_s": t2 - t1,
+            }
+        )
+    return summarise_runs(runs)

@@ -67,6 +67,13 @@ def wait_idle(qtbot: QtBot, screen: PacksScreen) -> None:
     qtbot.waitUntil(lambda: not screen._runner.busy)
 
 
+def confirm_preview(qtbot: QtBot, screen: PacksScreen) -> None:
+    """Wait for the file to be read, then choose Import in its preview."""
+    qtbot.waitUntil(lambda: screen.preview is not None and screen.preview.isVisible())
+    assert screen.preview is not None
+    qtbot.mouseClick(screen.preview.import_button, Qt.MouseButton.LeftButton)
+
+
 def test_a_broken_pack_lists_every_problem_and_changes_nothing(
     qtbot: QtBot,
     screen: PacksScreen,
@@ -134,6 +141,7 @@ def test_a_changed_pack_with_an_unchanged_version_is_told_to_raise_it(
     path.write_text(small_pack_text.replace("Year of the crisis?", "Which year?"), "utf-8")
     choose_file(monkeypatch, path)
     qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+    confirm_preview(qtbot, screen)
     wait_idle(qtbot, screen)
     assert screen.result.title.text() == "⚠ changed.toml was not imported"
     message = screen.result.message.text()
@@ -154,8 +162,9 @@ def test_a_good_pack_is_imported_and_listed(
     path.write_text(other_pack(small_pack_text), encoding="utf-8")
     choose_file(monkeypatch, path)
 
+    qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
     with qtbot.waitSignal(screen.packs_changed):
-        qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+        confirm_preview(qtbot, screen)
 
     assert "Other pack" in {p.title for p in services.packs.list_packs()}
     card = screen.card_for("other-pack")
@@ -166,6 +175,7 @@ def test_a_good_pack_is_imported_and_listed(
 
     # The same file again changes nothing, and says so.
     qtbot.mouseClick(screen.import_button, Qt.MouseButton.LeftButton)
+    confirm_preview(qtbot, screen)
     wait_idle(qtbot, screen)
     assert screen.result.title.text() == "✓ Already installed"
 

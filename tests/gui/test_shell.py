@@ -482,8 +482,11 @@ def test_changing_the_packs_closes_an_open_study_session(
     path.write_text(small_pack_text.replace('id = "test-pack"', 'id = "other"'), encoding="utf-8")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
 
+    press(qtbot, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # File ▸ Import pack
+    # The file is read, then shown before anything is stored; Enter confirms.
+    qtbot.waitUntil(lambda: window.packs.preview is not None and window.packs.preview.isVisible())
     with qtbot.waitSignal(window.packs.packs_changed):
-        press(qtbot, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)  # File ▸ Import pack
+        press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier)
     assert window.current_screen() is Screen.PACKS
     assert window.study_screen is None
     assert window.packs.card_for("other") is not None

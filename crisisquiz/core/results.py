@@ -390,7 +390,9 @@ def answer_key(question: Question) -> dict[str, Any]:
 
 def _summary(stats: LearnerStats) -> dict[str, Any]:
     def figures(values: Figures) -> dict[str, Any]:
-        return asdict(values)
+        # The file keeps its own set of figures: later additions to Figures stay out of it.
+        every = asdict(values)
+        return {name: every[name] for name in SummaryFigures.model_fields}
 
     return {
         "topics": [

@@ -16,10 +16,11 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.card_sql import has_math_functions, live_card, recall_expression
+from crisisquiz.core.due import LEARN_AHEAD, count_due, is_learning
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.recording import StudyClock
 from crisisquiz.core.scheduling import retrievability
@@ -59,13 +60,15 @@ class Figures:
     correct_30d: int
     accuracy_30d: float | None
     mastery: float  # mean predicted recall now over every live question, unseen = 0
-    due_now: int
+    due_now: int  # learning steps and reviews a session started now shows (see core.due)
     due_7d: int  # due within the next 7 days, the ones due now included
     mature: int
     mature_correct: int
     true_retention: float | None
     reviews_per_day_30d: float
     time_ms: int
+    learning: int = 0  # of due_now: questions in a learning step
+    due_today: int = 0  # due now, and what comes due later in this study day
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,8 @@ class _Tally:
     correct_30d: int = 0
     due_now: int = 0
     due_7d: int = 0
+    learning: int = 0
+    due_today: int = 0
     mature: int = 0
     mature_correct: int = 0
     time_ms: int = 0
@@ -183,6 +188,8 @@ class _Tally:
             true_retention=_ratio(self.mature_correct, self.mature),
             reviews_per_day_30d=self.answers_30d / RECENT_DAYS,
             time_ms=self.time_ms,
+            learning=self.learning,
+            due_today=self.due_today,
         )
 
 
@@ -211,7 +218,8 @@ class StatsService:
         now = _aware(now)
         with self._db.sessions() as session:
             learner = _learner(session, learner_id)
-            today = StudyClock(tz, learner.day_rollover_hour).day_of(now)
+            clock = StudyClock(tz, learner.day_rollover_hour)
+            today = clock.day_of(now)
             topics = _topics(session, pack_id)
             if packs is not None:
                 topics = [topic for topic in topics if topic[0][0] in packs]
@@ -220,6 +228,14 @@ class StatsService:
                 if pack_id is None or key[0] == pack_id:
                     tallies[key].total = total
             _count_cards(session, tallies, learner_id, pack_id, now, sql_math=self._has_sql_math())
+            for key, due in count_due(session, learner_id, now=now, clock=clock).items():
+                if pack_id is None or key[0] == pack_id:
+                    tally = tallies[key]
+                    tally.due_now, tally.learning, tally.due_today = (
+                        due.due_now,
+                        due.learning,
+                        due.due_today,
+                    )
             _count_answers(session, tallies, learner_id, pack_id, today)
             topic_quizzes, quizzes = _quizzes(session, learner_id, pack_id)
         overall = _Tally()
@@ -327,10 +343,17 @@ class StatsService:
             ends = [clock.day_start(today + timedelta(days=i + 1)) for i in range(days)]
             c = CardStateRow
             # The buckets are cut in Python (where the time zone rules live) and counted in SQL.
-            bucket = case(*((c.due < end, i) for i, end in enumerate(ends)), else_=days)
+            # Today holds what core.due calls due today: a learning step shown now counts
+            # today even when it falls due a few minutes after the day ends.
+            shown = and_(is_learning(), c.due <= now + LEARN_AHEAD)
+            bucket = case((shown, 0), *((c.due < end, i) for i, end in enumerate(ends)), else_=days)
             rows = session.execute(
                 select(bucket, func.count())
-                .where(c.learner_id == learner_id, c.due < ends[-1], live_card())
+                .where(
+                    c.learner_id == learner_id,
+                    or_(c.due < ends[-1], shown),
+                    live_card(),
+                )
                 .group_by(bucket)
             ).all()
         counts = {int(index): int(count) for index, count in rows}
@@ -364,14 +387,17 @@ def _count_cards(
     *,
     sql_math: bool,
 ) -> None:
-    """Seen, due and summed recall per topic in one pass over the learner's card states."""
+    """Seen, due within 7 days and summed recall per topic in one pass over the card states.
+
+    Due now and today are counted by :func:`crisisquiz.core.due.count_due`, the one
+    definition every screen uses.
+    """
     c = CardStateRow
     soon = now + timedelta(days=SOON_DAYS)
     columns: list[Any] = [
         c.pack_id,
         c.topic_id,
         func.count(),
-        func.coalesce(func.sum(case((c.due <= now, 1), else_=0)), 0),
         func.coalesce(func.sum(case((c.due <= soon, 1), else_=0)), 0),
     ]
     if sql_math:
@@ -385,9 +411,9 @@ def _count_cards(
     )
     if pack_id is not None:
         query = query.where(c.pack_id == pack_id)
-    for p, t, seen, due_now, due_7d, *recall in session.execute(query):
+    for p, t, seen, due_7d, *recall in session.execute(query):
         tally = tallies[(p, t)]
-        tally.seen, tally.due_now, tally.due_7d = int(seen), int(due_now), int(due_7d)
+        tally.seen, tally.due_7d = int(seen), int(due_7d)
         if recall:
             tally.recall = float(recall[0])
     if not sql_math:

@@ -14,11 +14,19 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from crisisquiz.core.card_sql import has_math_functions, live_card, recall_expression
+from crisisquiz.core.card_sql import has_math_functions, recall_expression
 from crisisquiz.core.classes import visible_packs
+from crisisquiz.core.due import (
+    LEARN_AHEAD,
+    QueueCounts,
+    count_due,
+    is_learning,
+    queued_criteria,
+    total,
+)
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
@@ -35,22 +43,14 @@ from crisisquiz.storage.models import (
 )
 from crisisquiz.storage.prepared import read_cursor, write_transaction
 
-# Learning steps due this soon are shown early rather than ending the session (as Anki does).
-LEARN_AHEAD = timedelta(minutes=20)
-
-
-@dataclass(frozen=True)
-class QueueCounts:
-    """What is left in a session."""
-
-    learning: int
-    due: int
-    new: int
-
-    @property
-    def total(self) -> int:
-        """Everything left."""
-        return self.learning + self.due + self.new
+__all__ = [
+    "LEARN_AHEAD",
+    "AnswerOutcome",
+    "QueueCounts",
+    "StudyService",
+    "StudySession",
+    "StudySummary",
+]
 
 
 @dataclass(frozen=True)
@@ -250,25 +250,6 @@ class StudySession:
         )
 
 
-def _queued_cards(
-    learner_id: int, now: datetime, topics: Collection[TopicKey], packs: frozenset[str] | None
-) -> list[ColumnElement[bool]]:
-    """The learner's live cards a session started at ``now`` takes up (learning and due).
-
-    ``topics`` empty: every topic of ``packs`` (None: of every pack).
-    """
-    criteria = [
-        CardStateRow.learner_id == learner_id,
-        CardStateRow.due <= now + LEARN_AHEAD,
-        live_card(),
-    ]
-    if topics:
-        criteria.append(in_topics(CardStateRow.pack_id, CardStateRow.topic_id, topics))
-    elif packs is not None:
-        criteria.append(CardStateRow.pack_id.in_(packs))
-    return criteria
-
-
 def _offered_packs(
     session: Session, learner_id: int, topics: Collection[TopicKey]
 ) -> frozenset[str] | None:
@@ -330,33 +311,30 @@ class StudyService:
     ) -> QueueCounts:
         """What a session started now would hold, counted without starting one.
 
-        The same filters as :meth:`start`, but no card is loaded or ranked by recall,
-        so a home screen can show the figures cheaply.
+        The same definitions as :meth:`start` (see :mod:`crisisquiz.core.due`), but no
+        card is loaded or ranked by recall, so a home screen can show the figures cheaply.
         """
         learner = LearnerService(self._db).get(learner_id)
-        c = CardStateRow
-        learning = c.state.in_((int(State.Learning), int(State.Relearning)))
+        clock = StudyClock(self._tz, learner.day_rollover_hour)
         with self._db.sessions() as session:
             packs = _offered_packs(session, learner_id, topics)
-            query = select(
-                func.coalesce(func.sum(case((learning, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((and_(~learning, c.due <= now), 1), else_=0)), 0),
-            ).where(*_queued_cards(learner_id, now, topics, packs))
-            learning_count, due_count = session.execute(query).one()
+            due = total(
+                count_due(session, learner_id, now=now, clock=clock, topics=topics, packs=packs)
+            )
             new = self._new_questions(session, learner, frozenset(topics), packs, now)
-        return QueueCounts(learning=int(learning_count), due=int(due_count), new=len(new))
+        return QueueCounts(learning=due.learning, due=due.due, new=len(new))
 
     def _fill(self, study: StudySession, now: datetime) -> None:
         c = CardStateRow
-        learning = c.state.in_((int(State.Learning), int(State.Relearning)))
+        learning = is_learning()
         with self._db.sessions() as session:
             packs = _offered_packs(session, study.learner.id, study.topics)
-            queued = _queued_cards(study.learner.id, now, study.topics, packs)
+            queued = queued_criteria(study.learner.id, now, study.topics, packs)
             for qid, due_at in session.execute(
                 select(c.question_id, c.due).where(*queued, learning)
             ):
                 study._learning[qid] = due_at
-            due_now = [*queued, ~learning, c.due <= now]
+            due_now = [*queued, ~learning]
             if self._sql_math is None:
                 self._sql_math = has_math_functions(self._db.engine)
             if self._sql_math:

@@ -160,10 +160,12 @@ class FeedbackPanel(QFrame):
             "Takes the answer back and shows the question again. Shortcut: Ctrl+Z"
         )
         self.undo_button.clicked.connect(self.undo_requested)
-        self.undo_button.setVisible(can_undo)
         row.addWidget(self.undo_button)
         row.addStretch(1)
         layout.addLayout(row)
+        # Only now, inside the panel: shown before it has a parent, a widget becomes a window
+        # of its own for a moment, which takes the activation from the main window.
+        self.undo_button.setVisible(can_undo)
         self._verdict: Verdict | None = None
         self.hide()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import shiboken6
 from PySide6.QtCharts import QChart
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem
 from PySide6.QtWidgets import (
     QComboBox,
@@ -329,8 +329,11 @@ class ProgressScreen(QWidget):
     """The learner's figures per topic, charts of their study and quizzes, and export.
 
     ``refresh`` reads the figures again in the background; the figures shown
-    stay until the new ones arrive, with a busy indicator meanwhile.
+    stay until the new ones arrive, with a busy indicator meanwhile, and
+    :attr:`figures_shown` says when they are drawn.
     """
+
+    figures_shown = Signal()
 
     def __init__(
         self,
@@ -542,6 +545,7 @@ class ProgressScreen(QWidget):
         self.empty_state.setVisible(not history)
         self.content.setVisible(history)
         if not history:
+            self.figures_shown.emit()
             return
         overall = data.stats.overall
         self.overall_label.setText(
@@ -568,6 +572,7 @@ class ProgressScreen(QWidget):
             self.quiz_panel.show_chart(
                 partial(quiz_chart, quizzes, data.tz), quiz_summary(quizzes, data.tz)
             )
+        self.figures_shown.emit()
 
     # -- sorting --------------------------------------------------------------------------
 

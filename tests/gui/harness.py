@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from crisisquiz.core.learners import Learner
@@ -95,12 +95,37 @@ def single_type_pack(base_text: str, kind: QuestionType, copies: int = 2) -> Pac
     )
 
 
+class StrayWindows(QObject):
+    """Notes every widget shown as a window of its own that is no window, dialog or menu.
+
+    A widget made visible before it has a parent flashes up as a window for a moment and
+    takes the activation (and so the keyboard) away from the main window.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Record a stray window as it is shown."""
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and not isinstance(watched, QMainWindow | QDialog | QMenu)
+            and watched.windowType() not in (Qt.WindowType.ToolTip, Qt.WindowType.Popup)
+        ):
+            self.seen.append(f"{type(watched).__name__} {watched.objectName()!r}")
+        return False
+
+
 @dataclass
 class Driver:
     """A person at the keyboard (and mouse) of one main window."""
 
     qtbot: QtBot
     window: MainWindow
+    strays: StrayWindows
 
     # -- looking ------------------------------------------------------------------------------
 
@@ -289,13 +314,23 @@ def open_window(
     qtbot: QtBot, services: Services, appearance: Appearance, learner: Learner
 ) -> Driver:
     """The main window for ``learner``, shown, active, with Home's topics drawn."""
+    strays = StrayWindows()
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(strays)
     window = MainWindow(services, appearance, learner)
-    qtbot.addWidget(window)
-    with qtbot.waitSignal(window.home.topics_shown, timeout=10_000):
-        window.show()
-        window.activateWindow()
+    qtbot.addWidget(window, before_close_func=lambda _w: _no_strays(app, strays))
+    window.show()
+    window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
-    return Driver(qtbot, window)
+    # The topic rows follow the first paint; drawn, they are shown and in the Tab order.
+    qtbot.waitUntil(lambda: window.home.topics_drawn)
+    return Driver(qtbot, window, strays)
+
+
+def _no_strays(app: QObject, strays: StrayWindows) -> None:
+    app.removeEventFilter(strays)
+    assert not strays.seen, f"widgets flashed up as windows of their own: {strays.seen}"
 
 
 def services_with_pack(database: Database, pack: Pack, clock: Callable[[], datetime]) -> Services:

@@ -96,10 +96,10 @@ class QuestionView(QWidget):
             )
             self.dont_know_button.clicked.connect(self.dont_know)
             row.addWidget(self.submit_button)
-            self.submit_button.setVisible(self.show_submit_button)
             row.addWidget(self.dont_know_button)
             row.addStretch(1)
             layout.addLayout(row)
+            self.submit_button.setVisible(self.show_submit_button)
         else:
             self.submit_button.hide()
             self.dont_know_button.hide()

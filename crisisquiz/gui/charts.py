@@ -13,6 +13,7 @@ than on the text shown, and it is as tall as its rows so the page scrolls, not i
 from __future__ import annotations
 
 import colorsys
+import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -61,6 +62,9 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.gui.report_pdf import heat_colour
 from crisisquiz.gui.widgets import ContentColumn, Page, text_label
+
+# Topic titles on a chart's axis wrap at this many characters (see wrap_label).
+LABEL_LINE_CHARS = 16
 
 # Tables and charts need more room than running text: the column of a figures page is
 # this many lines of text wide at most (running text pages use widgets.COLUMN_WIDTH_IN_LINES).
@@ -271,7 +275,7 @@ def horizontal_bar_chart(
     chart.addSeries(series)
     chart.legend().hide()
     categories = QBarCategoryAxis()
-    categories.append([_clip(label) for label, _value in ordered])
+    categories.append([wrap_label(label) for label, _value in ordered])
     add_axis(chart, categories, Qt.AlignmentFlag.AlignLeft, [series], colours, font, grid=False)
     axis = QValueAxis()
     axis.setRange(0, 100)
@@ -286,10 +290,23 @@ def horizontal_bar_chart(
     return chart
 
 
-def _clip(label: str, width: int = 40) -> str:
-    # Long topic titles would squeeze the bars to nothing; the table and the summary
-    # carry the full title.
-    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+def wrap_label(label: str, width: int = LABEL_LINE_CHARS, lines: int = 3) -> str:
+    """``label`` in lines of at most ``width`` characters for a chart axis (HTML breaks).
+
+    Qt Charts gives the axis labels about a third of the chart's width and cuts what is
+    longer; at large text sizes a topic title on one line lost its second half. Past
+    ``lines`` lines the rest is cut with "…" (the table and the summary carry the title).
+    """
+    rows: list[str] = []
+    for word in label.split():
+        if rows and len(rows[-1]) + 1 + len(word) <= width:
+            rows[-1] += f" {word}"
+        else:
+            rows.append(word)
+    if len(rows) > lines:
+        rows = rows[:lines]
+        rows[-1] = rows[-1][: width - 1].rstrip() + "…"
+    return "<br>".join(html.escape(row) for row in rows)
 
 
 def stacked_day_chart(
@@ -618,13 +635,13 @@ class FigureTable(QTableView):
         self._max_lines = lines
         self.fit()
 
-    def _size_columns(self) -> None:
+    def _column_widths(self, room: int) -> dict[int, int]:
+        """The width of each column in ``room`` pixels, wrapping columns shrunk to fit."""
         header = self.horizontalHeader()
         character = self.fontMetrics().averageCharWidth()
         count = header.count()
         widths: dict[int, int] = {}
         for column in range(count):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             if column in self._widths:
                 widths[column] = self._widths[column] * character
             elif column != self._stretch:
@@ -634,7 +651,6 @@ class FigureTable(QTableView):
             widths[self._stretch] = self._minimum_chars * character
         # Too wide for the room (large text, a narrow window): the columns whose text wraps
         # give way first, down to a floor, so sideways scrolling is the last resort.
-        room = self.viewport().width()
         wrapping = [c for c in (*self._widths, self._stretch) if c in widths]
         floor = SHRINK_FLOOR_CHARS * character
         floors = {c: max(floor, self._widest_word(c)) for c in wrapping}
@@ -647,7 +663,18 @@ class FigureTable(QTableView):
         if has_stretch:
             others = sum(w for c, w in widths.items() if c != self._stretch)
             widths[self._stretch] = max(widths[self._stretch], room - others)
-        for column, width in widths.items():
+        return widths
+
+    def needed_width(self) -> int:
+        """The narrowest the table can be and still show every column whole."""
+        frame = 2 * self.frameWidth()
+        return sum(self._column_widths(0).values()) + frame
+
+    def _size_columns(self) -> None:
+        header = self.horizontalHeader()
+        for column in range(header.count()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        for column, width in self._column_widths(self.viewport().width()).items():
             header.resizeSection(column, width)
 
     def _widest_word(self, column: int) -> int:

@@ -177,6 +177,11 @@ class FeedbackPanel(QFrame):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
+    def head_height(self) -> int:
+        """From the panel's top to the end of the verdict and the right answer."""
+        last = self.answer_label if not self.answer_label.isHidden() else self.verdict_label
+        return last.geometry().bottom() + 1
+
     @property
     def verdict(self) -> Verdict | None:
         """The verdict shown, or None before an answer."""

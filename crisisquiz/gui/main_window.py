@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QGridLayout,
@@ -36,6 +37,7 @@ from crisisquiz.gui.home_screen import HomeScreen
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
+from crisisquiz.gui.wheel_guard import install_wheel_guard
 from crisisquiz.gui.widgets import Page, heading, push_button, text_label
 from crisisquiz.gui.worker import TaskRunner
 
@@ -141,11 +143,28 @@ class ShortcutsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        # Tall enough for the whole list at usual sizes; at large text it scrolls instead of
-        # growing past the screen.
-        line = self.fontMetrics().height()
+        self.page = page
+        self._fit_to_contents(buttons)
+
+    def _fit_to_contents(self, buttons: QHBoxLayout) -> None:
+        """As big as the whole list needs, up to nine tenths of the screen (then it scrolls)."""
+        column = self.page.column
+        column.adjustSize()
         room = self.screen().availableGeometry()
-        self.resize(min(line * 32, room.width() * 9 // 10), min(line * 44, room.height() * 9 // 10))
+        line = self.fontMetrics().height()
+        # The list's columns need at least this width; the text wraps to it.
+        width = max(column.sizeHint().width(), line * 30)
+        bar = self.page.verticalScrollBar().sizeHint().width()
+        width = min(width + bar, room.width() * 9 // 10)
+        inner = min(width, column.maximumWidth())
+        page_height = column.heightForWidth(inner) if column.hasHeightForWidth() else -1
+        if page_height < 0:
+            page_height = column.sizeHint().height()
+        outer = self.layout()
+        spacing = outer.spacing() if outer is not None else 0
+        bottom = outer.contentsMargins().bottom() if outer is not None else 0
+        height = page_height + spacing + buttons.sizeHint().height() + bottom
+        self.resize(width, min(height + 2 * self.page.frameWidth(), room.height() * 9 // 10))
 
 
 class MainWindow(QMainWindow):
@@ -159,6 +178,9 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        app = QApplication.instance()
+        if app is not None:
+            install_wheel_guard(app)
         self._services = services
         self._appearance = appearance
         self._learner = learner

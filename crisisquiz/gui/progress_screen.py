@@ -52,6 +52,7 @@ from crisisquiz.gui.charts import (
     score_line_chart,
     stacked_day_chart,
 )
+from crisisquiz.gui.figure_cards import ResponsiveFigures
 from crisisquiz.gui.packs_screen import ResultPanel
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import BusyRow, Card, FlowRow, heading, push_button, text_label
@@ -439,7 +440,9 @@ class ProgressScreen(QWidget):
         )
         self.table.set_headers(HEADERS)
         self.table.set_column_layout(Column.TOPIC, minimum_chars=18)
-        table_card.body.addWidget(self.table)
+        # At large text sizes eight columns do not fit: each topic becomes a card instead.
+        self.figures = ResponsiveFigures(self.table)
+        table_card.body.addWidget(self.figures)
         self.glossary = text_label(
             "Seen: questions answered at least once. Accuracy: study answers right. "
             "Mastery: how much of the topic you would recall right now, unseen questions "
@@ -558,7 +561,7 @@ class ProgressScreen(QWidget):
         self.mastery_panel.show_chart(
             partial(mastery_chart, topics),
             mastery_summary(topics),
-            lines=max(14, 3 * len(topics) + 6),
+            lines=max(14, 4 * len(topics) + 6),
         )
         self.activity_panel.show_chart(
             partial(activity_chart, data.activity), activity_summary(data.activity)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QSizePolicy,
@@ -293,6 +294,11 @@ class MatchingView(QuestionView):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
             )
             box.setMinimumContentsLength(12)
+            # The open list wraps a long option instead of cutting out its middle.
+            options_view = QListView()
+            options_view.setWordWrap(True)
+            options_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+            box.setView(options_view)
             box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             box.setAccessibleName(self.answer_name(f"Partner for {left}, item {number} of {count}"))
             box.currentIndexChanged.connect(

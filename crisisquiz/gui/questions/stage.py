@@ -70,6 +70,7 @@ class QuestionStage(QScrollArea):
     submitted = Signal(object)
     next_requested = Signal()
     undo_requested = Signal()
+    feedback_revealed = Signal()
 
     def __init__(
         self,
@@ -152,22 +153,32 @@ class QuestionStage(QScrollArea):
         QTimer.singleShot(0, self, self._reveal_panel)
 
     def _reveal_panel(self) -> None:
-        """Scroll so the whole panel shows, or its top when it is taller than the window."""
+        """Scroll so the feedback shows without taking the question out of view.
+
+        Both whole when they fit; otherwise as much of the feedback as fits while the
+        question's text stays at the top, so the learner always sees what was asked
+        next to the verdict (at 200 % text the two rarely fit together).
+        """
         holder = self.widget()
-        if self.panel.isHidden() or holder is None:
+        if self.panel.isHidden() or holder is None or self._view is None:
             return
         # The panel was just shown: lay it out first, or its place and height are stale.
         QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         margin = 16
-        top = self.panel.mapTo(holder, QPoint(0, 0)).y()
-        bottom = top + self.panel.height()
-        bar = self.verticalScrollBar()
+        prompt = self._view.prompt_label
+        question_top = prompt.mapTo(holder, QPoint(0, 0)).y() - margin
+        panel_top = self.panel.mapTo(holder, QPoint(0, 0)).y()
+        verdict_bottom = panel_top + self.panel.head_height()
+        bottom = panel_top + self.panel.height()
         room = self.viewport().height()
-        if bottom - top + 2 * margin <= room:
-            wanted = max(bar.value(), bottom + margin - room)
+        bar = self.verticalScrollBar()
+        if bottom + margin - question_top <= room:
+            wanted = bottom + margin - room  # everything fits: the end of the feedback
         else:
-            wanted = top - margin
-        bar.setValue(max(0, wanted))
+            # As low as shows the verdict, but never past the question's first line.
+            wanted = min(question_top, verdict_bottom + margin - room)
+        bar.setValue(max(0, min(wanted, question_top)))
+        self.feedback_revealed.emit()
 
     def _on_answered(self, given: GivenAnswer) -> None:
         if self._view is None or self._shown_at is None:

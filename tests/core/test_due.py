@@ -63,7 +63,7 @@ def agree(database: Database, learner: Learner, at: datetime, tz: object = UTC) 
         assert topic.figures.due_now == (expected.due_now if expected else 0)
         assert topic.figures.due_today == (expected.due_today if expected else 0)
         # A session on just this topic agrees with its card.
-        alone = service(database).start(learner.id, now=at, topics=(topic.topic_id,))
+        alone = service(database).start(learner.id, now=at, topics=(key,))
         assert alone.counts(at).learning + alone.counts(at).due == topic.figures.due_now
     assert stats.overall.due_now == due_now
     assert stats.overall.learning == counted.learning

@@ -81,8 +81,9 @@ class ImportPreview(QDialog):
         self.entries.setAccessibleName("What happens to each question")
         for note in report.notes:
             self.entries.addItem(QListWidgetItem(f"• {note}"))
-        # Changed and skipped questions first: those are what a teacher has to read.
-        ordered = sorted(report.entries, key=lambda e: e.outcome is Outcome.CONVERTED)
+        # Skipped, then changed questions first: those are what a teacher has to read.
+        rank = {Outcome.SKIPPED: 0, Outcome.CHANGED: 1, Outcome.CONVERTED: 2}
+        ordered = sorted(report.entries, key=lambda e: rank[e.outcome])
         for entry in ordered:
             self.entries.addItem(QListWidgetItem(f"{_MARKS[entry.outcome]} {entry}"))
         self.entries.setVisible(self.entries.count() > 0)

@@ -66,7 +66,9 @@ class PackBuilder:
         self.path = path
         self.format_name = format_name
         self.options = options
-        self.title = path.stem.replace("_", " ").strip() or "Imported questions"
+        # "cold-war_review.gift" reads as the title "Cold war review" until the file says better.
+        words = " ".join(path.name.split(".")[0].replace("_", " ").replace("-", " ").split())
+        self.title = words[:1].upper() + words[1:] or "Imported questions"
         self.description = ""
         self._topics: dict[str, dict[str, str]] = {}
         self._topic_by_title: dict[str, str] = {}

@@ -119,6 +119,9 @@ def _category_title(path: str) -> str:
 def convert_gift(items: list[GiftItem], path: Path, options: ReadOptions) -> Converted:
     """Turn parsed GIFT items into a pack and a report (see the module's notes)."""
     builder = PackBuilder(path, FORMAT_NAME, options)
+    categories = {_category_title(item.category) for item in items if item.kind == "Category"}
+    if len(categories) == 1:
+        builder.title = categories.pop()  # one category names the whole file
     topic: str | None = None
     for item in items:
         if item.kind == "Category":

@@ -214,6 +214,13 @@ def read_moodle_xml(path: Path, text: str, options: ReadOptions) -> Converted:
             ]
         )
     builder = PackBuilder(path, FORMAT_NAME, options)
+    categories = {
+        _category_title(text)
+        for q in root.findall("question")
+        if q.get("type") == "category" and (text := (q.findtext("category/text") or "").strip())
+    }
+    if len(categories) == 1:
+        builder.title = categories.pop()  # one category names the whole file
     reader = _Reader(builder, path)
     topic: str | None = None
     for index, question in enumerate(root.findall("question"), 1):

@@ -61,6 +61,26 @@ QUIZ_DAYS = ((10, 0.5), (6, 0.65), (3, 0.7), (1, 0.85))
 # Maya's classmates for the class report: name, days they studied, chance of a right answer.
 CLASSMATES = (("Leo", (10, 8, 5, 3, 1), 0.55), ("Priya", (13, 11, 9, 6, 4, 2, 0), 0.9))
 
+# A teacher's Moodle export, as GIFT, for the picture of the import preview.
+MOODLE_EXPORT = """\
+$CATEGORY: $course$/top/Cuba unit
+
+// [id:bay-of-pigs-year]
+::Bay of Pigs:: In what year did the Bay of Pigs landing fail? {#1961}
+
+::R-12 range:: The R-12 missile reached about how many thousand kilometres? {#2.08:0.1}
+
+::Leader::[html]Who led the <b>Soviet Union</b> in October 1962? {
+    =Nikita Khrushchev#He was first secretary from 1953 to 1964.
+    ~Leonid Brezhnev#He took over only in 1964.
+    ~%50%Alexei Kosygin
+}
+
+Kennedy called the naval blockade a {=quarantine}.
+
+::Reflection:: Write a paragraph on what the crisis changed. {}
+"""
+
 BROKEN_PACK = """\
 [pack]
 id = "cold-war-basics"
@@ -277,6 +297,8 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
             window.show()
             broken = Path(tmp) / "cold-war-basics.toml"
             broken.write_text(BROKEN_PACK, encoding="utf-8")
+            moodle = Path(tmp) / "cuba-unit.gift"
+            moodle.write_text(MOODLE_EXPORT, encoding="utf-8")
             class_files = export_class(services, Path(tmp) / "results")
 
             def main(screen: Screen) -> Callable[[], QWidget]:
@@ -302,6 +324,15 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 window.runner.wait()
                 _settle()
                 return window
+
+            def import_preview() -> QWidget:
+                window.set_learner(maya)
+                window.go(Screen.PACKS)
+                window.packs.import_path(moodle)
+                window.runner.wait()
+                _settle()
+                preview = window.packs.preview
+                return preview if preview is not None else window
 
             def progress(charts: bool) -> Callable[[], QWidget]:
                 def show() -> QWidget:
@@ -387,6 +418,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "home-caught-up": caught_up,
                 "packs": main(Screen.PACKS),
                 "packs-import-error": import_error,
+                "packs-import-preview": import_preview,
                 "settings": main(Screen.SETTINGS),
                 "study-question": study(feedback=False),
                 "study-feedback": study(feedback=True),
@@ -421,6 +453,9 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     if name == "study-feedback" and isinstance(window.study_screen, StudyScreen):
                         window.study_screen.undo()
                     if name == "packs-import-error":
+                        window.packs.result.dismiss_button.click()
+                    if name == "packs-import-preview" and widget is not window:
+                        widget.close()  # cancels the import; its notice goes too
                         window.packs.result.dismiss_button.click()
                     if widget is not window:
                         widget.close()

@@ -14,8 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from crisisquiz.core.pack_loader import PackError, PackIssue, check_question, parse_pack_data
-from crisisquiz.core.pack_schema import SEMVER_PATTERN, Pack
+from crisisquiz.core.pack_schema import (
+    SEMVER_PATTERN,
+    Pack,
+    PackInfo,
+    Question,
+    SourceInfo,
+    TopicInfo,
+)
+from crisisquiz.core.packs import question_body
 from crisisquiz.interop.report import ConversionReport, Converted, Outcome, ReportEntry
 from crisisquiz.interop.text import content_id, slugify, source_id
 
@@ -72,7 +82,7 @@ class PackBuilder:
         self.description = ""
         self._topics: dict[str, dict[str, str]] = {}
         self._topic_by_title: dict[str, str] = {}
-        self._questions: list[dict[str, Any]] = []
+        self._questions: list[Question] = []
         self._ids: set[str] = set()
         self._entries: list[ReportEntry] = []
         self._notes: list[str] = []
@@ -198,7 +208,7 @@ class PackBuilder:
             self.skip(where, title, "; ".join(reasons) or "it is not a valid question")
             return None
         self._ids.add(qid)
-        self._questions.append(item)
+        self._questions.append(question)
         self._entries.append(
             ReportEntry(
                 where=where,
@@ -264,16 +274,33 @@ class PackBuilder:
                 for entry in self._entries
             ]
             raise PackError(issues)
-        used_topics = {q["topic"] for q in self._questions}
-        used_media = {q["image"] for q in self._questions if q.get("image")}
-        data = {
-            "pack": self._pack_info(),
-            "sources": list(self._sources.values()),
-            "topics": [t for tid, t in self._topics.items() if tid in used_topics],
-            "questions": self._questions,
-        }
+        used_topics = {q.topic for q in self._questions}
+        used_media = {q.image for q in self._questions if q.image}
+        info = self._pack_info()
+        sources = list(self._sources.values())
+        topics = [t for tid, t in self._topics.items() if tid in used_topics]
         media = {path: blob for path, blob in self._media.items() if path in used_media}
-        pack = parse_pack_data(data, str(self.path), media)
+        try:
+            # Every question was checked on its way in, every topic and source it names
+            # declared here and every id made unique: the pack is put together from the
+            # checked questions instead of validating them all a second time.
+            pack = Pack(
+                pack=PackInfo.model_validate(info),
+                sources=tuple(SourceInfo.model_validate(s) for s in sources),
+                topics=tuple(TopicInfo.model_validate(t) for t in topics),
+                questions=tuple(self._questions),
+                media=media,
+            )
+        except ValidationError:
+            # A pack id or title given by the teacher can still be wrong: the full
+            # validation says where, in the usual words.
+            data = {
+                "pack": info,
+                "sources": sources,
+                "topics": topics,
+                "questions": [question_body(q) for q in self._questions],
+            }
+            pack = parse_pack_data(data, str(self.path), media)
         return Converted(pack, report)
 
 

@@ -143,6 +143,7 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text))
 
 
+_WORD: Final = re.compile(r"[a-z0-9]+")
 _MD_LINK: Final = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS: Final = re.compile(r"(\*\*|__|\*|_|~~|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_HEADING: Final = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
@@ -166,8 +167,11 @@ def slugify(text: str, *, max_words: int = 8, max_length: int = 48) -> str:
     Accents are dropped (``é`` → ``e``); other characters separate words.
     Returns "" when nothing usable is left.
     """
-    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", flat.lower())[:max_words]
+    if text.isascii():
+        flat = text
+    else:
+        flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = _WORD.findall(flat.lower())[:max_words]
     slug = "-".join(words)
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]

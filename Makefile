@@ -11,7 +11,7 @@ $(BIN)/python:
 
 # Stamps re-run the install whenever pyproject.toml changes.
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -e ".[server]"
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -28,8 +28,10 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy crisisquiz
 
+# CRISISQUIZ_REQUIRE_POSTGRES: the PostgreSQL tests fail instead of skipping when no server
+# can be started (CI runs `make test`, and also sets CI=true, which does the same).
 pytest: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+	CRISISQUIZ_REQUIRE_POSTGRES=1 QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
 test: lint typecheck pytest
 

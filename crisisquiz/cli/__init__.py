@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crisisquiz import __version__
-from crisisquiz.cli import classes, learners, packs, reports, terminal_study
+from crisisquiz.cli import classes, learners, packs, reports, server, terminal_study
 from crisisquiz.cli.context import UserError
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.classes import ClassError
@@ -17,6 +17,9 @@ from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import PackVersionError, UnknownPackError
 from crisisquiz.core.quiz import QuizError
 from crisisquiz.storage.database import DATA_DIR_ENV, DatabaseError, resolve_data_dir
+from crisisquiz.storage.dialects import ConnectionLost, connection_problem, permission_problem
+from crisisquiz.storage.school import SchoolError
+from crisisquiz.storage.server import DATABASE_URL_ENV, resolve_database_url
 
 # Errors a user can act on: printed as one message, never a traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -28,6 +31,8 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     LearnerError,
     ClassError,
     QuizError,
+    SchoolError,
+    ConnectionLost,
 )
 
 
@@ -45,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help=f"folder holding the database (default: ${DATA_DIR_ENV}, else the user data folder)",
     )
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="a school's PostgreSQL database, postgresql://USER@HOST/DATABASE, instead of "
+        f"the file in the data folder (default: ${DATABASE_URL_ENV})",
+    )
     parser.set_defaults(handler=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     packs.register(commands)
@@ -52,13 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     classes.register(commands)
     terminal_study.register(commands)
     reports.register(commands)
+    server.register(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    ctx = AppContext(resolve_data_dir(args.data_dir))
+    ctx = AppContext(
+        resolve_data_dir(args.data_dir), database_url=resolve_database_url(args.database)
+    )
     try:
         if args.handler is None:
             from crisisquiz.gui.app import run_app  # Qt is loaded only for the window
@@ -67,6 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, ctx))
     except USER_ERRORS as exc:
         print(f"crisisquiz: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # A school server refusing an action or going away is the user's to act on too.
+        message = connection_problem(exc) or permission_problem(exc)
+        if message is None:
+            raise
+        print(f"crisisquiz: error: {message}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("crisisquiz: interrupted", file=sys.stderr)

@@ -35,11 +35,17 @@ class SettingsService:
 
     def __init__(self, database: Database) -> None:
         self._db = database
+        # A file's settings belong to the installation; a server's to whoever signed in.
+        self._owner = "" if database.server is None else database.server.user
 
     def load(self) -> AppSettings:
         """The saved settings (defaults for anything missing or unreadable)."""
         with self._db.sessions() as session:
-            raw = dict(session.execute(select(SettingRow.key, SettingRow.value)).all())
+            raw = dict(
+                session.execute(
+                    select(SettingRow.key, SettingRow.value).where(SettingRow.owner == self._owner)
+                ).all()
+            )
         defaults = AppSettings()
         try:
             theme = Theme(raw.get("theme", defaults.theme))
@@ -68,8 +74,8 @@ class SettingsService:
         }
         with self._db.transaction() as session:
             for key, value in values.items():
-                row = session.get(SettingRow, key)
+                row = session.get(SettingRow, (self._owner, key))
                 if row is None:
-                    session.add(SettingRow(key=key, value=value))
+                    session.add(SettingRow(owner=self._owner, key=key, value=value))
                 else:
                     row.value = value

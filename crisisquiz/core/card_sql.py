@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import (
-    ColumnElement,
-    Engine,
-    Float,
-    Integer,
-    and_,
-    case,
-    cast,
-    func,
-    literal,
-    select,
-)
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import ColumnElement, Engine, Float, and_, case, cast, func, literal, select
 
 from crisisquiz.core.scheduling import decay_and_factor
-from crisisquiz.storage.models import CardStateRow, QuestionRow
+from crisisquiz.storage.dialects import rules_of, whole_days_since
+from crisisquiz.storage.models import CardStateRow, QuestionRow, UTCDateTime
 
 
 def live_card() -> ColumnElement[bool]:
@@ -31,15 +20,13 @@ def live_card() -> ColumnElement[bool]:
 def recall_expression(now: datetime) -> ColumnElement[float]:
     """:func:`~crisisquiz.core.scheduling.retrievability` of a card at ``now``, as SQL.
 
-    Elapsed whole days as the fsrs library counts them: the difference is rounded
-    to the millisecond (SQLite's own precision) and then floored. Needs SQLite's
-    math functions (see :func:`has_math_functions`).
+    Elapsed whole days as the fsrs library counts them (see
+    :class:`~crisisquiz.storage.dialects.whole_days_since`). Needs ``pow()`` in SQL
+    (see :func:`has_math_functions`).
     """
     decay, factor = decay_and_factor()
     c = CardStateRow
-    now_jd = func.julianday(literal(sqlite_time(now)))
-    elapsed_ms = func.round((now_jd - func.julianday(c.last_review)) * 86_400_000)
-    elapsed_days = func.max(0, cast(elapsed_ms, Integer) // 86_400_000)
+    elapsed_days = whole_days_since(literal(now, UTCDateTime()), c.last_review)
     return case(
         (
             and_(c.stability > 0, c.last_review.is_not(None)),
@@ -50,15 +37,5 @@ def recall_expression(now: datetime) -> ColumnElement[float]:
 
 
 def has_math_functions(engine: Engine) -> bool:
-    """Whether this SQLite has ``pow()`` (built with its math functions, as most are)."""
-    try:
-        with engine.connect() as connection:
-            connection.execute(select(func.pow(2.0, 0.5)))
-    except OperationalError:
-        return False
-    return True
-
-
-def sqlite_time(moment: datetime) -> str:
-    """``moment`` in the text form SQLAlchemy stores datetimes in on SQLite (naive UTC)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """Whether the database computes ``pow()`` (PostgreSQL always; SQLite as built)."""
+    return rules_of(engine).has_math_functions(engine)

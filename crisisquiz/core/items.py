@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,7 +13,7 @@ from crisisquiz.core.pack_schema import Matching, MultipleChoice, MultiSelect, O
 from crisisquiz.core.packs import question_from_body
 from crisisquiz.core.recording import QuestionRef
 from crisisquiz.storage.models import QuestionRow, SourceRow, TopicRow
-from crisisquiz.storage.prepared import Prepared
+from crisisquiz.storage.prepared import DriverCursor, Prepared
 
 
 class ItemKind(StrEnum):
@@ -94,7 +93,7 @@ class ItemLoader:
         self._sources: dict[tuple[str, str], str] = {}
         self._packs: set[str] = set()
 
-    def _titles(self, cursor: sqlite3.Cursor, pack_id: str) -> None:
+    def _titles(self, cursor: DriverCursor, pack_id: str) -> None:
         if pack_id in self._packs:
             return
         self._packs.add(pack_id)
@@ -103,7 +102,7 @@ class ItemLoader:
         for source_id, title in _SOURCE_TITLES.rows(cursor, {"pack_id": pack_id}):
             self._sources[(pack_id, source_id)] = title
 
-    def load(self, cursor: sqlite3.Cursor, row_id: int, kind: ItemKind) -> StudyItem:
+    def load(self, cursor: DriverCursor, row_id: int, kind: ItemKind) -> StudyItem:
         """The item for the question row ``row_id``, read with the driver ``cursor``."""
         row = _GET_QUESTION.first(cursor, {"id": row_id})
         if row is None:

@@ -12,8 +12,10 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crisisquiz.core.classes import ClassService
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
@@ -22,6 +24,7 @@ from crisisquiz.core.learners import Learner, LearnerService
 from crisisquiz.core.recording import StudyClock, record_review
 from crisisquiz.core.topic_keys import TopicKey, in_topics, topic_ref
 from crisisquiz.storage.database import Database
+from crisisquiz.storage.dialects import retrying
 from crisisquiz.storage.models import PackRow, QuestionRow, QuizAnswerRow, QuizAttemptRow
 from crisisquiz.storage.prepared import session_cursor
 
@@ -123,9 +126,20 @@ class Quiz:
         return self._answers.get(position)
 
     def answer(
-        self, position: int, response: object, *, now: datetime, response_ms: int
+        self,
+        position: int,
+        response: object,
+        *,
+        now: datetime,
+        response_ms: int,
+        answer_key: str | None = None,
     ) -> QuizAnswer:
-        """Grade and store the answer to the question at ``position`` (0-based)."""
+        """Grade and store the answer to the question at ``position`` (0-based).
+
+        A lost connection raises :class:`~crisisquiz.storage.dialects.ConnectionLost`
+        and leaves the quiz as it was; answering again stores the answer once (the
+        position identifies it, and ``answer_key`` its review when quizzes count).
+        """
         if self._result is not None:
             raise QuizError("this quiz is finished")
         if not 0 <= position < len(self.items):
@@ -138,37 +152,59 @@ class Quiz:
         item = self.items[position]
         result = grade(item.question, response)
         stored = response_to_json(item.question, response)
-        with self.database.transaction() as session:
-            session.add(
-                QuizAnswerRow(
-                    attempt_id=self.attempt_id,
-                    position=position,
-                    question_id=item.ref.row_id,
-                    answered_at=now,
-                    correct=result.verdict is Verdict.RIGHT,
-                    score=result.score,
-                    response=stored,
-                    response_ms=max(0, response_ms),
-                    pack_id=item.ref.pack_id,
-                    topic_id=item.ref.topic_id,
-                )
-            )
-            if self.learner.quiz_counts_as_review:
-                record_review(
-                    session_cursor(session),
-                    learner_id=self.learner.id,
-                    desired_retention=self.learner.desired_retention,
-                    question=item.ref,
-                    grade=result,
-                    response=stored,
-                    response_ms=response_ms,
-                    now=now,
-                    clock=self.clock,
-                    rng=self.rng,
-                )
+
+        def store() -> None:
+            with self.database.transaction() as session:
+                if session.get(QuizAnswerRow, (self.attempt_id, position)) is not None:
+                    return  # stored by an attempt whose reply was lost
+                self._store(session, position, item, result, stored, now, response_ms, answer_key)
+
+        retrying(self.database.rules, store)
         answer = QuizAnswer(position, item, result, max(0, response_ms))
         self._answers[position] = answer
         return answer
+
+    def _store(
+        self,
+        session: Session,
+        position: int,
+        item: StudyItem,
+        result: GradeResult,
+        stored: dict[str, Any],
+        now: datetime,
+        response_ms: int,
+        answer_key: str | None,
+    ) -> None:
+        session.add(
+            QuizAnswerRow(
+                attempt_id=self.attempt_id,
+                position=position,
+                question_id=item.ref.row_id,
+                answered_at=now,
+                correct=result.verdict is Verdict.RIGHT,
+                score=result.score,
+                response=stored,
+                response_ms=max(0, response_ms),
+                pack_id=item.ref.pack_id,
+                topic_id=item.ref.topic_id,
+            )
+        )
+        if self.learner.quiz_counts_as_review:
+            cursor = session_cursor(session)
+            self.database.rules.lock_learner(cursor.raw, self.learner.id)
+            record_review(
+                cursor,
+                learner_id=self.learner.id,
+                desired_retention=self.learner.desired_retention,
+                question=item.ref,
+                grade=result,
+                response=stored,
+                response_ms=response_ms,
+                now=now,
+                clock=self.clock,
+                rng=self.rng,
+                answer_key=answer_key,
+            )
 
     def finish(self, now: datetime) -> QuizResult:
         """Close the quiz and store its score; unanswered questions count as 0."""

@@ -7,7 +7,6 @@ stored whole or not at all.
 from __future__ import annotations
 
 import random
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from crisisquiz.core.grading import GradeResult, Verdict
 from crisisquiz.core.scheduling import CardState, State, next_state
 from crisisquiz.storage.models import CardStateRow, DailyTopicStatsRow, ReviewRow, table_of
-from crisisquiz.storage.prepared import Prepared, prepared_insert
+from crisisquiz.storage.prepared import DriverCursor, Prepared, prepared_insert
 
 # A review counts towards true retention when the question was last seen this long before.
 MATURE_GAP = timedelta(days=1)
@@ -127,6 +126,12 @@ _GET_CARD = Prepared(
 )
 
 
+_FIND_ANSWER = Prepared(
+    select(_REVIEWS.c.id, _REVIEWS.c.previous_state).where(
+        _REVIEWS.c.learner_id == bindparam("learner_id"),
+        _REVIEWS.c.answer_key == bindparam("answer_key"),
+    )
+)
 _ADD_CARD = prepared_insert(
     _CARDS, ("learner_id", "question_id", "pack_id", "topic_id", *_STATE_COLUMNS)
 )
@@ -138,7 +143,7 @@ _UPDATE_CARD = Prepared(
     )
     .values({name: bindparam(name) for name in _STATE_COLUMNS})
 )
-_ADD_REVIEW = prepared_insert(_REVIEWS, _REVIEW_COLUMNS)
+_ADD_REVIEW = prepared_insert(_REVIEWS, _REVIEW_COLUMNS, returning="id")
 _BUMP_DAY = Prepared(
     update(_DAILY)
     .where(
@@ -164,7 +169,7 @@ def _state_values(state: CardState) -> dict[str, Any]:
 
 
 def record_review(
-    cursor: sqlite3.Cursor,
+    cursor: DriverCursor,
     *,
     learner_id: int,
     desired_retention: float,
@@ -175,14 +180,29 @@ def record_review(
     now: datetime,
     clock: StudyClock,
     rng: random.Random,
+    answer_key: str | None = None,
 ) -> Recorded:
     """Schedule the question from ``grade`` and store the review and the daily figures.
 
     ``cursor`` is a driver cursor inside the caller's write transaction (see
     :func:`~crisisquiz.storage.prepared.write_transaction` and
-    :func:`~crisisquiz.storage.prepared.session_cursor`).
+    :func:`~crisisquiz.storage.prepared.session_cursor`). ``answer_key`` names this
+    answer: when a review with that key is already stored (the answer was sent
+    again after a lost connection), nothing is written and that review is returned.
     """
-    found = _GET_CARD.first(cursor, {"learner_id": learner_id, "question_id": question.row_id})
+    card_key = {"learner_id": learner_id, "question_id": question.row_id}
+    if answer_key is not None:
+        stored = _FIND_ANSWER.first(cursor, {"learner_id": learner_id, "answer_key": answer_key})
+        if stored is not None:
+            review_id, previous_json = stored
+            current = _GET_CARD.first(cursor, card_key)
+            assert current is not None  # the review's card cannot be gone while it stays
+            return Recorded(
+                review_id=review_id,
+                previous=None if previous_json is None else CardState.from_json(previous_json),
+                state=_state_from_tuple(current),
+            )
+    found = _GET_CARD.first(cursor, card_key)
     previous = None if found is None else _state_from_tuple(found)
     state = next_state(
         previous, grade.rating, now=now, desired_retention=desired_retention, rng=rng
@@ -205,7 +225,7 @@ def record_review(
         )
     correct = grade.verdict is Verdict.RIGHT
     time_ms = max(0, response_ms)
-    review_id = _ADD_REVIEW.run(
+    review_id = _ADD_REVIEW.returned(
         cursor,
         {
             "learner_id": learner_id,
@@ -219,9 +239,9 @@ def record_review(
             "previous_state": previous.to_json() if previous is not None else None,
             "topic_id": question.topic_id,
             "pack_id": question.pack_id,
+            "answer_key": answer_key,
         },
-    ).lastrowid
-    assert review_id is not None
+    )
     mature = _is_mature(previous, now)
     counts = {
         "answers": 1,

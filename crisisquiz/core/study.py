@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Collection, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
@@ -30,10 +31,11 @@ from crisisquiz.core.due import (
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
-from crisisquiz.core.recording import StudyClock, record_review, undo_review
+from crisisquiz.core.recording import Recorded, StudyClock, record_review, undo_review
 from crisisquiz.core.scheduling import State, retrievability
 from crisisquiz.core.topic_keys import TopicKey, in_topics
 from crisisquiz.storage.database import Database
+from crisisquiz.storage.dialects import retrying
 from crisisquiz.storage.models import (
     CardStateRow,
     DailyTopicStatsRow,
@@ -41,7 +43,7 @@ from crisisquiz.storage.models import (
     QuestionRow,
     TopicRow,
 )
-from crisisquiz.storage.prepared import read_cursor, write_transaction
+from crisisquiz.storage.prepared import DriverCursor, read_cursor, run_write
 
 __all__ = [
     "LEARN_AHEAD",
@@ -158,23 +160,41 @@ class StudySession:
     # -- answering ------------------------------------------------------------------------
 
     def answer(
-        self, item: StudyItem, response: object, *, now: datetime, response_ms: int
+        self,
+        item: StudyItem,
+        response: object,
+        *,
+        now: datetime,
+        response_ms: int,
+        answer_key: str | None = None,
     ) -> AnswerOutcome:
-        """Grade ``response`` and store it with the new schedule in one transaction."""
+        """Grade ``response`` and store it with the new schedule in one transaction.
+
+        When the database cannot be reached, or the connection drops before the
+        commit is confirmed, :class:`~crisisquiz.storage.dialects.ConnectionLost`
+        is raised and the session is unchanged. Calling again with the same
+        ``answer_key`` then stores the answer once, whether or not the lost attempt
+        had reached the database.
+        """
         result = grade(item.question, response)
-        with write_transaction(self.database.engine) as cursor:
-            recorded = record_review(
+        stored_response = response_to_json(item.question, response)
+
+        def store(cursor: DriverCursor) -> Recorded:
+            return record_review(
                 cursor,
                 learner_id=self.learner.id,
                 desired_retention=self.learner.desired_retention,
                 question=item.ref,
                 grade=result,
-                response=response_to_json(item.question, response),
+                response=stored_response,
                 response_ms=response_ms,
                 now=now,
                 clock=self.clock,
                 rng=self.rng,
+                answer_key=answer_key,
             )
+
+        recorded = run_write(self.database.engine, store, learner_id=self.learner.id)
         outcome = AnswerOutcome(item, result, recorded.state.due, recorded.review_id)
         qid = item.ref.row_id
         source, index = self._remove(qid, item.kind)
@@ -215,9 +235,15 @@ class StudySession:
         """
         if not self._history:
             return None
-        step = self._history.pop()
-        with self.database.transaction() as session:
-            undo_review(session, step.outcome.review_id, self.clock)
+        step = self._history[-1]
+
+        def take_back() -> None:
+            # LookupError: already taken back by an attempt whose reply was lost.
+            with self.database.transaction() as session, suppress(LookupError):
+                undo_review(session, step.outcome.review_id, self.clock)
+
+        retrying(self.database.rules, take_back)
+        self._history.pop()
         qid = step.outcome.item.ref.row_id
         if step.added_to_learning:
             self._learning.pop(qid, None)

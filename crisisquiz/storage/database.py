@@ -1,4 +1,8 @@
-"""Open the app's SQLite database: pragmas, backup, migration to the current schema."""
+"""Open the app's SQLite database: pragmas, backup, migration to the current schema.
+
+A school's PostgreSQL database is opened by :mod:`crisisquiz.storage.server`; both
+give a :class:`Database`.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +18,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import platformdirs
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from crisisquiz.storage.dialects import SQLITE, EngineRules, rules_of
 
 if TYPE_CHECKING:
     # Alembic is imported only when a schema has to change: loading it (and the SQL
     # dialects it pulls in) costs a large share of the app's start-up.
     from alembic.config import Config
     from alembic.script import ScriptDirectory
+
+    from crisisquiz.storage.server import ServerLocation
 
 APP_NAME = "crisisquiz"
 DATA_DIR_ENV = "CRISISQUIZ_DATA_DIR"
@@ -75,32 +83,47 @@ def head_revision() -> str:
     return head
 
 
-def _set_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    # NORMAL is durable across application crashes in WAL mode; only power loss can drop
-    # the very last commits, which is the usual trade for desktop apps (Anki does the same).
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+def known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of this app's migrations (else a newer app wrote it)."""
+    from alembic.util.exc import CommandError
+
+    try:
+        return _migration_scripts().get_revision(revision) is not None
+    except CommandError:
+        return False
+
+
+def upgrade_to_head(connection: Connection) -> None:
+    """Run every migration the database on ``connection`` lacks (inside its transaction)."""
+    from alembic import command
+
+    command.upgrade(_alembic_config(connection), "head")
 
 
 def make_engine(path: Path) -> Engine:
     """A SQLAlchemy engine on the SQLite file at ``path`` with WAL and foreign keys on."""
     engine = create_engine(f"sqlite:///{path}")
-    event.listen(engine, "connect", _set_pragmas)
+    SQLITE.configure(engine)
     return engine
 
 
 @dataclass
 class Database:
-    """An open database: the engine and a factory for sessions."""
+    """An open database: the engine and a factory for sessions.
 
-    path: Path
+    ``path`` is the SQLite file; a school server's database has ``server`` instead.
+    """
+
+    path: Path | None
     engine: Engine
     sessions: sessionmaker[Session]
     backup: Path | None = None  # the backup made before a migration, if one ran
+    server: ServerLocation | None = None
+
+    @property
+    def rules(self) -> EngineRules:
+        """What this database's engine does its own way (see storage.dialects)."""
+        return rules_of(self.engine)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
@@ -142,7 +165,6 @@ def _migrate(path: Path, current: str | None, *, existed: bool, now: datetime) -
 
     Returns the backup made first, if any (a new database has nothing to back up).
     """
-    from alembic import command
     from alembic.util.exc import CommandError
 
     script = _migration_scripts()
@@ -165,7 +187,7 @@ def _migrate(path: Path, current: str | None, *, existed: bool, now: datetime) -
     engine = make_engine(path)
     try:
         with migration_connection(engine) as connection:
-            command.upgrade(_alembic_config(connection), "head")
+            upgrade_to_head(connection)
     finally:
         engine.dispose()
     return backup

@@ -169,7 +169,12 @@ class QuestionRow(Base):
         # The few retired questions, so per-topic figures can leave them out without
         # reading every question row.
         Index(
-            "ix_questions_retired", "pack_id", "topic_id", "id", sqlite_where=text("retired = 1")
+            "ix_questions_retired",
+            "pack_id",
+            "topic_id",
+            "id",
+            sqlite_where=text("retired = 1"),
+            postgresql_where=text("retired"),
         ),
     )
 
@@ -268,6 +273,8 @@ class ReviewRow(Base):
     __table_args__ = (
         Index("ix_reviews_learner_time", "learner_id", "reviewed_at"),
         Index("ix_reviews_learner_question", "learner_id", "question_id"),
+        # One stored review per answer given, however often it is sent again.
+        Index("ix_reviews_learner_answer_key", "learner_id", "answer_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -284,6 +291,9 @@ class ReviewRow(Base):
     # Denormalised for the per-topic figures, which must not join a million rows.
     topic_id: Mapped[str] = mapped_column(String(80))
     pack_id: Mapped[str] = mapped_column(String(80))
+    # Chosen by the app for each answer given: sending the same answer again (after a
+    # lost connection) finds it stored instead of storing it twice.
+    answer_key: Mapped[str | None] = mapped_column(String(40), default=None)
 
 
 class QuizAttemptRow(Base):
@@ -325,12 +335,32 @@ class QuizAnswerRow(Base):
 
 
 class SettingRow(Base):
-    """An application setting (theme, text size, last learner)."""
+    """An application setting (theme, text size, last learner).
+
+    ``owner`` is the database user the setting belongs to: empty in a SQLite file,
+    the signed-in user on a school server, so each person's theme follows them.
+    """
 
     __tablename__ = "settings"
 
+    owner: Mapped[str] = mapped_column(String(63), primary_key=True, server_default="")
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ServerAccountRow(Base):
+    """A school server's login role and the learner it studies as (see storage/school.py).
+
+    Empty in a SQLite file.
+    """
+
+    __tablename__ = "server_accounts"
+
+    role_name: Mapped[str] = mapped_column(String(63), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    learner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), index=True
+    )
 
 
 class DailyTopicStatsRow(Base):
@@ -360,8 +390,9 @@ class DailyTopicStatsRow(Base):
 class TopicTotalsRow(Base):
     """Lifetime sums of ``daily_topic_stats`` per learner and topic.
 
-    Kept by SQLite triggers on ``daily_topic_stats`` (see migration 0003), so it can
-    never drift from the daily rows, whichever code writes them.
+    Kept by triggers on ``daily_topic_stats`` (see migration 0003 and
+    storage/dialects.py), so it can never drift from the daily rows, whichever code
+    writes them.
     """
 
     __tablename__ = "topic_totals"

@@ -33,7 +33,9 @@ def data(
 ) -> str:
     """A data folder holding the small pack and the learner Sam; fixed clock and zone."""
     monkeypatch.setattr(
-        crisisquiz.cli, "AppContext", lambda data_dir: AppContext(data_dir, SteppingClock(now))
+        crisisquiz.cli,
+        "AppContext",
+        lambda data_dir, **options: AppContext(data_dir, SteppingClock(now), **options),
     )
     monkeypatch.setattr(terminal_study, "local_zone", lambda: UTC)
     folder = str(tmp_path / "data")

@@ -102,7 +102,7 @@ def data(
 ) -> Path:
     """The small pack and learners Ana (right on mc) and Ben (wrong); fixed clock and zone."""
     monkeypatch.setattr(
-        crisisquiz.cli, "AppContext", lambda data_dir: AppContext(data_dir, lambda: now)
+        crisisquiz.cli, "AppContext", lambda data_dir, **kw: AppContext(data_dir, lambda: now, **kw)
     )
     monkeypatch.setattr(reports, "local_zone", lambda: UTC)
     folder = tmp_path / "data"

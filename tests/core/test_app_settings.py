@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from engines import reopen
+
 from crisisquiz.core.app_settings import AppSettings, SettingsService, Theme
-from crisisquiz.storage.database import Database, open_database
+from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import SettingRow
 
 
@@ -13,18 +15,19 @@ def test_settings_persist_across_a_restart(database: Database, now: datetime) ->
     assert SettingsService(database).load() == AppSettings()
     SettingsService(database).save(AppSettings(Theme.DARK, 1.5, 3))
     database.close()
-    reopened = open_database(database.path.parent, now=now)
+    reopened = reopen(database, now)
     assert SettingsService(reopened).load() == AppSettings(Theme.DARK, 1.5, 3)
     reopened.close()
 
 
 def test_damaged_values_fall_back_to_defaults(database: Database) -> None:
+    owner = "" if database.server is None else database.server.user
     with database.transaction() as session:
         session.add_all(
             [
-                SettingRow(key="theme", value="neon"),
-                SettingRow(key="text_scale", value="huge"),
-                SettingRow(key="last_learner_id", value="x"),
+                SettingRow(owner=owner, key="theme", value="neon"),
+                SettingRow(owner=owner, key="text_scale", value="huge"),
+                SettingRow(owner=owner, key="last_learner_id", value="x"),
             ]
         )
     assert SettingsService(database).load() == AppSettings()

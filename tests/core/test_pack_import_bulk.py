@@ -5,14 +5,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, text
 
 from crisisquiz.core.pack_loader import PackError, gc_paused, parse_pack_text
 from crisisquiz.core.packs import PackService, question_bodies, question_body
-from crisisquiz.storage.database import Database, open_database
+from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import PackRow, QuestionRow, table_of
 
 # Every question type, with values the models normalise: surrounding spaces, defaults
@@ -63,54 +62,56 @@ def test_question_bodies_are_question_body_of_each(untidy_pack_text: str) -> Non
     assert [list(b) for b in bodies] == [list(b) for b in one_by_one]
 
 
+def type_of(db: Database) -> str:
+    """SQL naming the stored type of ``retired``: 0/1 integers on SQLite, booleans on PostgreSQL."""
+    return "pg_typeof(retired)::text" if db.server is not None else "typeof(retired)"
+
+
 def _stored_rows(db: Database) -> list[tuple[object, ...]]:
     with db.sessions() as session:
         rows = session.execute(
-            text(f"SELECT {ROW_COLUMNS}, typeof(retired) FROM questions ORDER BY position")
+            text(f"SELECT {ROW_COLUMNS}, {type_of(db)} FROM questions ORDER BY position")
         )
         return [tuple(row) for row in rows]
 
 
 def test_new_rows_are_stored_as_sqlalchemy_stores_them(
-    untidy_pack_text: str, database: Database, tmp_path: Path, now: datetime
+    untidy_pack_text: str, database: Database, other_engine_database: Database, now: datetime
 ) -> None:
     pack = parse_pack_text(untidy_pack_text)
     PackService(database).import_pack(pack, now=now)
 
     # The same rows written through SQLAlchemy's Core insert and the JSON column type.
-    reference = open_database(tmp_path / "reference", now=now)
-    try:
-        with reference.transaction() as session:
-            session.add(
-                PackRow(
-                    id=pack.pack.id,
-                    title=pack.pack.title,
-                    version=pack.pack.version,
-                    language=pack.pack.language,
-                    authors=list(pack.pack.authors),
-                    imported_at=now,
-                )
+    reference = other_engine_database
+    with reference.transaction() as session:
+        session.add(
+            PackRow(
+                id=pack.pack.id,
+                title=pack.pack.title,
+                version=pack.pack.version,
+                language=pack.pack.language,
+                authors=list(pack.pack.authors),
+                imported_at=now,
             )
-            session.flush()
-            session.execute(
-                insert(table_of(QuestionRow)),
-                [
-                    {
-                        "pack_id": pack.pack.id,
-                        "question_id": q.id,
-                        "topic_id": q.topic,
-                        "qtype": q.type.value,
-                        "position": position,
-                        "difficulty": q.difficulty,
-                        "body": question_body(q),
-                        "retired": False,
-                    }
-                    for position, q in enumerate(pack.questions)
-                ],
-            )
-        expected = _stored_rows(reference)
-    finally:
-        reference.close()
+        )
+        session.flush()
+        session.execute(
+            insert(table_of(QuestionRow)),
+            [
+                {
+                    "pack_id": pack.pack.id,
+                    "question_id": q.id,
+                    "topic_id": q.topic,
+                    "qtype": q.type.value,
+                    "position": position,
+                    "difficulty": q.difficulty,
+                    "body": question_body(q),
+                    "retired": False,
+                }
+                for position, q in enumerate(pack.questions)
+            ],
+        )
+    expected = _stored_rows(reference)
     assert _stored_rows(database) == expected
     assert len(expected) == len(pack.questions)
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 
 import pytest
+from engines import reopen
 from fsrs import Rating
 from sqlalchemy import func, select
 
@@ -27,7 +28,7 @@ from crisisquiz.core.pack_schema import (
 )
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.study import StudyService, StudySession
-from crisisquiz.storage.database import Database, open_database
+from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import CardStateRow, DailyTopicStatsRow, QuestionRow, ReviewRow
 
 # Pack order within topic alpha: fc, mc, sa, cz; within beta: ms, tf, or, mt, yr.
@@ -176,7 +177,7 @@ def test_answer_is_committed_before_the_next_question(
     item = study.next_item(now)
     assert item is not None
     study.answer(item, right_answer(item), now=now, response_ms=1234)
-    other = open_database(database.path.parent, now=now)  # a second connection, as after a crash
+    other = reopen(database, now)  # a second connection, as after a crash
     with other.sessions() as session:
         review = session.scalars(select(ReviewRow)).one()
         assert (review.correct, review.response_ms, review.previous_state) == (True, 1234, None)

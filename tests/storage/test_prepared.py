@@ -25,12 +25,18 @@ from crisisquiz.storage.prepared import (
 )
 
 REVIEWS = table_of(ReviewRow)
-ADD_REVIEW = prepared_insert(REVIEWS, (c.name for c in REVIEWS.c if c.name != "id"))
+ADD_REVIEW = prepared_insert(REVIEWS, (c.name for c in REVIEWS.c if c.name != "id"), returning="id")
 GET_REVIEW = Prepared(
     select(ReviewRow.reviewed_at, ReviewRow.correct, ReviewRow.response, ReviewRow.score).where(
         ReviewRow.id == bindparam("id")
     )
 )
+
+
+@pytest.fixture
+def database(engine_database: Database) -> Database:
+    """Each test runs on SQLite and on PostgreSQL."""
+    return engine_database
 
 
 @pytest.fixture
@@ -68,6 +74,7 @@ def review_values(learner_id: int, question_id: int, at: datetime) -> dict[str, 
         "previous_state": None,
         "topic_id": "t",
         "pack_id": "p",
+        "answer_key": None,
     }
 
 
@@ -81,8 +88,8 @@ def test_values_read_back_through_the_orm_as_written(
 ) -> None:
     at = now.astimezone(UTC) + timedelta(microseconds=123)
     with write_transaction(database.engine) as cursor:
-        review_id = ADD_REVIEW.run(cursor, review_values(*question, at)).lastrowid
-    assert review_id is not None
+        review_id = ADD_REVIEW.returned(cursor, review_values(*question, at))
+    assert isinstance(review_id, int)
     with database.sessions() as session:
         row = session.get(ReviewRow, review_id)
         assert row is not None

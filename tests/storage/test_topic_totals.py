@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from pathlib import Path
 
+import pytest
 from alembic import command
+from engines import reopen
 from sqlalchemy import Connection, text
 
-from crisisquiz.storage.database import Database, _alembic_config, open_database
+from crisisquiz.storage.database import Database, _alembic_config
+
+
+@pytest.fixture
+def database(engine_database: Database) -> Database:
+    """Each test runs on SQLite and on PostgreSQL."""
+    return engine_database
+
 
 COUNTS = ("answers", "correct", "new", "mature", "mature_correct", "time_ms")
 
@@ -22,7 +30,7 @@ def add_learner(connection: Connection, name: str, now: datetime, *, uid: bool =
         text(
             f"INSERT INTO learners ({columns}name, desired_retention, new_per_day, "
             f"day_rollover_hour, quiz_counts_as_review, created_at) "
-            f"VALUES ({values}:name, 0.9, 15, 4, 0, :now)"
+            f"VALUES ({values}:name, 0.9, 15, 4, false, :now)"
         ),
         {"uid": uuid.uuid4().hex, "name": name, "now": now.replace(tzinfo=None)},
     )
@@ -115,8 +123,10 @@ def test_inserts_updates_and_deletes_of_daily_rows_move_the_totals(
         }
 
 
-def test_upgrading_an_older_database_fills_the_totals(tmp_path: Path, now: datetime) -> None:
-    database = open_database(tmp_path, now=now)
+def test_upgrading_an_older_database_fills_the_totals(
+    other_engine_database: Database, now: datetime
+) -> None:
+    database = other_engine_database
     with database.engine.begin() as connection:
         command.downgrade(_alembic_config(connection), "0002")
         add_pack(connection, now)
@@ -125,8 +135,8 @@ def test_upgrading_an_older_database_fills_the_totals(tmp_path: Path, now: datet
         add_day(connection, ana, "alpha", date(2026, 3, 2), 6)
         add_day(connection, ana, "beta", date(2026, 3, 2), 2)
     database.close()
-    upgraded = open_database(tmp_path, now=now)
-    assert upgraded.backup is not None
+    upgraded = reopen(database, now)
+    assert upgraded.backup is not None or upgraded.server is not None
     with upgraded.engine.begin() as connection:
         assert totals(connection) == {
             (ana, "alpha"): (10, 8, 2, 0, 0, 10_000),

@@ -7,13 +7,15 @@ Create Date: 2026-11-21 04:20:00.000000
 The lifetime figures of a learner summed up to 180,000 daily rows for a learner with
 a million reviews. ``topic_totals`` holds those sums, kept by triggers on
 ``daily_topic_stats``: every insert, update and delete of a daily row (an answer,
-an undo, a reset, a deleted learner) moves the totals with it, in SQLite itself.
+an undo, a reset, a deleted learner) moves the totals with it, in the database itself.
 """
 
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+from crisisquiz.storage.dialects import EngineRules, rules_for
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -24,26 +26,9 @@ _COUNTS = ("answers", "correct", "new", "mature", "mature_correct", "time_ms")
 _KEY = ("learner_id", "pack_id", "topic_id")
 
 
-def _add(row: str, sign: str) -> str:
-    """Statement adding (sign '+') or taking away ('-') a daily row's counts from its totals."""
-    if sign == "+":
-        columns = ", ".join(_KEY + _COUNTS)
-        values = ", ".join(f"{row}.{name}" for name in _KEY + _COUNTS)
-        updates = ", ".join(f"{name} = {name} + excluded.{name}" for name in _COUNTS)
-        return (
-            f"INSERT INTO topic_totals ({columns}) VALUES ({values}) "
-            f"ON CONFLICT (learner_id, pack_id, topic_id) DO UPDATE SET {updates};"
-        )
-    updates = ", ".join(f"{name} = {name} - {row}.{name}" for name in _COUNTS)
-    where = " AND ".join(f"{name} = {row}.{name}" for name in _KEY)
-    return f"UPDATE topic_totals SET {updates} WHERE {where};"
-
-
-_TRIGGERS = {
-    "daily_topic_stats_totals_insert": ("AFTER INSERT", _add("NEW", "+")),
-    "daily_topic_stats_totals_update": ("AFTER UPDATE", _add("OLD", "-") + " " + _add("NEW", "+")),
-    "daily_topic_stats_totals_delete": ("AFTER DELETE", _add("OLD", "-")),
-}
+def _rules() -> EngineRules:
+    # The triggers are written in each engine's own language (storage/dialects.py).
+    return rules_for(op.get_bind().dialect.name)
 
 
 def upgrade() -> None:
@@ -67,8 +52,8 @@ def upgrade() -> None:
         f"SELECT learner_id, pack_id, topic_id, {sums} FROM daily_topic_stats "
         "GROUP BY learner_id, pack_id, topic_id"
     )
-    for name, (when, body) in _TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {when} ON daily_topic_stats BEGIN {body} END")
+    for statement in _rules().topic_totals_triggers():
+        op.execute(statement)
     with op.batch_alter_table("daily_topic_stats", schema=None) as batch_op:
         batch_op.create_index("ix_daily_topic_stats_learner_day", ["learner_id", "day"])
     with op.batch_alter_table("card_states", schema=None) as batch_op:
@@ -94,6 +79,7 @@ def upgrade() -> None:
             "ix_questions_retired",
             ["pack_id", "topic_id", "id"],
             sqlite_where=sa.text("retired = 1"),
+            postgresql_where=sa.text("retired"),
         )
     # A question a newer pack version moved to another topic counts under its new topic.
     op.execute(
@@ -112,6 +98,6 @@ def downgrade() -> None:
         batch_op.create_index("ix_card_states_learner_due", ["learner_id", "due"])
     with op.batch_alter_table("daily_topic_stats", schema=None) as batch_op:
         batch_op.drop_index("ix_daily_topic_stats_learner_day")
-    for name in _TRIGGERS:
-        op.execute(f"DROP TRIGGER {name}")
+    for statement in _rules().drop_topic_totals_triggers():
+        op.execute(statement)
     op.drop_table("topic_totals")

@@ -1,0 +1,189 @@
+"""``crisisquiz server ...`` against a real PostgreSQL server, as a school's IT person runs it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import psycopg
+import pytest
+from engines import School
+
+from crisisquiz.cli import main
+
+
+def output(capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
+    captured = capsys.readouterr()
+    return captured.out, captured.err
+
+
+def test_init_is_safe_to_run_again(school: School, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert school.run("server", "init") == 0
+    out, _ = output(capsys)
+    assert f"The school database {school.name} is ready" in out
+    with psycopg.connect(school.dsn(school.admin)) as admin:
+        packs = admin.execute("SELECT id FROM packs").fetchall()
+        assert packs == [("cuban-missile-crisis",)]
+
+
+def test_a_generated_password_is_printed_once_and_signs_in(
+    school: School, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    role = f"ana_{school.number}"
+    assert school.run("server", "add-learner", "Ana María", "--user", role) == 0
+    out, _ = output(capsys)
+    assert f"Added learner Ana María with the user name {role}." in out
+    match = re.search(r"^Password: (\S+)$", out, re.MULTILINE)
+    assert match is not None
+    password = match.group(1)
+    assert re.fullmatch(r"[a-z2-9]{4}(-[a-z2-9]{4}){3}", password)
+    dsn = school.databases.server.dsn(school.name, role, password)
+    with psycopg.connect(dsn) as pupil:
+        assert pupil.execute("SELECT name FROM learners").fetchall() == [("Ana María",)]
+    # Listing shows who is there, never a password.
+    assert school.run("server", "list") == 0
+    out, _ = output(capsys)
+    assert role in out and "Ana María" in out and password not in out
+
+
+def test_a_user_name_is_made_from_the_name(
+    school: School, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Roles are shared by the whole server: this one is unique to the test's school.
+    name = f"Zoé Ñandú {school.number}"
+    assert school.run("server", "add-teacher", name) == 0
+    out, _ = output(capsys)
+    assert f"with the user name zoe_nandu_{school.number}." in out
+
+
+def test_password_typed_at_the_prompt(
+    school: School, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = iter(["typed-secret-1", "typed-secret-1"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    role = f"tia_{school.number}"
+    assert school.run("server", "add-teacher", "Tia", "--user", role, "--password-prompt") == 0
+    out, _ = output(capsys)
+    assert "Password:" not in out
+    with psycopg.connect(school.databases.server.dsn(school.name, role, "typed-secret-1")):
+        pass
+
+
+def test_mismatched_or_short_passwords_change_nothing(
+    school: School, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = iter(["typed-secret-1", "typed-secret-2"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
+    role = f"tia_{school.number}"
+    assert school.run("server", "add-teacher", "Tia", "--user", role, "--password-prompt") == 1
+    _, err = output(capsys)
+    assert "the two passwords differ; nothing was changed" in err
+    assert school.run("server", "add-teacher", "Tia", "--password-stdin", stdin="short\n") == 1
+    _, err = output(capsys)
+    assert "a password needs at least 10 characters" in err
+    assert school.run("server", "list") == 0
+    out, _ = output(capsys)
+    assert "No accounts yet" in out
+
+
+def test_passwords_are_never_taken_from_the_command_line(school: School) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        school.run("server", "add-learner", "Ana", "--password", "on-the-command-line")
+    assert exit_.value.code == 2
+
+
+def test_reset_password_and_remove(school: School, capsys: pytest.CaptureFixture[str]) -> None:
+    ben = school.add("learner", "Ben", "ben")
+    capsys.readouterr()
+    assert school.run("server", "reset-password", ben) == 0
+    out, _ = output(capsys)
+    match = re.search(r"^Password: (\S+)$", out, re.MULTILINE)
+    assert match is not None
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        psycopg.connect(school.dsn(ben))
+    with psycopg.connect(school.databases.server.dsn(school.name, ben, match.group(1))):
+        pass
+    # Without a terminal, removing asks for --yes.
+    assert school.run("server", "remove-learner", ben) == 1
+    _, err = output(capsys)
+    assert "add --yes" in err
+    assert school.run("server", "remove-teacher", ben, "--yes") == 1
+    _, err = output(capsys)
+    assert f"there is no teacher with the user name {ben}" in err
+    assert school.run("server", "remove-learner", ben, "--yes") == 0
+    out, _ = output(capsys)
+    assert f"Removed Ben ({ben})" in out
+    with psycopg.connect(school.dsn(school.admin)) as admin:
+        assert admin.execute("SELECT count(*) FROM learners").fetchone() == (0,)
+        gone = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ben,)).fetchone()
+        assert gone is None
+
+
+def test_a_taken_user_name_is_refused(school: School, capsys: pytest.CaptureFixture[str]) -> None:
+    ana = school.add("learner", "Ana", "ana")
+    capsys.readouterr()
+    assert school.run("server", "add-learner", "Ana B", "--user", ana) == 1
+    _, err = output(capsys)
+    assert f"there is already a user {ana} on this server" in err
+    assert school.run("server", "add-learner", "Ana", "--user", f"x{ana}") == 1
+    _, err = output(capsys)
+    assert "there is already a learner named Ana" in err
+    assert school.run("server", "add-learner", "Carla", "--user", "Not Valid") == 1
+    _, err = output(capsys)
+    assert "cannot be a user name" in err
+
+
+def test_server_commands_need_a_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRISISQUIZ_DATABASE_URL", raising=False)
+    assert main(["--data-dir", str(tmp_path), "server", "list"]) == 1
+    _, err = output(capsys)
+    assert "server commands need the school's database: --database" in err
+
+
+def test_only_teachers_and_the_admin_import_packs(
+    school: School, small_pack_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ana = school.add("learner", "Ana", "ana")
+    tia = school.add("teacher", "Tia", "tia")
+    capsys.readouterr()
+    data = str(school.tmp_path / "pupil")
+    pupil = ["--data-dir", data, "--database", school.url(ana)]
+    assert main([*pupil, "pack", "import", str(small_pack_file)]) == 1
+    _, err = output(capsys)
+    assert "does not allow this user" in err
+    assert main([*pupil, "pack", "list"]) == 0
+    out, _ = output(capsys)
+    assert "cuban-missile-crisis" in out
+    teacher = ["--data-dir", data, "--database", school.url(tia)]
+    assert main([*teacher, "pack", "import", str(small_pack_file)]) == 0
+    assert main([*pupil, "pack", "list"]) == 0
+    out, _ = output(capsys)
+    assert "test-pack" in out
+
+
+def test_an_unreachable_server_is_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"postgresql://ana@127.0.0.1:{port}/school"
+    assert main(["--data-dir", str(tmp_path), "--database", url, "learner", "list"]) == 1
+    _, err = output(capsys)
+    assert err.startswith("crisisquiz: error: The school server cannot be reached")
+    assert "Traceback" not in err
+
+
+def test_a_wrong_password_is_a_message(school: School, capsys: pytest.CaptureFixture[str]) -> None:
+    ana = school.add("learner", "Ana", "ana")
+    capsys.readouterr()
+    url = school.databases.url(school.name, ana, "not-the-password")
+    assert main(["--data-dir", str(school.tmp_path), "--database", url, "learner", "list"]) == 1
+    _, err = output(capsys)
+    assert f"refused the user name or password for {ana}" in err

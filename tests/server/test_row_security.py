@@ -1,0 +1,214 @@
+"""Row-level security, checked the way a curious pupil would: plain SQL with their own
+sign-in (psycopg, as psql does), not through the app."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import psycopg
+import pytest
+from engines import School
+
+from crisisquiz.core.app_context import AppContext
+from crisisquiz.core.learners import LearnerService
+from crisisquiz.core.quiz import QuizService, QuizSettings
+from crisisquiz.core.study import StudyService
+
+NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+def study(school: School, role: str, answers: int, tmp_path: object) -> int:
+    """The pupil answers ``answers`` questions through the app; returns their learner id."""
+    ctx = AppContext(school.tmp_path / role, clock=lambda: NOW, database_url=school.url(role))
+    try:
+        learners = LearnerService(ctx.database).list()
+        assert len(learners) == 1  # a pupil sees their own learner only
+        learner = learners[0]
+        session = StudyService(ctx.database, tz=UTC, rng=random.Random(1)).start(
+            learner.id, now=NOW
+        )
+        for _ in range(answers):
+            item = session.next_item(NOW)
+            assert item is not None
+            session.answer(item, "no idea", now=NOW, response_ms=900)
+        quiz = QuizService(ctx.database, tz=UTC).start(learner.id, QuizSettings(count=2), now=NOW)
+        quiz.answer(0, "no idea", now=NOW, response_ms=500)
+        quiz.finish(NOW)
+        return learner.id
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def classroom(
+    pg_databases: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[School, str, str, int, int]]:
+    """A school with pupils Ana and Ben who have both studied."""
+    made = School(pg_databases, tmp_path_factory.mktemp("school"))  # type: ignore[arg-type]
+    assert made.run("server", "init") == 0
+    ana = made.add("learner", "Ana", "ana")
+    ben = made.add("learner", "Ben", "ben")
+    ana_id = study(made, ana, 3, None)
+    ben_id = study(made, ben, 4, None)
+    yield made, ana, ben, ana_id, ben_id
+    made.drop()
+
+
+def as_user(school: School, role: str) -> psycopg.Connection[tuple[object, ...]]:
+    return psycopg.connect(school.dsn(role))
+
+
+def count(connection: psycopg.Connection[tuple[object, ...]], sql: str, *args: object) -> int:
+    row = connection.execute(sql, args).fetchone()  # type: ignore[arg-type]
+    assert row is not None
+    return int(row[0])  # type: ignore[call-overload]
+
+
+LEARNER_TABLES = ("card_states", "reviews", "quiz_attempts", "daily_topic_stats", "topic_totals")
+
+
+def test_a_pupil_reads_only_their_own_rows(classroom: tuple[School, str, str, int, int]) -> None:
+    school, ana, _ben, ana_id, ben_id = classroom
+    with as_user(school, school.admin) as admin:
+        for table in LEARNER_TABLES:
+            assert count(admin, f"SELECT count(*) FROM {table} WHERE learner_id = %s", ben_id) > 0
+        assert count(admin, "SELECT count(*) FROM quiz_answers") == 2
+    with as_user(school, ana) as pupil:
+        assert count(pupil, "SELECT count(*) FROM learners") == 1
+        assert count(pupil, "SELECT count(*) FROM learners WHERE id = %s", ben_id) == 0
+        for table in LEARNER_TABLES:
+            assert count(pupil, f"SELECT count(*) FROM {table} WHERE learner_id = %s", ben_id) == 0
+            assert count(pupil, f"SELECT count(*) FROM {table} WHERE learner_id = %s", ana_id) > 0
+        assert count(pupil, "SELECT count(*) FROM quiz_answers") == 1
+        assert count(pupil, "SELECT count(*) FROM reviews") == 3
+        accounts = pupil.execute("SELECT role_name FROM server_accounts").fetchall()
+        assert accounts == [(ana,)]
+        # The packs are everyone's to read.
+        assert count(pupil, "SELECT count(*) FROM questions") > 200
+
+
+def test_a_pupil_cannot_change_or_delete_anothers_rows(
+    classroom: tuple[School, str, str, int, int],
+) -> None:
+    school, ana, _ben, _ana_id, ben_id = classroom
+    with as_user(school, school.admin) as admin:
+        before = admin.execute(
+            "SELECT id, correct, score FROM reviews WHERE learner_id = %s ORDER BY id", (ben_id,)
+        ).fetchall()
+    with as_user(school, ana) as pupil:
+        # Rows the policy hides are not there to change: nothing is touched.
+        changed = pupil.execute(
+            "UPDATE reviews SET correct = true, score = 1 WHERE learner_id = %s", (ben_id,)
+        )
+        assert changed.rowcount == 0
+        assert pupil.execute("DELETE FROM reviews WHERE learner_id = %s", (ben_id,)).rowcount == 0
+        assert (
+            pupil.execute("DELETE FROM card_states WHERE learner_id = %s", (ben_id,)).rowcount == 0
+        )
+        assert (
+            pupil.execute("UPDATE learners SET new_per_day = 0 WHERE id = %s", (ben_id,)).rowcount
+            == 0
+        )
+        pupil.commit()
+    with as_user(school, school.admin) as admin:
+        after = admin.execute(
+            "SELECT id, correct, score FROM reviews WHERE learner_id = %s ORDER BY id", (ben_id,)
+        ).fetchall()
+        assert after == before
+        assert count(admin, "SELECT new_per_day FROM learners WHERE id = %s", ben_id) == 15
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # Inserting a review for Ben.
+        "INSERT INTO reviews (learner_id, question_id, reviewed_at, rating, correct, score, "
+        "response, response_ms, topic_id, pack_id) SELECT {ben}, id, now(), 3, true, 1, "
+        "'{{}}', 1, topic_id, pack_id FROM questions LIMIT 1",
+        # Moving one of her own reviews over to Ben.
+        "UPDATE reviews SET learner_id = {ben}",
+        # Inserting figures for Ben.
+        "INSERT INTO daily_topic_stats VALUES ({ben}, 'p', 't', '2026-03-02', 9, 9, 0, 0, 0, 0)",
+        # Starting a quiz in Ben's name.
+        "INSERT INTO quiz_attempts (learner_id, started_at, seed, topics, question_ids, "
+        "feedback) VALUES ({ben}, now(), 1, '[]', '[]', 'x')",
+    ],
+    ids=["insert-review", "move-review", "insert-figures", "insert-quiz"],
+)
+def test_a_pupil_cannot_write_rows_in_anothers_name(
+    classroom: tuple[School, str, str, int, int], statement: str
+) -> None:
+    school, ana, _ben, _ana_id, ben_id = classroom
+    with as_user(school, ana) as pupil, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        pupil.execute(statement.format(ben=ben_id))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "ALTER ROLE {ben} PASSWORD 'taken-over-1'",
+        "CREATE ROLE intruder LOGIN PASSWORD 'intruder-1'",
+        "GRANT {teachers} TO {ana}",
+        "DROP ROLE {ben}",
+        "UPDATE server_accounts SET learner_id = {ben_id}",
+        "INSERT INTO server_accounts VALUES ('intruder', 'teacher', NULL)",
+        "INSERT INTO packs (id, title, version, language, authors, description, builtin, "
+        "imported_at) VALUES ('mine', 'Mine', '1.0.0', 'en', '[]', '', false, now())",
+        "DELETE FROM questions",
+        "UPDATE learners SET id = {ben_id} + 100 WHERE true",
+    ],
+    ids=[
+        "alter-role",
+        "create-role",
+        "grant-group",
+        "drop-role",
+        "remap-account",
+        "add-account",
+        "import-pack",
+        "delete-questions",
+        "change-learner-id",
+    ],
+)
+def test_a_pupil_cannot_touch_roles_accounts_or_packs(
+    classroom: tuple[School, str, str, int, int], statement: str
+) -> None:
+    school, ana, ben, _ana_id, ben_id = classroom
+    teachers = f"{school.name}_teachers"
+    sql = statement.format(ben=ben, ana=ana, teachers=teachers, ben_id=ben_id)
+    with as_user(school, ana) as pupil, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        pupil.execute(sql)  # type: ignore[arg-type]
+
+
+def test_a_pupil_keeps_their_own_settings(classroom: tuple[School, str, str, int, int]) -> None:
+    school, ana, ben, _ana_id, _ben_id = classroom
+    from crisisquiz.core.app_settings import AppSettings, SettingsService, Theme
+
+    contexts = {
+        role: AppContext(school.tmp_path / role, clock=lambda: NOW, database_url=school.url(role))
+        for role in (ana, ben)
+    }
+    try:
+        SettingsService(contexts[ana].database).save(AppSettings(theme=Theme.DARK, text_scale=1.5))
+        SettingsService(contexts[ben].database).save(AppSettings(theme=Theme.LIGHT))
+        assert SettingsService(contexts[ana].database).load().theme is Theme.DARK
+        assert SettingsService(contexts[ben].database).load().theme is Theme.LIGHT
+    finally:
+        for ctx in contexts.values():
+            ctx.close()
+    with as_user(school, ana) as pupil:
+        assert count(pupil, "SELECT count(*) FROM settings WHERE owner != current_user") == 0
+
+
+def test_every_table_with_learners_data_is_guarded() -> None:
+    """A new table holding a learner's rows must get a policy, not count as pack content."""
+    from crisisquiz.storage.models import Base
+    from crisisquiz.storage.school import LEARNER_TABLES, OTHER_TABLES, pack_tables
+
+    for table in Base.metadata.sorted_tables:
+        if "learner_id" in table.c:
+            assert table.name in LEARNER_TABLES or table.name == "server_accounts"
+    assert "learners" in LEARNER_TABLES
+    assert set(pack_tables()).isdisjoint(set(LEARNER_TABLES) | set(OTHER_TABLES))
+    assert {"packs", "questions", "topics", "sources", "media"} <= set(pack_tables())

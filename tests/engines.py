@@ -107,7 +107,7 @@ class School:
         finally:
             sys.stdin = saved
 
-    def add(self, kind: str, name: str, user: str) -> str:
+    def add(self, kind: str, name: str, user: str, *options: str) -> str:
         """``server add-learner`` / ``add-teacher`` with a password from standard input.
 
         Roles belong to the whole server, so the user name gets this school's number.
@@ -115,7 +115,14 @@ class School:
         role = f"{user}_{self.number}"
         password = f"{role}-secret-password"
         code = self.run(
-            "server", f"add-{kind}", name, "--user", role, "--password-stdin", stdin=password
+            "server",
+            f"add-{kind}",
+            name,
+            "--user",
+            role,
+            "--password-stdin",
+            *options,
+            stdin=password,
         )
         assert code == 0
         self.passwords[role] = password

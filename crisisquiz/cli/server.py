@@ -74,6 +74,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             metavar="USER",
             help="the user name to sign in with (default: made from NAME, e.g. ana_perez)",
         )
+        add.add_argument(
+            "--class",
+            dest="classes",
+            metavar="CLASS",
+            action="append",
+            default=[],
+            help=(
+                "a class the teacher teaches (they read its learners' progress)"
+                if kind is Kind.TEACHER
+                else "the learner's class"
+            )
+            + "; give it again for more; a new class is created",
+        )
         password_options(add)
         add.set_defaults(handler=_add, kind=kind)
 
@@ -85,6 +98,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         remove.add_argument("user", metavar="USER", help="the user name (see 'server list')")
         remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
         remove.set_defaults(handler=_remove, kind=kind)
+
+    teach = command(
+        "teach",
+        "let a teacher read more classes' progress",
+        "Give a teacher more classes: they read the progress of those classes' learners.",
+    )
+    teach.add_argument("user", metavar="USER", help="the teacher's user name")
+    teach.add_argument("--class", dest="classes", metavar="CLASS", action="append", required=True)
+    teach.set_defaults(handler=_teach)
 
     reset = command(
         "reset-password",
@@ -146,8 +168,24 @@ def _announce(new: NewAccount, generated: bool, word: str) -> None:
 def _add(args: argparse.Namespace, ctx: AppContext) -> int:
     service = _service(ctx)
     password = _password(args)
-    new = service.add(args.kind, args.name, now=ctx.clock(), role=args.user, password=password)
+    new = service.add(
+        args.kind,
+        args.name,
+        now=ctx.clock(),
+        role=args.user,
+        password=password,
+        classes=args.classes,
+    )
     _announce(new, password is None, "teacher" if args.kind is Kind.TEACHER else "learner")
+    if args.classes:
+        verb = "Teaches" if args.kind is Kind.TEACHER else "In"
+        print(f"{verb}: {', '.join(args.classes)}.")
+    return 0
+
+
+def _teach(args: argparse.Namespace, ctx: AppContext) -> int:
+    found = _service(ctx).teach(args.user, args.classes, now=ctx.clock())
+    print(f"{found.learner_name} ({found.role}) now teaches: {', '.join(args.classes)}.")
     return 0
 
 

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.learners import _clean_name as clean_name
 from crisisquiz.storage.database import Database
-from crisisquiz.storage.models import LearnerRow
+from crisisquiz.storage.models import ClassLearnerRow, ClassRow, ClassTeacherRow, LearnerRow
 from crisisquiz.storage.school import (
     Account,
     Kind,
     SchoolError,
+    account,
     accounts,
     apply_security,
     check_role_name,
@@ -83,8 +86,13 @@ class SchoolService:
         now: datetime,
         role: str | None = None,
         password: str | None = None,
+        classes: Sequence[str] = (),
     ) -> NewAccount:
-        """A learner named ``name`` and a login for them (a generated password when None)."""
+        """A learner named ``name`` and a login for them (a generated password when None).
+
+        A pupil is enrolled in ``classes``; a teacher teaches them. A class not there
+        yet is created.
+        """
         name = clean_name(name)
         role = check_role_name(role or role_name_for(name))
         password = check_password(password) if password is not None else generate_password()
@@ -97,7 +105,17 @@ class SchoolService:
             session.add(learner)
             session.flush()
             create_login(session.connection(), role, password, kind, learner.id)
+            _join(session, kind, role, learner.id, classes, now)
             return NewAccount(Account(role, kind, learner.id, name), password)
+
+    def teach(self, role: str, classes: Sequence[str], *, now: datetime) -> Account:
+        """Let the teacher ``role`` read the progress of ``classes``' learners too."""
+        with self._db.transaction() as session:
+            found = account(session.connection(), role)
+            if found is None or found.kind is not Kind.TEACHER:
+                raise SchoolError(f"there is no teacher with the user name {role}")
+            _join(session, Kind.TEACHER, role, found.learner_id, classes, now)
+            return found
 
     def remove(self, role: str) -> Account:
         """Remove the login ``role`` and its learner with all their progress."""
@@ -120,3 +138,30 @@ class SchoolService:
         """Every account, teachers first."""
         with self._db.engine.connect() as connection:
             return accounts(connection)
+
+
+def _join(
+    session: Session,
+    kind: Kind,
+    role: str,
+    learner_id: int | None,
+    classes: Sequence[str],
+    now: datetime,
+) -> None:
+    """Enrol the pupil in ``classes``, or make the teacher teach them; missing ones are made."""
+    existing = {row.name.casefold(): row for row in session.scalars(select(ClassRow))}
+    for class_name in dict.fromkeys(" ".join(c.split()) for c in classes):
+        if not class_name:
+            raise SchoolError("a class needs a name")
+        row = existing.get(class_name.casefold())
+        if row is None:
+            row = existing[class_name.casefold()] = ClassRow(
+                name=class_name, hide_builtin=False, created_at=now
+            )
+            session.add(row)
+            session.flush()
+        if kind is Kind.TEACHER:
+            if session.get(ClassTeacherRow, (row.id, role)) is None:
+                session.add(ClassTeacherRow(class_id=row.id, role_name=role))
+        elif learner_id is not None and session.get(ClassLearnerRow, (row.id, learner_id)) is None:
+            session.add(ClassLearnerRow(class_id=row.id, learner_id=learner_id))

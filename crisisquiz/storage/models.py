@@ -451,3 +451,20 @@ class ClassPackRow(Base):
     pack_id: Mapped[str] = mapped_column(
         ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class ClassTeacherRow(Base):
+    """A school server's teacher (a login role) and a class they teach.
+
+    On a school server a teacher reads the progress of the learners in these
+    classes and nobody else's (see storage/school.py). Empty in a SQLite file.
+    """
+
+    __tablename__ = "class_teachers"
+
+    class_id: Mapped[int] = mapped_column(
+        ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True
+    )
+    role_name: Mapped[str] = mapped_column(
+        ForeignKey("server_accounts.role_name", ondelete="CASCADE"), primary_key=True
+    )

@@ -40,7 +40,16 @@ LEARNER_TABLES = {
 }
 # Tables with rules of their own; every other table holds packs' contents, which
 # everyone reads and teachers write (so a table a later version adds is covered).
-OTHER_TABLES = ("quiz_answers", "settings", "server_accounts", "alembic_version")
+OTHER_TABLES = (
+    "quiz_answers",
+    "settings",
+    "server_accounts",
+    "alembic_version",
+    "classes",
+    "class_learners",
+    "class_packs",
+    "class_teachers",
+)
 # What a learner may change of their own learner row (not its id).
 LEARNER_SETTINGS = (
     "name",
@@ -158,41 +167,93 @@ def apply_security(connection: Connection) -> None:
         "GRANT SELECT, INSERT, UPDATE, DELETE ON card_states, reviews, quiz_attempts, "
         f"quiz_answers, daily_topic_stats, topic_totals, settings TO {both}",
         f"GRANT USAGE ON SEQUENCE {', '.join(learner_sequences)} TO {both}",
-        f"GRANT SELECT ON server_accounts TO {both}",
-        # Whose learner row this connection is: read from server_accounts with the
-        # owner's rights (pupils cannot read the table whole), for the signed-in user.
-        """CREATE OR REPLACE FUNCTION crisisquiz_my_learner() RETURNS integer
-            LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp
-            AS $$ SELECT learner_id FROM server_accounts WHERE role_name = session_user $$""",
-        "REVOKE ALL ON FUNCTION crisisquiz_my_learner() FROM PUBLIC",
-        f"GRANT EXECUTE ON FUNCTION crisisquiz_my_learner() TO {both}",
+        f"GRANT SELECT ON server_accounts, classes, class_learners, class_packs, "
+        f"class_teachers TO {both}",
+        # Teachers choose the packs of the classes they teach (the policies say which).
+        f"GRANT INSERT, DELETE ON class_packs TO {q[Kind.TEACHER]}",
+        f"GRANT UPDATE (hide_builtin) ON classes TO {q[Kind.TEACHER]}",
     ]
+    # Who is asking, read with the owner's rights (nobody else reads server_accounts or
+    # class_teachers whole), for the signed-in user: their learner row, the classes
+    # they teach, the classes they are in or teach, the learners they teach.
+    functions = {
+        "crisisquiz_my_learner() RETURNS integer": (
+            "SELECT learner_id FROM server_accounts WHERE role_name = session_user"
+        ),
+        "crisisquiz_taught_classes() RETURNS SETOF integer": (
+            "SELECT class_id FROM class_teachers WHERE role_name = session_user"
+        ),
+        "crisisquiz_my_classes() RETURNS SETOF integer": (
+            "SELECT class_id FROM class_teachers WHERE role_name = session_user UNION "
+            "SELECT cl.class_id FROM class_learners cl JOIN server_accounts a "
+            "ON a.learner_id = cl.learner_id WHERE a.role_name = session_user"
+        ),
+        "crisisquiz_taught_learners() RETURNS SETOF integer": (
+            "SELECT cl.learner_id FROM class_learners cl JOIN class_teachers ct "
+            "ON ct.class_id = cl.class_id WHERE ct.role_name = session_user"
+        ),
+    }
+    for signature, body in functions.items():
+        name = signature.split(" ", 1)[0]
+        statements += [
+            f"CREATE OR REPLACE FUNCTION {signature} LANGUAGE sql STABLE SECURITY DEFINER "
+            f"SET search_path = public, pg_temp AS $$ {body} $$",
+            f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC",
+            f"GRANT EXECUTE ON FUNCTION {name} TO {both}",
+        ]
+    me = "crisisquiz_my_learner()"
+    taught = "IN (SELECT crisisquiz_taught_learners())"
+    teachers = f"TO {q[Kind.TEACHER]}"
+    policies: list[tuple[str, str, str, str, str, str | None]] = []
     for table, column in LEARNER_TABLES.items():
-        statements += _policy(
-            table, f"{column} = crisisquiz_my_learner()", f"TO {both}", with_check=True
-        )
-    statements += _policy(
-        "quiz_answers",
-        "EXISTS (SELECT 1 FROM quiz_attempts a WHERE a.id = quiz_answers.attempt_id)",
-        f"TO {both}",
-        with_check=True,
+        policies += [
+            (table, "own", "ALL", f"TO {both}", f"{column} = {me}", f"{column} = {me}"),
+            (table, "taught", "SELECT", teachers, f"{column} {taught}", None),
+        ]
+    own_attempt = (
+        "EXISTS (SELECT 1 FROM quiz_attempts a "
+        f"WHERE a.id = quiz_answers.attempt_id AND a.learner_id = {me})"
     )
-    statements += _policy("settings", "owner = current_user", f"TO {both}", with_check=True)
-    statements += _policy(
-        "server_accounts", "role_name = session_user", f"TO {both}", with_check=False
+    taught_attempt = (
+        "EXISTS (SELECT 1 FROM quiz_attempts a "
+        f"WHERE a.id = quiz_answers.attempt_id AND a.learner_id {taught})"
     )
+    in_my_classes = "IN (SELECT crisisquiz_my_classes())"
+    in_taught_classes = "IN (SELECT crisisquiz_taught_classes())"
+    policies += [
+        ("quiz_answers", "own", "ALL", f"TO {both}", own_attempt, own_attempt),
+        ("quiz_answers", "taught", "SELECT", teachers, taught_attempt, None),
+        ("settings", "own", "ALL", f"TO {both}", "owner = current_user", "owner = current_user"),
+        ("server_accounts", "own", "SELECT", f"TO {both}", "role_name = session_user", None),
+        ("class_teachers", "own", "SELECT", f"TO {both}", "role_name = session_user", None),
+        ("classes", "member", "SELECT", f"TO {both}", f"id {in_my_classes}", None),
+        (
+            "classes",
+            "taught",
+            "UPDATE",
+            teachers,
+            f"id {in_taught_classes}",
+            f"id {in_taught_classes}",
+        ),
+        ("class_learners", "own", "SELECT", f"TO {both}", f"learner_id = {me}", None),
+        ("class_learners", "taught", "SELECT", teachers, f"class_id {in_taught_classes}", None),
+        ("class_packs", "member", "SELECT", f"TO {both}", f"class_id {in_my_classes}", None),
+        ("class_packs", "taught_add", "INSERT", teachers, "", f"class_id {in_taught_classes}"),
+        ("class_packs", "taught_remove", "DELETE", teachers, f"class_id {in_taught_classes}", None),
+    ]
+    for table in sorted({policy[0] for policy in policies}):
+        statements.append(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        # Policies of an older version go first, so none lingers.
+        for (name,) in connection.execute(
+            text("SELECT policyname FROM pg_policies WHERE tablename = :t"), {"t": table}
+        ):
+            statements.append(f"DROP POLICY {_quote(connection, name)} ON {table}")
+    for table, name, command, to, using, check in policies:
+        clauses = f" USING ({using})" if using else ""
+        clauses += f" WITH CHECK ({check})" if check else ""
+        statements.append(f"CREATE POLICY crisisquiz_{name} ON {table} FOR {command} {to}{clauses}")
     for statement in statements:
         connection.exec_driver_sql(statement)
-
-
-def _policy(table: str, condition: str, to: str, *, with_check: bool) -> list[str]:
-    check = f" WITH CHECK ({condition})" if with_check else ""
-    command = "ALL" if with_check else "SELECT"
-    return [
-        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-        f"DROP POLICY IF EXISTS crisisquiz_own ON {table}",
-        f"CREATE POLICY crisisquiz_own ON {table} FOR {command} {to} USING ({condition}){check}",
-    ]
 
 
 def create_login(

@@ -45,11 +45,11 @@ def study(school: School, role: str, answers: int, tmp_path: object) -> int:
 def classroom(
     pg_databases: object, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[School, str, str, int, int]]:
-    """A school with pupils Ana and Ben who have both studied."""
+    """A school with pupils Ana and Ben (class 7B) who have both studied."""
     made = School(pg_databases, tmp_path_factory.mktemp("school"))  # type: ignore[arg-type]
     assert made.run("server", "init") == 0
-    ana = made.add("learner", "Ana", "ana")
-    ben = made.add("learner", "Ben", "ben")
+    ana = made.add("learner", "Ana", "ana", "--class", "7B")
+    ben = made.add("learner", "Ben", "ben", "--class", "7B")
     ana_id = study(made, ana, 3, None)
     ben_id = study(made, ben, 4, None)
     yield made, ana, ben, ana_id, ben_id
@@ -208,7 +208,82 @@ def test_every_table_with_learners_data_is_guarded() -> None:
 
     for table in Base.metadata.sorted_tables:
         if "learner_id" in table.c:
-            assert table.name in LEARNER_TABLES or table.name == "server_accounts"
+            assert table.name in LEARNER_TABLES or table.name in OTHER_TABLES
     assert "learners" in LEARNER_TABLES
     assert set(pack_tables()).isdisjoint(set(LEARNER_TABLES) | set(OTHER_TABLES))
     assert {"packs", "questions", "topics", "sources", "media"} <= set(pack_tables())
+
+
+@pytest.fixture(scope="module")
+def teachers(
+    classroom: tuple[School, str, str, int, int],
+) -> tuple[str, str, int]:
+    """Tia teaches 7B; Omar teaches 8C, where Cleo (who has studied) is."""
+    school = classroom[0]
+    tia = school.add("teacher", "Tia", "tia", "--class", "7B")
+    omar = school.add("teacher", "Omar", "omar", "--class", "8C")
+    cleo = school.add("learner", "Cleo", "cleo", "--class", "8C")
+    cleo_id = study(school, cleo, 2, None)
+    return tia, omar, cleo_id
+
+
+def test_a_teacher_reads_the_learners_of_their_classes_only(
+    classroom: tuple[School, str, str, int, int], teachers: tuple[str, str, int]
+) -> None:
+    school, _ana, _ben, ana_id, ben_id = classroom
+    tia, omar, cleo_id = teachers
+    with as_user(school, tia) as teacher:
+        names = {row[0] for row in teacher.execute("SELECT name FROM learners").fetchall()}
+        assert names == {"Ana", "Ben", "Tia"}  # her class, and her own profile
+        seen = {row[0] for row in teacher.execute("SELECT learner_id FROM reviews").fetchall()}
+        assert seen == {ana_id, ben_id}
+        for table in LEARNER_TABLES:
+            assert (
+                count(teacher, f"SELECT count(*) FROM {table} WHERE learner_id = %s", cleo_id) == 0
+            )
+        assert count(teacher, "SELECT count(*) FROM quiz_answers") == 2
+        classes = teacher.execute("SELECT name FROM classes").fetchall()
+        assert classes == [("7B",)]
+    with as_user(school, omar) as teacher:
+        seen = {row[0] for row in teacher.execute("SELECT learner_id FROM reviews").fetchall()}
+        assert seen == {cleo_id}
+
+
+def test_a_teacher_cannot_change_their_pupils_answers(
+    classroom: tuple[School, str, str, int, int], teachers: tuple[str, str, int]
+) -> None:
+    school, _ana, _ben, ana_id, _ben_id = classroom
+    tia = teachers[0]
+    with as_user(school, tia) as teacher:
+        assert (
+            teacher.execute(
+                "UPDATE reviews SET correct = true WHERE learner_id = %s", (ana_id,)
+            ).rowcount
+            == 0
+        )
+        assert teacher.execute("DELETE FROM reviews WHERE learner_id = %s", (ana_id,)).rowcount == 0
+        assert teacher.execute("DELETE FROM quiz_answers").rowcount == 0
+        teacher.commit()
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            teacher.execute(
+                "INSERT INTO reviews (learner_id, question_id, reviewed_at, rating, correct, "
+                "score, response, response_ms, topic_id, pack_id) SELECT %s, id, now(), 3, "
+                "true, 1, '{}', 1, topic_id, pack_id FROM questions LIMIT 1",
+                (ana_id,),
+            )
+    with as_user(school, tia) as teacher, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        teacher.execute(
+            "INSERT INTO class_teachers (class_id, role_name) SELECT id, %s FROM classes",
+            (tia,),
+        )
+
+
+def test_a_pupil_sees_only_their_own_class(
+    classroom: tuple[School, str, str, int, int], teachers: tuple[str, str, int]
+) -> None:
+    school, ana, _ben, ana_id, _ben_id = classroom
+    with as_user(school, ana) as pupil:
+        assert pupil.execute("SELECT name FROM classes").fetchall() == [("7B",)]
+        members = pupil.execute("SELECT learner_id FROM class_learners").fetchall()
+        assert members == [(ana_id,)]
+        assert count(pupil, "SELECT count(*) FROM class_teachers") == 0

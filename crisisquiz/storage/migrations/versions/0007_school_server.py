@@ -9,7 +9,8 @@ What a shared PostgreSQL server needs, on both engines so the schema stays one:
 - ``reviews.answer_key``, unique per learner, so an answer sent again after a lost
   connection is found instead of stored twice;
 - ``settings.owner``, so each signed-in person keeps their own theme and text size
-  (empty in a SQLite file, where the settings belong to the installation).
+  (empty in a SQLite file, where the settings belong to the installation);
+- ``class_teachers``: the classes each teacher's login teaches (empty in a file).
 """
 
 from collections.abc import Sequence
@@ -41,6 +42,24 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_server_accounts_learner_id"), ["learner_id"], unique=False
         )
+    op.create_table(
+        "class_teachers",
+        sa.Column("class_id", sa.Integer(), nullable=False),
+        sa.Column("role_name", sa.String(length=63), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["class_id"],
+            ["classes.id"],
+            name=op.f("fk_class_teachers_class_id_classes"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["role_name"],
+            ["server_accounts.role_name"],
+            name=op.f("fk_class_teachers_role_name_server_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("class_id", "role_name", name=op.f("pk_class_teachers")),
+    )
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.add_column(sa.Column("answer_key", sa.String(length=40), nullable=True))
         batch_op.create_index(
@@ -64,6 +83,7 @@ def downgrade() -> None:
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.drop_index("ix_reviews_learner_answer_key")
         batch_op.drop_column("answer_key")
+    op.drop_table("class_teachers")
     with op.batch_alter_table("server_accounts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_server_accounts_learner_id"))
     op.drop_table("server_accounts")

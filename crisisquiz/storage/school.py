@@ -201,6 +201,7 @@ def apply_security(connection: Connection) -> None:
             f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC",
             f"GRANT EXECUTE ON FUNCTION {name} TO {both}",
         ]
+    statements += _pack_change_triggers()
     me = "crisisquiz_my_learner()"
     taught = "IN (SELECT crisisquiz_taught_learners())"
     teachers = f"TO {q[Kind.TEACHER]}"
@@ -254,6 +255,38 @@ def apply_security(connection: Connection) -> None:
         statements.append(f"CREATE POLICY crisisquiz_{name} ON {table} FOR {command} {to}{clauses}")
     for statement in statements:
         connection.exec_driver_sql(statement)
+
+
+def _pack_change_triggers() -> list[str]:
+    """What a pack change does to every learner's rows, done with the owner's rights.
+
+    A teacher who updates or removes a pack sees only their own rows; the card states
+    of questions moved to another topic, and the daily figures and totals of a removed
+    pack, belong to everyone who studied it. These triggers act for all of them.
+    """
+    definer = "LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp"
+    return [
+        f"""CREATE OR REPLACE FUNCTION crisisquiz_pack_removed() RETURNS trigger {definer} AS $$
+        BEGIN
+            DELETE FROM daily_topic_stats WHERE pack_id = OLD.id;
+            DELETE FROM topic_totals WHERE pack_id = OLD.id;
+            RETURN OLD;
+        END $$""",
+        "DROP TRIGGER IF EXISTS crisisquiz_pack_removed ON packs",
+        "CREATE TRIGGER crisisquiz_pack_removed BEFORE DELETE ON packs "
+        "FOR EACH ROW EXECUTE FUNCTION crisisquiz_pack_removed()",
+        f"""CREATE OR REPLACE FUNCTION crisisquiz_question_moved() RETURNS trigger {definer} AS $$
+        BEGIN
+            UPDATE card_states SET topic_id = NEW.topic_id
+            WHERE question_id = NEW.id AND topic_id <> NEW.topic_id;
+            RETURN NULL;
+        END $$""",
+        "DROP TRIGGER IF EXISTS crisisquiz_question_moved ON questions",
+        "CREATE TRIGGER crisisquiz_question_moved AFTER UPDATE OF topic_id ON questions "
+        "FOR EACH ROW WHEN (OLD.topic_id IS DISTINCT FROM NEW.topic_id) "
+        "EXECUTE FUNCTION crisisquiz_question_moved()",
+        "REVOKE ALL ON FUNCTION crisisquiz_pack_removed(), crisisquiz_question_moved() FROM PUBLIC",
+    ]
 
 
 def create_login(

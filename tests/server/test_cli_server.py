@@ -187,3 +187,55 @@ def test_a_wrong_password_is_a_message(school: School, capsys: pytest.CaptureFix
     assert main(["--data-dir", str(school.tmp_path), "--database", url, "learner", "list"]) == 1
     _, err = output(capsys)
     assert f"refused the user name or password for {ana}" in err
+
+
+def test_a_teachers_pack_update_and_removal_reach_every_learners_rows(
+    school: School, small_pack_text: str, tmp_path: Path
+) -> None:
+    """RLS shows a teacher only their own rows; what a pack change implies for the
+    pupils' cards and figures is still done, by the server's triggers."""
+    import random
+    from datetime import UTC, datetime
+
+    from crisisquiz.core.app_context import AppContext
+    from crisisquiz.core.learners import LearnerService
+    from crisisquiz.core.study import StudyService
+
+    now = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+    ana = school.add("learner", "Ana", "ana")
+    tia = school.add("teacher", "Tia", "tia")
+    first = tmp_path / "v1.toml"
+    first.write_text(small_pack_text, encoding="utf-8")
+    teacher = ["--data-dir", str(tmp_path / "t"), "--database", school.url(tia)]
+    assert main([*teacher, "pack", "import", str(first)]) == 0
+    ctx = AppContext(tmp_path / "a", clock=lambda: now, database_url=school.url(ana))
+    try:
+        learner = LearnerService(ctx.database).list()[0]
+        session = StudyService(ctx.database, tz=UTC, rng=random.Random(2)).start(
+            learner.id, now=now, topics=[("test-pack", "alpha")]
+        )
+        for _ in range(4):
+            item = session.next_item(now)
+            assert item is not None
+            session.answer(item, "?", now=now, response_ms=800)
+    finally:
+        ctx.close()
+    moved = small_pack_text.replace('version = "1.0.0"', 'version = "1.1.0"').replace(
+        'id = "fc"\ntopic = "alpha"', 'id = "fc"\ntopic = "beta"'
+    )
+    second = tmp_path / "v2.toml"
+    second.write_text(moved, encoding="utf-8")
+    assert main([*teacher, "pack", "import", str(second)]) == 0
+    with psycopg.connect(school.dsn(school.admin)) as admin:
+        topic = admin.execute(
+            "SELECT c.topic_id FROM card_states c JOIN questions q ON q.id = c.question_id "
+            "WHERE q.question_id = 'fc' AND q.pack_id = 'test-pack'"
+        ).fetchone()
+        assert topic == ("beta",)
+    assert main([*teacher, "pack", "remove", "test-pack", "--yes"]) == 0
+    with psycopg.connect(school.dsn(school.admin)) as admin:
+        for table in ("card_states", "reviews", "daily_topic_stats", "topic_totals"):
+            left = admin.execute(
+                f"SELECT count(*) FROM {table} WHERE pack_id = 'test-pack'"
+            ).fetchone()
+            assert left == (0,), table

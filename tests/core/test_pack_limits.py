@@ -186,6 +186,8 @@ def test_a_version_of_thousands_of_digits_is_refused(small_pack_text: str) -> No
 def test_an_installed_version_of_thousands_of_digits_does_not_break_a_later_import(
     small_pack_text: str, database: Database, now: datetime
 ) -> None:
+    if database.server is not None:
+        pytest.skip("PostgreSQL enforces the column's 40 characters: no such version is stored")
     service = PackService(database)
     service.import_pack(parse_pack_text(small_pack_text), now=now)
     with database.engine.begin() as connection:  # as an older crisisquiz could store it

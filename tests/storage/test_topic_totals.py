@@ -42,7 +42,7 @@ def add_pack(connection: Connection, now: datetime) -> None:
     connection.execute(
         text(
             "INSERT INTO packs (id, title, version, language, authors, description, builtin, "
-            "imported_at) VALUES ('p', 'P', '1.0.0', 'en', '[]', '', 0, :now)"
+            "imported_at) VALUES ('p', 'P', '1.0.0', 'en', '[]', '', false, :now)"
         ),
         {"now": now.replace(tzinfo=None)},
     )

@@ -36,6 +36,7 @@ from crisisquiz.cli.answer_input import (
 )
 from crisisquiz.cli.context import UserError
 from crisisquiz.core.app_context import AppContext
+from crisisquiz.core.citations import group_citations, sentence_lines
 from crisisquiz.core.grading import GradeResult, Response, Verdict, correct_answer_text
 from crisisquiz.core.items import Citation, ItemKind, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
@@ -329,7 +330,8 @@ def rule(left: str, right: str, width: int) -> str:
 def render_question(item: StudyItem, width: int) -> list[str]:
     """The question as shown: its text, then its numbered (or lettered) options."""
     question = item.question
-    lines = wrap(question.display_prompt, width)
+    lines = render_quote(item, width)
+    lines.extend(wrap(question.display_prompt, width))
     if isinstance(question, TrueFalse) and not question.prompt:
         lines.append("True or false?")
     if question.image:
@@ -338,6 +340,15 @@ def render_question(item: StudyItem, width: int) -> list[str]:
         lines.extend(_numbered(item.options, width))
     elif isinstance(question, Matching):
         lines.extend(_matching_lines(question, item.options, width))
+    return lines
+
+
+def render_quote(item: StudyItem, width: int) -> list[str]:
+    """The quotation a question is about, set off by a bar, with its document beneath."""
+    if item.quote is None:
+        return []
+    lines = wrap(f"“{item.quote.text}”", width, "  | ", "  | ")
+    lines.extend(wrap(f"— {item.quote.attribution()}", width, "  | ", "  |   "))
     return lines
 
 
@@ -429,28 +440,53 @@ def render_outcome(
     if item.question.explanation:
         lines.extend(wrap(item.question.explanation, width, "  Why: ", "    "))
     if item.citations:
-        label = "  Source: " if len({c.title for c in item.citations}) == 1 else "  Sources: "
-        lines.extend(wrap(describe_sources(item.citations), width, label, "    "))
+        lines.extend(render_sources(item.citations, width))
     if comes_back:
         lines.append(f"  Comes back {comes_back}.")
     return lines
 
 
 def describe_sources(citations: Iterable[Citation]) -> str:
-    """Citations grouped by source: "Class notes, sentences 4, 7; Essay"."""
-    grouped: dict[str, list[int]] = {}
-    for citation in citations:
-        lines = grouped.setdefault(citation.title, [])
-        if citation.line is not None and citation.line not in lines:
-            lines.append(citation.line)
+    """Citations grouped by source, on one line: "“Class notes”, sentences 4, 7; “Essay”".
+
+    Sentence notes are left out; :func:`render_sources` shows them.
+    """
     parts = []
-    for title, lines in grouped.items():
+    for source in group_citations(citations):
+        lines = [note.line for note in source.sentences]
         if not lines:
-            parts.append(title)
+            parts.append(source.name())
         else:
             word = "sentence" if len(lines) == 1 else "sentences"
-            parts.append(f"{title}, {word} {', '.join(str(n) for n in sorted(lines))}")
+            parts.append(f"{source.name()}, {word} {', '.join(str(n) for n in sorted(lines))}")
     return "; ".join(parts)
+
+
+def render_sources(citations: Sequence[Citation], width: int) -> list[str]:
+    """Each source named properly, then what each cited sentence claims and what is wrong.
+
+    A reference reads as a bibliographic reference. A sentence the pack has no note for
+    is shown by its number, the only thing known about it.
+    """
+    groups = group_citations(citations)
+    references = all(group.is_reference for group in groups)
+    noun = "Reference" if references else "Source"
+    label = f"  {noun}: " if len(groups) == 1 else f"  {noun}s: "
+    lines: list[str] = []
+    for index, source in enumerate(groups):
+        first = label if index == 0 else "    "
+        notes = source.sentences
+        if notes and not any(note.claim for note in notes):
+            numbers = ", ".join(str(note.line) for note in notes)
+            word = "sentence" if len(notes) == 1 else "sentences"
+            lines.extend(wrap(f"{source.name()}, {word} {numbers}", width, first, "    "))
+            continue
+        lines.extend(wrap(source.name(), width, first, "    "))
+        for note in notes:
+            for caption, text in sentence_lines(note):
+                body = f"{caption} {text}" if caption else text
+                lines.extend(wrap(body, width, "      ", "        "))
+    return lines
 
 
 def _plural(count: int, noun: str) -> str:
@@ -732,6 +768,8 @@ def render_quiz_result(quiz: Quiz, result: QuizResult, width: int) -> list[str]:
         for answer in result.answers:
             lines.append("")
             title = f"{answer.position + 1}. "
+            for line in render_quote(answer.item, width - 3):
+                lines.append("   " + line)
             lines.extend(wrap(answer.item.question.display_prompt, width, title, "   "))
             for line in render_outcome(answer.item, answer.grade, width - 3):
                 lines.append("   " + line)

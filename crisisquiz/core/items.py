@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, literal_column, select
 
-from crisisquiz.core.pack_schema import Matching, MultipleChoice, MultiSelect, Ordering, Question
+from crisisquiz.core.citations import Citation, Quotation
+from crisisquiz.core.pack_schema import (
+    Matching,
+    MultipleChoice,
+    MultiSelect,
+    Ordering,
+    Question,
+    SourceKind,
+)
 from crisisquiz.core.packs import question_from_body
 from crisisquiz.core.recording import QuestionRef
-from crisisquiz.storage.models import QuestionRow, SourceRow, TopicRow
+from crisisquiz.storage.models import QuestionRow, SourceRow, SourceSentenceRow, TopicRow
 from crisisquiz.storage.prepared import DriverCursor, Prepared
+
+__all__ = ["Citation", "ItemKind", "ItemLoader", "Quotation", "StudyItem", "presented_options"]
 
 
 class ItemKind(StrEnum):
@@ -23,17 +32,6 @@ class ItemKind(StrEnum):
     LEARNING = "learning"
     REVIEW = "review"
     QUIZ = "quiz"
-
-
-@dataclass(frozen=True)
-class Citation:
-    """A source a question cites, ready to show."""
-
-    title: str
-    line: int | None
-
-    def __str__(self) -> str:
-        return f"{self.title}, sentence {self.line}" if self.line else self.title
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,10 @@ class StudyItem:
     kind: ItemKind
     options: tuple[str, ...]
     citations: tuple[Citation, ...]
+    # The sentence the question is about, shown above its prompt; None for most questions.
+    quote: Quotation | None = None
+    # Whether the question's topic has a study guide to read after answering.
+    has_guide: bool = False
 
 
 def presented_options(question: Question, rng: random.Random) -> tuple[str, ...]:
@@ -77,30 +79,63 @@ _GET_QUESTION = Prepared(
     )
 )
 _TOPIC_TITLES = Prepared(
-    select(TopicRow.topic_id, TopicRow.title).where(TopicRow.pack_id == bindparam("pack_id"))
+    select(
+        TopicRow.topic_id, TopicRow.title, func.length(TopicRow.guide) > literal_column("0")
+    ).where(TopicRow.pack_id == bindparam("pack_id"))
 )
-_SOURCE_TITLES = Prepared(
-    select(SourceRow.source_id, SourceRow.title).where(SourceRow.pack_id == bindparam("pack_id"))
+_SOURCES = Prepared(
+    select(
+        SourceRow.source_id,
+        SourceRow.title,
+        SourceRow.kind,
+        SourceRow.author,
+        SourceRow.publisher,
+        SourceRow.date,
+    ).where(SourceRow.pack_id == bindparam("pack_id"))
+)
+_SENTENCES = Prepared(
+    select(
+        SourceSentenceRow.source_id,
+        SourceSentenceRow.line,
+        SourceSentenceRow.claim,
+        SourceSentenceRow.error,
+    ).where(SourceSentenceRow.pack_id == bindparam("pack_id"))
 )
 
 
 class ItemLoader:
-    """Builds study items from question rows, caching topic and source titles."""
+    """Builds study items from question rows, caching topic titles and sources per pack."""
 
     def __init__(self, rng: random.Random) -> None:
         self._rng = rng
         self._topics: dict[tuple[str, str], str] = {}
-        self._sources: dict[tuple[str, str], str] = {}
+        self._guides: set[tuple[str, str]] = set()
+        # A source as a citation of the whole, and its sentence notes by line.
+        self._sources: dict[tuple[str, str], Citation] = {}
+        self._sentences: dict[tuple[str, str, int], tuple[str, str]] = {}
         self._packs: set[str] = set()
 
     def _titles(self, cursor: DriverCursor, pack_id: str) -> None:
         if pack_id in self._packs:
             return
         self._packs.add(pack_id)
-        for topic_id, title in _TOPIC_TITLES.rows(cursor, {"pack_id": pack_id}):
+        for topic_id, title, has_guide in _TOPIC_TITLES.rows(cursor, {"pack_id": pack_id}):
             self._topics[(pack_id, topic_id)] = title
-        for source_id, title in _SOURCE_TITLES.rows(cursor, {"pack_id": pack_id}):
-            self._sources[(pack_id, source_id)] = title
+            if has_guide:
+                self._guides.add((pack_id, topic_id))
+        for source_id, title, kind, author, publisher, date in _SOURCES.rows(
+            cursor, {"pack_id": pack_id}
+        ):
+            self._sources[(pack_id, source_id)] = Citation(
+                title,
+                kind=SourceKind(kind),
+                author=author,
+                publisher=publisher,
+                date=date,
+                source_id=source_id,
+            )
+        for source_id, line, claim, error in _SENTENCES.rows(cursor, {"pack_id": pack_id}):
+            self._sentences[(pack_id, source_id, line)] = (claim, error)
 
     def load(self, cursor: DriverCursor, row_id: int, kind: ItemKind) -> StudyItem:
         """The item for the question row ``row_id``, read with the driver ``cursor``."""
@@ -116,11 +151,20 @@ class ItemLoader:
             topic_title=self._topics.get((pack_id, topic_id), topic_id),
             kind=kind,
             options=presented_options(question, self._rng),
-            citations=tuple(self._citations(pack_id, question.sources)),
+            citations=tuple(self._citation(pack_id, ref) for ref in question.sources),
+            quote=(
+                Quotation(question.quote.text, self._citation(pack_id, question.quote.ref))
+                if question.quote is not None
+                else None
+            ),
+            has_guide=(pack_id, topic_id) in self._guides,
         )
 
-    def _citations(self, pack_id: str, refs: Iterable[str]) -> Iterable[Citation]:
-        for ref in refs:
-            source_id, _, line = ref.partition(":")
-            title = self._sources.get((pack_id, source_id), source_id)
-            yield Citation(title, int(line) if line else None)
+    def _citation(self, pack_id: str, ref: str) -> Citation:
+        source_id, _, line_text = ref.partition(":")
+        whole = self._sources.get((pack_id, source_id)) or Citation(source_id, source_id=source_id)
+        if not line_text:
+            return whole
+        line = int(line_text)
+        claim, error = self._sentences.get((pack_id, source_id, line), ("", ""))
+        return replace(whole, line=line, claim=claim, error=error)

@@ -20,6 +20,7 @@ from crisisquiz.core.pack_schema import (
     Ordering,
     Question,
 )
+from crisisquiz.gui.citation_view import sources_caption, sources_html, sources_plain
 from crisisquiz.gui.questions.look import (
     VERDICT_WORDS,
     is_dark,
@@ -27,6 +28,9 @@ from crisisquiz.gui.questions.look import (
     set_text_role,
     verdict_colour,
 )
+
+# Opens the reading: from the feedback, at the guide of the question's topic.
+READ_SHORTCUT = "Ctrl+G"
 
 
 def verdict_words(result: GradeResult) -> str:
@@ -69,22 +73,8 @@ def comes_back_text(interval: timedelta) -> str:
 
 
 def citations_text(citations: Sequence[Citation]) -> str:
-    """Sources with their sentences, each source named once: "Essay, sentences 2 and 4"."""
-    lines: dict[str, list[int]] = {}
-    for citation in citations:
-        lines.setdefault(citation.title, [])
-        if citation.line is not None and citation.line not in lines[citation.title]:
-            lines[citation.title].append(citation.line)
-    parts = []
-    for title, numbers in lines.items():
-        if not numbers:
-            parts.append(title)
-        elif len(numbers) == 1:
-            parts.append(f"{title}, sentence {numbers[0]}")
-        else:
-            listed = ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
-            parts.append(f"{title}, sentences {listed}")
-    return "; ".join(parts)
+    """The sources as plain text, one line each (see :func:`citation_view.sources_plain`)."""
+    return sources_plain(citations)
 
 
 def answer_lines(question: Question, correct_answer: str) -> list[str]:
@@ -122,6 +112,7 @@ class FeedbackPanel(QFrame):
 
     next_requested = Signal()
     undo_requested = Signal()
+    read_requested = Signal()
 
     def __init__(self, *, can_undo: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,6 +152,18 @@ class FeedbackPanel(QFrame):
         )
         self.undo_button.clicked.connect(self.undo_requested)
         row.addWidget(self.undo_button)
+        self.read_button = push_button(f"Read about this ({READ_SHORTCUT})")
+        self.read_button.setObjectName("readAboutButton")
+        self.read_button.setToolTip(
+            f"Open the study guide of this question's topic ({READ_SHORTCUT})"
+        )
+        self.read_button.setAccessibleName("Read about this")
+        self.read_button.setAccessibleDescription(
+            f"Opens the study guide of this question's topic. Shortcut: {READ_SHORTCUT}"
+        )
+        self.read_button.clicked.connect(self.read_requested)
+        self.read_button.hide()
+        row.addWidget(self.read_button)
         row.addStretch(1)
         layout.addLayout(row)
         # Only now, inside the panel: shown before it has a parent, a widget becomes a window
@@ -216,22 +219,29 @@ class FeedbackPanel(QFrame):
         # A flashcard's back is already on screen above; repeating it adds nothing.
         answer = "" if isinstance(item.question, Flashcard) else result.correct_answer
         caption = "The answer:" if result.verdict is Verdict.RIGHT else "Right answer:"
-        sources = citations_text(item.citations)
-        titles = {citation.title for citation in item.citations}
-        sources_caption = "Source:" if len(titles) == 1 else "Sources:"
+        sources = " ".join(sources_plain(item.citations).splitlines())
+        source_caption = sources_caption(item.citations)
         explanation = item.question.explanation
         sections = (
             (self.answer_label, caption, answer),
             (self.explanation_label, "Why:", explanation),
-            (self.source_label, sources_caption, sources),
+            (self.source_label, source_caption, sources),
             (self.schedule_label, "Next time:", comes_back or ""),
         )
         self.details_label.setText("\n".join(f"• {line}" for line in lines))
         self.details_label.setAccessibleName(" ".join(lines))
         self.details_label.setVisible(bool(lines))
         for label, label_caption, text in sections:
-            shown = [text] if label is not self.answer_label else answer_lines(item.question, text)
-            label.setText(rich_lines(label_caption, shown))
+            if label is self.source_label:
+                # Several lines (the source, what the sentence claims, what is wrong): below.
+                label.setText(
+                    f"<b>{html.escape(label_caption)}</b><br>{sources_html(item.citations)}"
+                )
+            else:
+                shown = (
+                    [text] if label is not self.answer_label else answer_lines(item.question, text)
+                )
+                label.setText(rich_lines(label_caption, shown))
             label.setAccessibleName(f"{label_caption} {text}")
             label.setVisible(bool(text))
         spoken.append(f"{caption} {answer}" if answer else "")
@@ -239,6 +249,7 @@ class FeedbackPanel(QFrame):
         spoken.extend(f"{c} {t}" for _label, c, t in sections[1:] if t)
         text = " ".join(part for part in spoken if part)
         self.verdict_label.setAccessibleName(words)
+        self.read_button.setVisible(item.has_guide)
         self.next_button.setText(f"{next_text} (Enter)")
         self.next_button.setAccessibleName(next_text)
         # Read out when focus lands on Next, so a screen reader user hears the verdict at once.

@@ -179,6 +179,7 @@ class HomeScreen(QWidget):
     study_requested = Signal(object)
     quiz_requested = Signal()
     topics_shown = Signal()
+    read_requested = Signal()
 
     def __init__(
         self,
@@ -240,6 +241,13 @@ class HomeScreen(QWidget):
         )
         self.quiz_button.clicked.connect(self.quiz_requested.emit)
         actions.addWidget(self.quiz_button)
+        self.read_button = push_button(
+            "Read first",
+            description="The study guide of each topic and the timeline of key dates",
+        )
+        self.read_button.setObjectName("readFirstButton")
+        self.read_button.clicked.connect(self.read_requested.emit)
+        actions.addWidget(self.read_button)
         today.body.addLayout(actions)
 
         self.progress_label = text_label("", "muted")
@@ -259,6 +267,13 @@ class HomeScreen(QWidget):
         self.topics_box.setSpacing(12)
         body.addLayout(self.topics_box)
         body.addStretch(1)
+
+    def set_read_hint(self, keys: str) -> None:
+        """Name the Read first shortcut in the button's tooltip and description."""
+        self.read_button.setToolTip(f"{self.read_button.accessibleDescription()} ({keys})")
+        self.read_button.setAccessibleDescription(
+            f"The study guide of each topic and the timeline of key dates. Shortcut: {keys}"
+        )
 
     def set_shortcut_hints(self, study: str, quiz: str) -> None:
         """Show the window's shortcuts for studying and quizzing on the buttons' tooltips."""
@@ -375,6 +390,9 @@ class HomeScreen(QWidget):
                 self.topics_box.addWidget(pack_heading)
                 pack_heading.show()
             self._add_topics(data, topics)
+        if self.topic_rows:
+            # The rows come after the first paint; Tab still reads on from the actions.
+            QWidget.setTabOrder(self.read_button, self.topic_rows[0].study_button)
 
     def _add_topics(self, data: HomeData, topics: Sequence[TopicStats]) -> None:
         for topic in topics:

@@ -29,12 +29,15 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid as shiboken_alive
 
 from crisisquiz import __version__
 from crisisquiz.core.learners import Learner, LearnerError
 from crisisquiz.core.topic_keys import TopicKey
+from crisisquiz.gui.feedback_panel import READ_SHORTCUT
 from crisisquiz.gui.home_screen import HomeScreen
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
+from crisisquiz.gui.questions.stage import QuestionStage
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
 from crisisquiz.gui.wheel_guard import install_wheel_guard
@@ -111,6 +114,10 @@ class ShortcutsDialog(QDialog):
             (_native(EXPORT_RESULTS_SHORTCUT), "Export my results for a teacher"),
             (_native(CLASS_REPORT_SHORTCUT), "Class report (for teachers)"),
             (_native(SWITCH_LEARNER_SHORTCUT), "Switch learner"),
+            (
+                _native(READ_SHORTCUT),
+                "Read first: study guides and timeline (after an answer: its topic)",
+            ),
             (_native("F1"), "This list"),
             (_native("Ctrl+Q"), "Quit"),
             ("Tab, Shift+Tab", "Move to the next or previous control"),
@@ -193,6 +200,7 @@ class MainWindow(QMainWindow):
         self.class_report: ClassReportScreen | None = None
         self.learner_picker: LearnerPickerDialog | None = None
         self.learner_manager: ManageLearnersDialog | None = None
+        self.reading_dialog: QDialog | None = None
         self.resize(1024, 768)
 
         self.nav_buttons: dict[Screen, QPushButton] = {}
@@ -280,6 +288,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         go_menu = bar.addMenu("&Go")
+        self.read_action = QAction("&Read first: guides and timeline", self)
+        self.read_action.setShortcut(QKeySequence(READ_SHORTCUT))
+        self.read_action.setStatusTip(
+            "Each topic's study guide and the timeline; after an answer, that topic's guide"
+        )
+        self.read_action.triggered.connect(self.read_first)
         has_progress = progress_screen_available()
         for screen, keys, label, purpose in _NAVIGATION:
             action = QAction(label, self)
@@ -291,6 +305,8 @@ class MainWindow(QMainWindow):
                 action.setText(f"{label} (not available yet)")
             go_menu.addAction(action)
             self.nav_actions[screen] = action
+        go_menu.addSeparator()
+        go_menu.addAction(self.read_action)
 
         learner_menu = bar.addMenu("&Learner")
         switch = QAction("&Switch learner…", self)
@@ -321,6 +337,8 @@ class MainWindow(QMainWindow):
         """(Re)create Home for the current learner (its other screens follow on first use)."""
         self.home = HomeScreen(self._services, self._stats, self._learner.id)
         self.home.set_shortcut_hints(_native("Ctrl+2"), _native("Ctrl+3"))
+        self.home.set_read_hint(_native(READ_SHORTCUT))
+        self.home.read_requested.connect(self.read_first)
         self.home.study_requested.connect(self.start_study)
         self.home.quiz_requested.connect(self.start_quiz)
         self.stack.insertWidget(0, self.home)
@@ -465,6 +483,7 @@ class MainWindow(QMainWindow):
         learner = self._services.learners.get(self._learner.id)
         screen = StudyScreen(self._services, learner, wanted)
         screen.closed.connect(lambda: self._activity_closed(screen))
+        screen.stage.read_requested.connect(self.open_reading)
         self.study_screen = screen
         self._study_topics = wanted
         self.stack.addWidget(screen)
@@ -484,6 +503,7 @@ class MainWindow(QMainWindow):
         learner = self._services.learners.get(self._learner.id)
         screen = QuizScreen(self._services, learner)
         screen.closed.connect(lambda: self._activity_closed(screen))
+        screen.stage.read_requested.connect(self.open_reading)
         self.quiz_screen = screen
         self.stack.addWidget(screen)
         self._show(screen)
@@ -603,6 +623,35 @@ class MainWindow(QMainWindow):
             self._discard(self.study_screen)
 
     # -- help -----------------------------------------------------------------------------
+
+    # -- reading --------------------------------------------------------------------------
+
+    def read_first(self) -> None:
+        """Go ▸ Read first: after an answer, the guide of its topic; else the whole reading."""
+        current = self.stack.currentWidget()
+        stage = getattr(current, "stage", None)
+        if isinstance(stage, QuestionStage) and stage.request_reading():
+            return
+        self.open_reading()
+
+    def open_reading(self, pack_id: str = "", topic_id: str = "") -> None:
+        """Open the guides and timelines, at one topic's guide when given."""
+        from crisisquiz.gui.reading_dialog import ReadingDialog  # loaded on use
+
+        topic = (pack_id, topic_id) if pack_id and topic_id else None
+        # Reading over, the keys go back where they were (the Next button, say).
+        before = QApplication.focusWidget()
+        dialog = ReadingDialog(self._services.reading.packs(), topic=topic, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.reading_dialog = dialog
+        dialog.finished.connect(lambda _result: self._reading_closed(before))
+        dialog.open()
+
+    def _reading_closed(self, before: QWidget | None) -> None:
+        self.reading_dialog = None
+        self.activateWindow()
+        if before is not None and shiboken_alive(before) and before.isVisible():
+            before.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard shortcuts."""

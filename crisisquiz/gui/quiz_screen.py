@@ -29,6 +29,7 @@ from crisisquiz.core.grading import Verdict, correct_answer_text
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.quiz import Feedback, Quiz, QuizAnswer, QuizError, QuizResult, QuizSettings
 from crisisquiz.core.topic_keys import TopicKey, installed_topics
+from crisisquiz.gui.citation_view import quote_label, sources_caption
 from crisisquiz.gui.feedback_panel import (
     answer_lines,
     citations_text,
@@ -641,6 +642,8 @@ class QuizScreen(QWidget):
         title.setStyleSheet(f"color: {colour};")
         layout.addWidget(title)
         prompt = item.question.display_prompt
+        if item.quote is not None:
+            layout.addWidget(quote_label(item.quote))
         layout.addWidget(wrapped_label(prompt, object_name="reviewPrompt", selectable=True))
         yours = describe_response(item.question, given)
         right = answer.grade.correct_answer if answer else correct_answer_text(item.question)
@@ -654,7 +657,7 @@ class QuizScreen(QWidget):
         if item.question.explanation:
             rows.append(("Why:", item.question.explanation))
         if item.citations:
-            rows.append(("Source:", citations_text(item.citations)))
+            rows.append((sources_caption(item.citations), citations_text(item.citations)))
         for caption, text in rows:
             label = QLabel(rich_lines(caption, text.split("\n")))
             label.setWordWrap(True)

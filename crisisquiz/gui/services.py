@@ -12,6 +12,7 @@ from crisisquiz.core.classes import ClassService
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import QuizService
+from crisisquiz.core.reading import ReadingService
 from crisisquiz.core.stats import StatsService
 from crisisquiz.core.study import StudyService
 from crisisquiz.storage.database import Database
@@ -29,6 +30,7 @@ class Services:
     settings: SettingsService
     stats: StatsService
     classes: ClassService
+    reading: ReadingService
     clock: Callable[[], datetime]
     tz: tzinfo
 
@@ -46,6 +48,7 @@ class Services:
             settings=SettingsService(database),
             stats=StatsService(database),
             classes=ClassService(database),
+            reading=ReadingService(database),
             clock=clock,
             tz=tz,
         )

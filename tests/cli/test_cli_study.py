@@ -110,7 +110,7 @@ def test_scripted_session(
     assert "Back: The group of advisers Kennedy consulted during the crisis" in out
     assert "Rate how well you knew it: 1 Again, 2 Hard, 3 Good, 4 Easy. (? for help)" in out
     assert "You rated it Good: that counts as right." in out
-    assert "Source: Class notes, sentence 1" in out
+    assert "Source: “Class notes”, sentence 1" in out
     # Bad input gets the expected form, then the question goes on.
     assert "Type the numbers of every right choice (1 to 4), like 1 3" in out
     assert "Type t for true or f for false. (? for help)" in out
@@ -308,7 +308,8 @@ def test_render_outcome_groups_sources() -> None:
         "    2. A",
         "    1. B",
         "  - A is out.",
-        "  Sources: Notes, sentences 4, 7; Essay",
+        "  Sources: “Notes”, sentences 4, 7",
+        "    “Essay”",
     ]
 
 
@@ -336,3 +337,32 @@ def test_describe_time_and_rule() -> None:
     assert terminal_study.rule("1 · new · T", "left", 24) == "── 1 · new · T ─────────"
     long = terminal_study.rule("1 · new · " + "x" * 80, "left: 1 new", 60)
     assert len(long) == 60 and "…" in long and long.endswith("left: 1 new ──")
+
+
+def test_quotation_and_sources_in_words(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    data: str,
+    cited_pack_text: str,
+    tmp_path: Path,
+) -> None:
+    pack = tmp_path / "cited.toml"
+    pack.write_text(cited_pack_text, encoding="utf-8")
+    assert main(["--data-dir", data, "pack", "import", str(pack)]) == 0
+    capsys.readouterr()
+    # In pack order: decision-month (1 March 2 May 3 August), then ships-turned.
+    code, out, err = study(capsys, monkeypatch, data, ["1", "q"], "--topic", "cited-pack:alpha")
+    assert code == 0, err
+    question = out.index("In which month of 1962")
+    quote = out.index("  | “In March 1962, during a visit to Bulgaria”")
+    assert quote < question
+    assert "  | — “Khrushchev's account of the crisis deserves a second look”, The" in out
+    assert "sentence 3" in out[quote:question]
+    assert (
+        "  Sources: “Khrushchev's account of the crisis deserves a second look”, The\n"
+        "    Moscow Times, October 2022\n"
+        "      Sentence 3 claims: The essay dates Khrushchev's decision to a visit to\n"
+        "        Bulgaria in March 1962.\n"
+        "      What is wrong: The Bulgaria visit, and the decision, were in May 1962.\n"
+        "    Michael Dobbs, One Minute to Midnight (Alfred A. Knopf, 2008)\n"
+    ) in out

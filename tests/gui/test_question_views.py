@@ -423,7 +423,7 @@ def test_feedback_after_a_wrong_answer_locks_the_inputs(
 
 
 def test_citations_and_intervals_in_words(items: dict[str, StudyItem]) -> None:
-    assert citations_text(items["fc"].citations) == "Class notes, sentence 1"
+    assert citations_text(items["fc"].citations) == "“Class notes”, sentence 1"
     assert comes_back_text(timedelta(seconds=30)) == "Back in under a minute"
     assert comes_back_text(timedelta(minutes=10)) == "Back in 10 minutes"
     assert comes_back_text(timedelta(hours=1)) == "Back in 1 hour"

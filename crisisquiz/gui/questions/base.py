@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.core.grading import GradeResult
 from crisisquiz.core.items import StudyItem
+from crisisquiz.gui.citation_view import quote_label
 from crisisquiz.gui.questions.keys import has_ctrl, is_enter
 from crisisquiz.gui.questions.look import push_button, wrapped_label
 
@@ -62,6 +63,10 @@ class QuestionView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
+        # A question about a document's wording shows the sentence it is about first.
+        self.quote_label = quote_label(item.quote) if item.quote is not None else None
+        if self.quote_label is not None:
+            layout.addWidget(self.quote_label)
         self.prompt_label = wrapped_label(
             self.prompt_text(), object_name="questionPrompt", role="h2"
         )

@@ -71,6 +71,8 @@ class QuestionStage(QScrollArea):
     next_requested = Signal()
     undo_requested = Signal()
     feedback_revealed = Signal()
+    # The learner asks to read about the question just answered: (pack id, topic id).
+    read_requested = Signal(str, str)
 
     def __init__(
         self,
@@ -94,11 +96,23 @@ class QuestionStage(QScrollArea):
         self.panel = FeedbackPanel(can_undo=can_undo)
         self.panel.next_requested.connect(self.next_requested)
         self.panel.undo_requested.connect(self.undo_requested)
+        self.panel.read_requested.connect(self.request_reading)
         self._layout.addWidget(self.panel)
         self._layout.addStretch(1)
         self.setWidget(CentredColumn(self._column))
         self._view: QuestionView | None = None
         self._shown_at: datetime | None = None
+
+    def request_reading(self) -> bool:
+        """Ask to read about the answered question's topic; False when there is nothing to read.
+
+        Only after answering: before that the guide would give the answer away.
+        """
+        view = self._view
+        if view is None or self.panel.isHidden() or not view.item.has_guide:
+            return False
+        self.read_requested.emit(view.item.ref.pack_id, view.item.ref.topic_id)
+        return True
 
     @property
     def view(self) -> QuestionView | None:

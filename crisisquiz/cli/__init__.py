@@ -67,6 +67,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _warn(text: str) -> None:
+    print(f"crisisquiz: warning: {text}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
@@ -78,13 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from crisisquiz.gui.app import run_app  # Qt is loaded only for the window
 
             return run_app(ctx)
+        ctx.on_notice = _warn
         return int(args.handler(args, ctx))
     except USER_ERRORS as exc:
         print(f"crisisquiz: error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:
-        # A school server refusing an action or going away is the user's to act on too.
-        message = connection_problem(exc) or permission_problem(exc)
+        # A school server refusing an action or going away, the disk full, a read-only
+        # file, a lock held too long: the user's to act on, said in words, no traceback.
+        message = connection_problem(exc) or permission_problem(exc) or ctx.explain(exc)
         if message is None:
             raise
         print(f"crisisquiz: error: {message}", file=sys.stderr)

@@ -16,8 +16,9 @@ from pathlib import Path
 from crisisquiz.core.builtin import ensure_builtin_pack
 from crisisquiz.core.packs import PackService
 from crisisquiz.resources import builtin_pack_path
-from crisisquiz.storage.database import Database, open_database
+from crisisquiz.storage.database import DATABASE_FILE, Database, open_database
 from crisisquiz.storage.school import may_manage_packs
+from crisisquiz.storage.sqlite_health import explain_storage_error
 
 
 def utc_now() -> datetime:
@@ -37,12 +38,22 @@ class AppContext:
     clock: Callable[[], datetime] = utc_now
     database_url: str | None = None
     _database: Database | None = field(default=None, init=False)
+    # What the person should know about how the data was found, said once on opening:
+    # handed to ``on_notice`` when set (the command line prints them), else kept in
+    # ``notices`` for the window to show.
+    notices: list[str] = field(default_factory=list, init=False)
+    on_notice: Callable[[str], None] | None = field(default=None, init=False)
 
     @property
     def database(self) -> Database:
         """The open database (opened, migrated and seeded on first access)."""
         if self._database is None:
             self._database = self._open()
+            for notice in opening_notices(self._database):
+                if self.on_notice is None:
+                    self.notices.append(notice)
+                else:
+                    self.on_notice(notice)
             if may_manage_packs(self._database):
                 # On a school server pupils cannot write packs: the administrator's
                 # 'server init' installs and updates the built-in one for them.
@@ -58,6 +69,16 @@ class AppContext:
 
         return open_server_database(self.database_url, now=self.clock())
 
+    def explain(self, error: BaseException) -> str | None:
+        """What a storage error means for the person at the computer, or None if it is none.
+
+        A full disk, a read-only file, a lock held too long or a damaged file each get
+        their cause in plain words and what to do; other errors are not the storage's.
+        """
+        if self.database_url is not None:
+            return None  # a server's errors are described beside its engine
+        return explain_storage_error(error, self.data_dir / DATABASE_FILE)
+
     def switch(self, database_url: str | None) -> None:
         """Use another database from now on (signing in to a server, or out of one)."""
         self.close()
@@ -68,3 +89,24 @@ class AppContext:
         if self._database is not None:
             self._database.close()
             self._database = None
+
+
+def opening_notices(database: Database) -> list[str]:
+    """What opening ``database`` found that the person should hear about."""
+    notices = []
+    if database.wal_missing and database.path is not None:
+        notices.append(
+            "crisisquiz was not closed properly last time, and the file holding its most "
+            f"recent changes ({database.path.name}-wal) was missing when it started again: "
+            "it may have been deleted or left behind when the data folder was copied. The "
+            "answers given just before that may be missing. If they matter and the file "
+            "can be found, close crisisquiz and put it back beside the database; otherwise "
+            "carry on, everything else is in place."
+        )
+    if database.set_aside is not None:
+        notices.append(
+            "An earlier first start of crisisquiz was cut short and left an unfinished "
+            f"database, with nothing of yours in it; it was set aside as "
+            f"{database.set_aside.name} and a new one was made."
+        )
+    return notices

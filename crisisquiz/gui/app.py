@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtGui import QIcon
@@ -42,18 +43,29 @@ def choose_learner(services: Services) -> Learner | None:
     return dialog.learner
 
 
-def _report_unexpected(
-    kind: type[BaseException], error: BaseException, trace: TracebackType | None
-) -> None:
-    # A bug must not pass silently, nor show a traceback to a student: the details go
-    # to the terminal, the user gets a message saying what to do.
-    traceback.print_exception(kind, error, trace)
-    QMessageBox.critical(
-        None,
-        "Something went wrong",
-        f"crisisquiz hit a problem it did not expect: {error}\n\nEvery answer you gave "
-        "before this is saved. If this keeps happening, restart crisisquiz.",
-    )
+_Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
+
+
+def _error_reporter(ctx: AppContext) -> _Hook:
+    def report(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        # The disk full, a read-only file, a lock held too long: the cause in words.
+        explained = ctx.explain(error)
+        if explained is not None:
+            QMessageBox.warning(None, "crisisquiz could not save", explained)
+            return
+        # A bug must not pass silently, nor show a traceback to a student: the details go
+        # to the terminal, the user gets a message saying what to do.
+        traceback.print_exception(kind, error, trace)
+        QMessageBox.critical(
+            None,
+            "Something went wrong",
+            f"crisisquiz hit a problem it did not expect: {error}\n\nEvery answer you gave "
+            "before this is saved. If this keeps happening, restart crisisquiz.",
+        )
+
+    return report
 
 
 def run_app(ctx: AppContext) -> int:
@@ -64,6 +76,12 @@ def run_app(ctx: AppContext) -> int:
     except DatabaseError as exc:
         QMessageBox.critical(None, "crisisquiz cannot open its data", str(exc))
         return 1
+    except Exception as exc:
+        explained = ctx.explain(exc)
+        if explained is None:
+            raise
+        QMessageBox.critical(None, "crisisquiz cannot open its data", explained)
+        return 1
     # Study days start at the learner's local hour, summer time included.
     services = Services.create(database, clock=ctx.clock, tz=SYSTEM_ZONE, rng=random.Random())
     appearance = Appearance(app)
@@ -72,7 +90,10 @@ def run_app(ctx: AppContext) -> int:
     learner = choose_learner(services)
     if learner is None:
         return 0
-    sys.excepthook = _report_unexpected
+    sys.excepthook = _error_reporter(ctx)
     window = MainWindow(services, appearance, learner)
     window.show()
+    for notice in ctx.notices:
+        QMessageBox.warning(window, "crisisquiz", notice)
+    ctx.notices.clear()
     return int(app.exec())

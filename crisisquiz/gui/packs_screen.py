@@ -40,7 +40,7 @@ from crisisquiz.gui.widgets import (
     set_role,
     text_label,
 )
-from crisisquiz.gui.worker import TaskRunner
+from crisisquiz.gui.worker import StorageFailure, TaskRunner
 from crisisquiz.interop.registry import EXPORT_FORMATS, Format, read_pack, write_pack
 from crisisquiz.interop.report import ConversionReport, Converted, Outcome
 
@@ -400,6 +400,8 @@ class PacksScreen(QWidget):
                 f"The file could not be read ({reason}). Check that it still exists and "
                 "that you may open it, then try again. Nothing changed."
             )
+        elif isinstance(error, StorageFailure):
+            message = str(error)
         else:
             message = f"Something went wrong: {error}. Nothing was imported or changed."
         self.result.show_failure(title, message[:1].upper() + message[1:])
@@ -460,6 +462,8 @@ class PacksScreen(QWidget):
         elif isinstance(error, UnknownPackError):
             message = "The pack is no longer installed, so there is nothing to export."
             self.refresh()
+        elif isinstance(error, StorageFailure):
+            message = str(error)
         else:
             message = f"Something went wrong: {error}. Try exporting again."
         self.result.show_failure(f"“{pack.title}” was not exported", message)
@@ -497,6 +501,8 @@ class PacksScreen(QWidget):
     def _remove_failed(self, pack: PackSummary, error: Exception) -> None:
         if isinstance(error, UnknownPackError):
             message = "It had already been removed."
+        elif isinstance(error, StorageFailure):
+            message = str(error)
         else:
             message = f"Something went wrong: {error}. Nothing was removed; try again."
         self.result.show_failure(f"“{pack.title}” was not removed", message)

@@ -14,6 +14,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from crisisquiz.storage.sqlite_health import explain_storage_error
+
+
+class StorageFailure(Exception):
+    """A job failed for a reason of the disk or the database file, said in plain words."""
+
 
 class _Relay(QObject):
     """Lives on the GUI thread; signals emitted from a worker thread reach it queued."""
@@ -33,7 +39,11 @@ class _Job(QRunnable):
         try:
             result = self._work()
         except Exception as exc:  # every failure is handed to the GUI to explain
-            self._relay.failed.emit(self._id, exc)
+            # A full disk or a read-only file reaches the screen as its cause in words,
+            # not as the database driver's message.
+            explained = explain_storage_error(exc)
+            failure = exc if explained is None else StorageFailure(explained)
+            self._relay.failed.emit(self._id, failure)
         else:
             self._relay.succeeded.emit(self._id, result)
 

@@ -1,4 +1,17 @@
-"""Open the app's SQLite database: pragmas, backup, migration to the current schema.
+"""Open the app's SQLite database: checks, pragmas, backup, migration to the current schema.
+
+Opening is careful, because everything a learner did is in this one file:
+
+- the file is looked at before anything is written (:mod:`storage.sqlite_health`): a
+  damaged file is refused with :class:`DamagedDatabaseError` and never written to, a
+  read-only file or folder is named as such, and a file from a newer crisisquiz is
+  left as it is;
+- a new database gets its whole schema in one transaction, and so does every
+  migration: a start killed half-way (or a full disk) leaves the file as it was
+  before, never half a schema. A first start that an older crisisquiz left
+  unfinished (tables, no schema revision, nothing a person made) is set aside and
+  started again;
+- a file with learners or answers is backed up before its schema changes.
 
 A school's PostgreSQL database is opened by :mod:`crisisquiz.storage.server`; both
 give a :class:`Database`.
@@ -6,6 +19,8 @@ give a :class:`Database`.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sqlite3
 import sys
@@ -22,6 +37,14 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crisisquiz.storage.dialects import SQLITE, EngineRules, rules_of
+from crisisquiz.storage.sqlite_health import (
+    FileState,
+    FileStateError,
+    Problem,
+    describe_problem,
+    inspect_file,
+    summarise,
+)
 
 if TYPE_CHECKING:
     # Alembic is imported only when a schema has to change: loading it (and the SQL
@@ -42,8 +65,31 @@ BACKUP_DIR = "backups"
 SCHEMA_HEAD = "0008"
 
 
+# Beside the database: whether a session has it open (still "open" at the next start
+# means the last one did not close properly, see Database.wal_missing) and, after a
+# proper close, the file's size and time, so a file changed while crisisquiz was not
+# running (copied in, restored by hand, touched by another program) is checked in full.
+STATE_SUFFIX = ".state"
+WAL_SUFFIX = "-wal"
+# Files up to this size get SQLite's full quick check at every start: it reads the whole
+# file, about 20 ms for a few megabytes, but seconds for a collection of a million answers.
+ALWAYS_CHECK_BYTES = 64 * 1024 * 1024
+
+
 class DatabaseError(Exception):
     """The database cannot be opened as it is; the message says why and what to do."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The database file is damaged: it was not written to, and a backup can replace it.
+
+    ``problems`` holds the first things SQLite's check found.
+    """
+
+    def __init__(self, path: Path, problems: tuple[str, ...]) -> None:
+        self.path = path
+        self.problems = problems
+        super().__init__(describe_problem(Problem.DAMAGED, path, summarise(problems)))
 
 
 def resolve_data_dir(
@@ -118,6 +164,11 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     backup: Path | None = None  # the backup made before a migration, if one ran
+    # The last session did not close properly and its write-ahead log (the -wal file,
+    # which holds the newest answers until they are copied into the database) was gone
+    # at this start: the most recent answers may be missing.
+    wal_missing: bool = False
+    set_aside: Path | None = None  # an unfinished first start moved out of the way
     server: ServerLocation | None = None
 
     @property
@@ -132,38 +183,174 @@ class Database:
             yield session
 
     def close(self) -> None:
-        """Release every connection (the file can then be copied or removed)."""
+        """Release every connection (the file can then be copied or removed).
+
+        The last connection to close copies the write-ahead log into the database and
+        deletes it; once it is gone the session counts as closed properly.
+        """
         self.engine.dispose()
+        if self.path is not None and not _wal_path(self.path).exists():
+            _write_state(self.path, is_open=False)
 
 
 def open_database(data_dir: Path, *, now: datetime) -> Database:
     """Open (creating if needed) the database in ``data_dir`` and bring its schema to head.
 
-    A database at an older schema is first copied to ``backups/``. A database
+    The file is checked first (:func:`storage.sqlite_health.inspect_file`); a damaged
+    one raises :class:`DamagedDatabaseError` and is not written to. A database with
+    learners or answers at an older schema is first copied to ``backups/``. A database
     written by a newer version of the app is refused and left untouched.
     """
-    try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseError(f"cannot create the data folder {data_dir}: {exc.strerror}") from None
+    _make_folder(data_dir)
     path = data_dir / DATABASE_FILE
-    existed = path.exists() and path.stat().st_size > 0
-    current = _current_revision(path) if existed else None
+    record = _read_state(path)
+    wal_missing = record is not None and record.get("open") is True
+    wal_missing = wal_missing and not _wal_path(path).exists()
+    state = _inspect(path, _full_check_needed(path, record)) if _holds_something(path) else None
+    set_aside = None
+    if state is not None and state.unfinished and not state.has_data:
+        # A first start cut short by an older crisisquiz: nothing a person made is in it.
+        set_aside = _move_aside(path, "unfinished", now=now)
+        state = None
+    current = None if state is None else state.revision
     # The everyday case, a database already at head, needs no Alembic at all.
-    backup = None if current == SCHEMA_HEAD else _migrate(path, current, existed=existed, now=now)
+    backup = None
+    if current != SCHEMA_HEAD:
+        backup = _migrate(path, current, has_rows=state is not None and state.has_rows, now=now)
     engine = make_engine(path)
+    _write_state(path, is_open=True)
     return Database(
         path=path,
         engine=engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
         backup=backup,
+        wal_missing=wal_missing,
+        set_aside=set_aside,
     )
 
 
-def _migrate(path: Path, current: str | None, *, existed: bool, now: datetime) -> Path | None:
+def _make_folder(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(
+            f"cannot create the data folder {data_dir}: {exc.strerror}. Choose another "
+            "folder with --data-dir."
+        ) from None
+    if not os.access(data_dir, os.W_OK | os.X_OK):
+        raise DatabaseError(describe_problem(Problem.READ_ONLY, data_dir / DATABASE_FILE))
+
+
+def _holds_something(path: Path) -> bool:
+    try:
+        return path.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _inspect(path: Path, full_check: bool) -> FileState:
+    """The file's state, or the plain reason it cannot be used as it is."""
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseError(describe_problem(Problem.READ_ONLY, path))
+    try:
+        state = inspect_file(path, quick_check=full_check)
+    except FileStateError as exc:
+        if exc.problem is Problem.DAMAGED:
+            raise DamagedDatabaseError(path, (exc.detail,)) from None
+        raise DatabaseError(describe_problem(exc.problem, path, exc.detail)) from None
+    if state.problems:
+        raise DamagedDatabaseError(path, state.problems)
+    foreign = state.tables - _our_tables()
+    if state.revision is None and foreign:
+        raise DatabaseError(
+            f"{path} is not a crisisquiz database (it has other tables); move it away or "
+            "choose another folder with --data-dir."
+        )
+    if state.unfinished and state.has_data:
+        raise DatabaseError(
+            f"{path} holds learners or answers but no record of its layout version, so "
+            "crisisquiz cannot tell how to read it. It has not been changed. Restore the "
+            "newest backup with 'crisisquiz db restore --latest'."
+        )
+    return state
+
+
+def _our_tables() -> set[str]:
+    from crisisquiz.storage.models import Base
+
+    return set(Base.metadata.tables)
+
+
+def _wal_path(path: Path) -> Path:
+    return path.with_name(path.name + WAL_SUFFIX)
+
+
+def _state_path(path: Path) -> Path:
+    return path.with_name(path.name + STATE_SUFFIX)
+
+
+def _read_state(path: Path) -> dict[str, Any] | None:
+    try:
+        record = json.loads(_state_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def _write_state(path: Path, *, is_open: bool) -> None:
+    record: dict[str, Any] = {"open": is_open}
+    if is_open:
+        record["pid"] = os.getpid()
+    else:
+        try:
+            found = path.stat()
+        except OSError:
+            return
+        record.update(size=found.st_size, mtime_ns=found.st_mtime_ns)
+    # Only the start-up checks read it: never a reason to fail.
+    with contextlib.suppress(OSError):
+        _state_path(path).write_text(json.dumps(record) + "\n", encoding="utf-8")
+
+
+def _full_check_needed(path: Path, record: dict[str, Any] | None) -> bool:
+    """Whether SQLite's quick check (a read of the whole file) runs at this start.
+
+    Always for a file of ordinary size. For a big one: when crisisquiz has no record of
+    closing it (it came from elsewhere, or this is the first start of a version that
+    keeps records), or when it changed since crisisquiz closed it. After a crash the
+    write-ahead log makes recovery safe, so a crash alone does not cost a full read.
+    """
+    try:
+        found = path.stat()
+    except OSError:
+        return True
+    if found.st_size <= ALWAYS_CHECK_BYTES or record is None:
+        return True
+    if record.get("open") is True:
+        return False
+    return (record.get("size"), record.get("mtime_ns")) != (found.st_size, found.st_mtime_ns)
+
+
+def _move_aside(path: Path, why: str, *, now: datetime) -> Path:
+    """Rename the database (with its journal files) to ``NAME.why-STAMP``; the new name."""
+    stamp = now.strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.{why}-{stamp}")
+    for suffix in ("-wal", "-shm", "-journal"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            os.replace(companion, target.with_name(target.name + suffix))
+    os.replace(path, target)
+    return target
+
+
+def _migrate(path: Path, current: str | None, *, has_rows: bool, now: datetime) -> Path | None:
     """Bring the database at ``path``, at revision ``current``, to head with Alembic.
 
-    Returns the backup made first, if any (a new database has nothing to back up).
+    Returns the backup made first, if any: an empty database is not backed up (it has
+    nothing to lose, and a first start that fails must not leave a copy each time it is
+    tried again).
     """
     from alembic.util.exc import CommandError
 
@@ -182,7 +369,7 @@ def _migrate(path: Path, current: str | None, *, existed: bool, now: datetime) -
                 "folder with --data-dir."
             )
     backup = None
-    if existed and current != head:
+    if has_rows and current != head:
         backup = backup_database(path, path.parent / BACKUP_DIR, label=f"before-{head}", now=now)
     engine = make_engine(path)
     try:
@@ -208,6 +395,10 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
         connection.commit()
         try:
             with connection.begin():
+                # The driver starts a transaction only before INSERT, UPDATE and DELETE;
+                # CREATE, ALTER and DROP would each commit on their own, and a start killed
+                # half-way would leave half a schema. SQLite's BEGIN holds them all.
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
                 yield connection
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
@@ -219,34 +410,6 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
             connection.rollback()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
-
-
-def _current_revision(path: Path) -> str | None:
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise DatabaseError(f"cannot open {path}: {exc}") from None
-    try:
-        tables = {
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        if "alembic_version" not in tables:
-            if tables:
-                raise DatabaseError(
-                    f"{path} is not a crisisquiz database (it has other tables); "
-                    "move it away or choose another folder with --data-dir."
-                )
-            return None
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        return None if row is None else str(row[0])
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(
-            f"{path} is not a readable SQLite database ({exc}). Restore a backup "
-            f"from the {BACKUP_DIR} folder beside it, or move it away."
-        ) from None
-    finally:
-        connection.close()
 
 
 def backup_database(path: Path, folder: Path, *, label: str, now: datetime) -> Path:

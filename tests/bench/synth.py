@@ -35,7 +35,7 @@ from crisisquiz.core.packs import PackService
 from crisisquiz.core.recording import MATURE_GAP
 from crisisquiz.core.scheduling import CardState, Rating, State, next_state, retrievability
 from crisisquiz.resources import BUILTIN_PACK_ID, builtin_pack_path
-from crisisquiz.storage.database import DATABASE_FILE, Database, open_database
+from crisisquiz.storage.database import DATABASE_FILE, STATE_SUFFIX, Database, open_database
 from crisisquiz.storage.models import CardStateRow, QuestionRow, ReviewRow
 from tests.bench import packs as packgen
 
@@ -615,7 +615,11 @@ class Dataset:
         if target.exists():
             shutil.rmtree(target)
         target.mkdir(parents=True)
-        shutil.copy2(self.database_file, target / DATABASE_FILE)
+        # With the record of the last proper close (times kept by copy2), as a returning
+        # learner's folder has it: a file without one is checked in full at its first start.
+        for name in (DATABASE_FILE, DATABASE_FILE + STATE_SUFFIX):
+            if (self.folder / name).exists():
+                shutil.copy2(self.folder / name, target / name)
         return target
 
 
@@ -689,6 +693,9 @@ def build_dataset(size: Size, folder: Path, now: datetime, seed: int = 1962) -> 
     )
     dataset.generate_seconds = time.perf_counter() - started
     dataset.checks = check_dataset(dataset, rng)
+    # The learner's last session ended with a proper close: the app checks the file that
+    # the histories were written into and records it as closed, as it would have then.
+    open_database(folder, now=now).close()
     return dataset
 
 

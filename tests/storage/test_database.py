@@ -68,6 +68,7 @@ def test_opening_a_database_at_head_leaves_alembic_unloaded(tmp_path: Path, now:
 def test_older_database_is_backed_up_then_migrated(tmp_path: Path, now: datetime) -> None:
     db = open_database(tmp_path, now=now)
     with db.engine.begin() as connection:
+        connection.execute(text("INSERT INTO settings (key, value) VALUES ('theme', 'dark')"))
         command.downgrade(_alembic_config(connection), "-1")
         older = connection.scalar(text("SELECT version_num FROM alembic_version"))
     db.close()
@@ -105,7 +106,7 @@ def test_foreign_database_and_garbage_file_are_refused(tmp_path: Path, now: date
     with pytest.raises(DatabaseError, match="not a crisisquiz database"):
         open_database(tmp_path, now=now)
     path.write_bytes(b"this is not sqlite at all" * 100)
-    with pytest.raises(DatabaseError, match="not a readable SQLite database"):
+    with pytest.raises(DatabaseError, match="not an SQLite file at all"):
         open_database(tmp_path, now=now)
 
 

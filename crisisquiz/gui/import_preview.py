@@ -105,6 +105,8 @@ class ImportPreview(QDialog):
         buttons.accepted.connect(self.confirm)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Wide enough that a report line reads in one or two lines, at any text size.
+        self.setMinimumWidth(self.fontMetrics().height() * 34)
         self.resize(self.fontMetrics().height() * 40, self.fontMetrics().height() * 30)
         self.title_field.setFocus()
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Final, Literal
 
 from crisisquiz.core.pack_loader import PackError, PackIssue
@@ -40,6 +41,7 @@ _ESCAPABLE: Final = "\\:#={}~n"
 _PLACEHOLDER_BASE: Final = 0xE000
 _PLACEHOLDERS: Final = {ch: chr(_PLACEHOLDER_BASE + i) for i, ch in enumerate(_ESCAPABLE)}
 _DECODE: Final = {ord(v): ("\n" if k == "n" else k) for k, v in _PLACEHOLDERS.items()}
+_ESCAPE: Final = re.compile(r"\\([\\:#={}~n])")
 _FORMAT_PREFIX: Final = re.compile(r"\[(html|markdown|plain|moodle)\]")
 _NUMBER: Final = r"[+-]?\d+(?:\.\d+)?"
 _NUMBER_SPEC: Final = re.compile(
@@ -120,17 +122,7 @@ class GiftItem:
 
 def _protect(raw: str) -> str:
     """Replace escape sequences by placeholders; a lone backslash stays a backslash."""
-    out: list[str] = []
-    i = 0
-    while i < len(raw):
-        ch = raw[i]
-        if ch == "\\" and i + 1 < len(raw) and raw[i + 1] in _ESCAPABLE:
-            out.append(_PLACEHOLDERS[raw[i + 1]])
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
+    return _ESCAPE.sub(lambda found: _PLACEHOLDERS[found.group(1)], raw)
 
 
 def _decode(text: str) -> str:
@@ -195,17 +187,17 @@ class _Block:
         return PackError([PackIssue(self.name, message, line=line, column=column)])
 
 
+@lru_cache(maxsize=16)
+def _marks(chars: str) -> re.Pattern[str]:
+    # An escape sequence is matched (and skipped) as a whole, so an escaped mark never counts.
+    return re.compile(r"\\[\\:#={}~n]|[" + re.escape(chars) + "]")
+
+
 def _unescaped(text: str, chars: str, start: int = 0) -> Iterator[int]:
     """Offsets of ``chars`` in raw ``text`` that are not escaped by a backslash."""
-    i = start
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPABLE:
-            i += 2
-            continue
-        if ch in chars:
-            yield i
-        i += 1
+    for found in _marks(chars).finditer(text, start):
+        if found.group()[0] != "\\":
+            yield found.start()
 
 
 def _first(text: str, chars: str, start: int = 0) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -118,21 +120,135 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9']+", text.lower())
 
 
-@pytest.mark.skipif(
+def _strings(value: Any) -> Iterator[str]:
+    """Every string inside a dumped value: lists, pairs and tables included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings(inner)
+    elif isinstance(value, list | tuple):
+        for inner in value:
+            yield from _strings(inner)
+
+
+def _source_lines() -> dict[str, list[str]]:
+    return {
+        name: (SHARED / "sources" / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+        for name in FACT_LINES
+    }
+
+
+needs_sources = pytest.mark.skipif(
     not (SHARED / "sources").is_dir(), reason="source documents not beside the project"
 )
+
+
+def _written_texts(pack: Pack) -> Iterator[tuple[str, str]]:
+    """(where, text) for everything the pack's authors wrote, quotations left out.
+
+    A quotation (``quote.text``) is the one place the bank reproduces a source's words,
+    and another test holds it to the source; everything else must be our own words.
+    """
+    for q in pack.questions:
+        dumped = q.model_dump(mode="json")
+        if dumped.get("quote"):
+            dumped["quote"] = {"ref": dumped["quote"]["ref"]}
+        yield q.id, " ".join(_strings(dumped))
+    for topic in pack.topics:
+        yield f"topic {topic.id}", " ".join((topic.title, topic.description, topic.guide))
+    for number, entry in enumerate(pack.timeline, 1):
+        yield f"timeline #{number}", entry.event
+    for source in pack.sources:
+        for note in source.sentences:
+            yield f"{source.id}:{note.line} note", f"{note.claim} {note.error}"
+
+
+@needs_sources
 def test_no_sentence_is_copied_from_the_sources(pack: Pack) -> None:
     run = 8  # eight words in a row shared with a source is copying, not a common phrase
     source_runs: set[tuple[str, ...]] = set()
-    for name in ("essay", "overview"):
-        for line in (SHARED / "sources" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+    for lines in _source_lines().values():
+        for line in lines:
             words = _words(line)
             source_runs |= {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
-    for q in pack.questions:
-        text = " ".join(str(v) for v in q.model_dump().values() if isinstance(v, str))
+    copies = []
+    for where, text in _written_texts(pack):
         words = _words(text)
         copied = {tuple(words[i : i + run]) for i in range(len(words) - run + 1)} & source_runs
-        assert not copied, f"{q.id} copies: {' '.join(next(iter(copied)))}"
+        if copied:
+            copies.append(f"{where} copies: {' '.join(sorted(copied)[0])}")
+    assert copies == []
+
+
+@needs_sources
+def test_every_quotation_is_exact_and_no_longer_than_its_sentence(pack: Pack) -> None:
+    lines = _source_lines()
+    wrong = []
+    quoted = [q for q in pack.questions if q.quote is not None]
+    assert quoted, "no question quotes the sentence it asks about"
+    for q in quoted:
+        assert q.quote is not None
+        source, _, line = q.quote.ref.partition(":")
+        sentence = " ".join(lines[source][int(line) - 1].split())
+        text = " ".join(q.quote.text.split())
+        # Word for word: a part of that very line, so never longer than the sentence.
+        if text not in sentence:
+            wrong.append(f"{q.id}: {q.quote.text!r} is not word for word in {q.quote.ref}")
+    assert wrong == []
+
+
+def test_citations_are_sentences_of_documents_or_declared_references(pack: Pack) -> None:
+    kinds = {s.id: s.kind for s in pack.sources}
+    wrong = []
+    for q in pack.questions:
+        for ref in q.sources:
+            source, _, line = ref.partition(":")
+            if kinds.get(source) is SourceKind.DOCUMENT and not line:
+                wrong.append(f"{q.id}: {ref} cites a document without its sentence")
+            if not line and kinds.get(source) is not SourceKind.REFERENCE:
+                wrong.append(f"{q.id}: {ref} is not a declared reference")
+    assert wrong == []
+
+
+def test_references_read_as_references(pack: Pack) -> None:
+    for source in pack.sources:
+        if source.kind is SourceKind.REFERENCE:
+            assert source.author or source.publisher, f"{source.id}: no author or publisher"
+            assert source.date, f"{source.id}: no year"
+
+
+def test_every_cited_sentence_says_what_it_claims(pack: Pack) -> None:
+    """The feedback shows what a cited sentence claims; a bare number would say nothing."""
+    notes = {(s.id, n.line) for s in pack.sources for n in s.sentences}
+    cited = {
+        (source, int(line))
+        for q in pack.questions
+        for source, _, line in (ref.partition(":") for ref in q.sources)
+        if line
+    }
+    assert sorted(cited - notes) == []
+
+
+def test_no_fact_is_asked_more_than_three_times(pack: Pack) -> None:
+    groups = Counter(q.group for q in pack.questions if q.group is not None)
+    assert {group: n for group, n in groups.items() if n > 3} == {}
+    # A group of one groups nothing: a misspelt group name, most likely.
+    assert sorted(group for group, n in groups.items() if n < 2) == []
+
+
+def test_every_topic_has_a_study_guide_of_300_to_600_words(pack: Pack) -> None:
+    lengths = {topic.id: len(topic.guide.split()) for topic in pack.topics}
+    assert {topic: n for topic, n in lengths.items() if not 300 <= n <= 600} == {}
+
+
+def test_the_timeline_runs_from_1959_to_1964(pack: Pack) -> None:
+    years = [int(entry.date[:4]) for entry in pack.timeline]
+    assert years, "the pack has no timeline"
+    assert (years[0], years[-1]) == (1959, 1964)
+    assert all(1959 <= year <= 1964 for year in years)
+    topics = {t.id for t in pack.topics}
+    assert {entry.topic for entry in pack.timeline} <= topics | {None}
 
 
 def test_the_longest_choice_does_not_give_the_answer_away(pack: Pack) -> None:

@@ -19,7 +19,7 @@ from crisisquiz.core.pack_schema import (
 )
 from crisisquiz.core.packs import question_from_body
 from crisisquiz.core.recording import QuestionRef
-from crisisquiz.storage.models import QuestionRow, SourceRow, SourceSentenceRow, TopicRow
+from crisisquiz.storage.models import PackRow, QuestionRow, SourceRow, SourceSentenceRow, TopicRow
 from crisisquiz.storage.prepared import DriverCursor, Prepared
 
 __all__ = ["Citation", "ItemKind", "ItemLoader", "Quotation", "StudyItem", "presented_options"]
@@ -74,9 +74,11 @@ def presented_options(question: Question, rng: random.Random) -> tuple[str, ...]
 
 # Showing a question reads one row: plain statements on the driver (see storage.prepared).
 _GET_QUESTION = Prepared(
-    select(QuestionRow.id, QuestionRow.pack_id, QuestionRow.topic_id, QuestionRow.body).where(
-        QuestionRow.id == bindparam("id")
+    select(
+        QuestionRow.id, QuestionRow.pack_id, QuestionRow.topic_id, QuestionRow.body, PackRow.version
     )
+    .join(PackRow, PackRow.id == QuestionRow.pack_id)
+    .where(QuestionRow.id == bindparam("id"))
 )
 _TOPIC_TITLES = Prepared(
     select(
@@ -142,11 +144,11 @@ class ItemLoader:
         row = _GET_QUESTION.first(cursor, {"id": row_id})
         if row is None:
             raise LookupError(f"question {row_id} no longer exists")
-        question_row_id, pack_id, topic_id, body = row
+        question_row_id, pack_id, topic_id, body, pack_version = row
         self._titles(cursor, pack_id)
         question = question_from_body(body)
         return StudyItem(
-            ref=QuestionRef(question_row_id, pack_id, topic_id),
+            ref=QuestionRef(question_row_id, pack_id, topic_id, pack_version),
             question=question,
             topic_title=self._topics.get((pack_id, topic_id), topic_id),
             kind=kind,

@@ -34,6 +34,8 @@ from crisisquiz.storage.models import (
     DailyTopicStatsRow,
     MediaRow,
     PackRow,
+    PackVersionRow,
+    QuestionHistoryRow,
     QuestionRow,
     SourceRow,
     SourceSentenceRow,
@@ -148,6 +150,7 @@ class PackService:
                     id=pack.pack.id, imported_at=now, builtin=builtin, **_pack_columns(pack.pack)
                 )
                 session.add(row)
+                session.add(PackVersionRow(pack_id=row.id, version=row.version, imported_at=now))
                 session.flush()
                 added, updated, retired = _write_contents(session, pack)
                 return ImportResult(
@@ -174,7 +177,8 @@ class PackService:
                 setattr(row, key, value)
             row.imported_at = now
             row.builtin = row.builtin or builtin
-            added, updated, retired = _write_contents(session, pack)
+            session.add(PackVersionRow(pack_id=row.id, version=row.version, imported_at=now))
+            added, updated, retired = _write_contents(session, pack, previous_version=old)
             return ImportResult(
                 pack.pack.id,
                 pack.pack.title,
@@ -343,7 +347,9 @@ _QUESTIONS = table_of(QuestionRow)
 _ADD_QUESTION = prepared_insert(_QUESTIONS, (c.name for c in _QUESTIONS.c if c.name != "id"))
 
 
-def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
+def _write_contents(
+    session: Session, pack: Pack, *, previous_version: str | None = None
+) -> tuple[int, int, int]:
     """Replace sources, topics, timeline and media; upsert questions by id; retire the rest."""
     pack_id = pack.pack.id
     for model in (SourceSentenceRow, SourceRow, TopicRow, TimelineRow, MediaRow):
@@ -446,6 +452,8 @@ def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
             # some 50,000 objects.
             del new_rows
     if changed_rows:
+        if previous_version is not None:
+            _keep_history(session, previous_version, changed_rows)
         session.execute(update(QuestionRow), changed_rows)
         _move_cards_with_questions(session, pack_id)
     kept = {q.id for q in pack.questions}
@@ -453,6 +461,26 @@ def _write_contents(session: Session, pack: Pack) -> tuple[int, int, int]:
     if gone:
         session.execute(update(QuestionRow).where(QuestionRow.id.in_(gone)).values(retired=True))
     return added, len(changed_rows), len(gone)
+
+
+def _keep_history(
+    session: Session, previous_version: str, changed_rows: list[dict[str, Any]]
+) -> None:
+    """Keep the text of each question the new version changes, as ``previous_version`` had it.
+
+    Answers given before the update are judged against the question they were shown.
+    """
+    new_bodies = {row["id"]: row["body"] for row in changed_rows}
+    old_bodies = session.execute(
+        select(QuestionRow.id, QuestionRow.body).where(QuestionRow.id.in_(new_bodies))
+    ).all()
+    history = [
+        {"question_id": row_id, "pack_version": previous_version, "body": body}
+        for row_id, body in old_bodies
+        if body != new_bodies[row_id]
+    ]
+    if history:
+        session.execute(insert(QuestionHistoryRow), history)
 
 
 def _move_cards_with_questions(session: Session, pack_id: str) -> None:

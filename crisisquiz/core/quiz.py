@@ -187,6 +187,8 @@ class Quiz:
                 response_ms=max(0, response_ms),
                 pack_id=item.ref.pack_id,
                 topic_id=item.ref.topic_id,
+                pack_version=item.ref.pack_version,
+                rating=int(result.rating),
             )
         )
         if self.learner.quiz_counts_as_review:

@@ -56,6 +56,7 @@ class QuestionRef:
     row_id: int
     pack_id: str
     topic_id: str
+    pack_version: str  # the version of the pack the question was shown in
 
 
 def _apply(row: CardStateRow, state: CardState) -> None:
@@ -240,6 +241,7 @@ def record_review(
             "topic_id": question.topic_id,
             "pack_id": question.pack_id,
             "answer_key": answer_key,
+            "pack_version": question.pack_version,
         },
     )
     mature = _is_mature(previous, now)
@@ -293,7 +295,7 @@ def undo_review(session: Session, review_id: int, clock: StudyClock) -> Question
     review = session.get(ReviewRow, review_id)
     if review is None:
         raise LookupError(f"review {review_id} no longer exists")
-    question = QuestionRef(review.question_id, review.pack_id, review.topic_id)
+    question = QuestionRef(review.question_id, review.pack_id, review.topic_id, review.pack_version)
     row = session.get(CardStateRow, (review.learner_id, review.question_id))
     previous = (
         CardState.from_json(review.previous_state) if review.previous_state is not None else None

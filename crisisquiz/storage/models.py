@@ -92,6 +92,18 @@ class PackRow(Base):
     imported_at: Mapped[datetime]
 
 
+class PackVersionRow(Base):
+    """A version of a pack this database has had installed."""
+
+    __tablename__ = "pack_versions"
+
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    imported_at: Mapped[datetime]
+
+
 class SourceRow(Base):
     """A source a pack's questions cite: a document (by sentence) or a reference (whole)."""
 
@@ -188,6 +200,19 @@ class QuestionRow(Base):
     body: Mapped[dict[str, Any]]
     # Retired questions are no longer in the pack; their history is kept.
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class QuestionHistoryRow(Base):
+    """A question as it was up to and including ``pack_version``, kept when a newer
+    version of its pack changed it: answers given then are judged against it."""
+
+    __tablename__ = "question_history"
+
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    pack_version: Mapped[str] = mapped_column(String(40), primary_key=True)
+    body: Mapped[dict[str, Any]]
 
 
 class MediaRow(Base):
@@ -294,6 +319,8 @@ class ReviewRow(Base):
     # Chosen by the app for each answer given: sending the same answer again (after a
     # lost connection) finds it stored instead of storing it twice.
     answer_key: Mapped[str | None] = mapped_column(String(40), default=None)
+    # The pack version the question was answered in: it is judged against that text.
+    pack_version: Mapped[str] = mapped_column(String(40), server_default="")
 
 
 class QuizAttemptRow(Base):
@@ -332,6 +359,9 @@ class QuizAnswerRow(Base):
     # The question's pack and topic when it was answered.
     pack_id: Mapped[str] = mapped_column(String(80))
     topic_id: Mapped[str] = mapped_column(String(80))
+    pack_version: Mapped[str] = mapped_column(String(40), server_default="")
+    # The FSRS rating the answer stands for (as in study): mastery counts quiz answers.
+    rating: Mapped[int] = mapped_column(Integer, server_default="1")
 
 
 class SettingRow(Base):

@@ -270,7 +270,7 @@ def test_builtin_pack_session_never_crashes_on_any_line(
 
 def _item(question: Any, options: tuple[str, ...]) -> StudyItem:
     return StudyItem(
-        ref=QuestionRef(1, "p", "t"),
+        ref=QuestionRef(1, "p", "t", "1.0.0"),
         question=question,
         topic_title="T",
         kind=ItemKind.NEW,

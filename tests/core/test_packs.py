@@ -206,7 +206,7 @@ def test_failure_inside_the_transaction_rolls_back(
     service = PackService(database)
     service.import_pack(parse_pack_text(small_pack_text), now=now)
 
-    def explode(*_args: object) -> None:
+    def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(packs_module, "_write_contents", explode)

@@ -443,7 +443,7 @@ def _number_item() -> StudyItem:
         answer=3.1415,
         tolerance=0.0005,
     )
-    return StudyItem(QuestionRef(1, "p", "t"), question, "T", ItemKind.NEW, (), ())
+    return StudyItem(QuestionRef(1, "p", "t", "1.0.0"), question, "T", ItemKind.NEW, (), ())
 
 
 @pytest.mark.parametrize(("typed", "verdict"), [("3,1415", Verdict.RIGHT), ("3.2", Verdict.WRONG)])

@@ -14,6 +14,7 @@ from crisisquiz.cli.context import UserError
 from crisisquiz.cli.terminal_study import local_zone
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import LearnerService
+from crisisquiz.core.mastery import MASTERY_EXPLAINED
 from crisisquiz.core.packs import PackService, UnknownPackError
 from crisisquiz.core.stats import Figures, LearnerStats, StatsService, stats_to_json
 
@@ -140,7 +141,7 @@ def format_stats(stats: LearnerStats) -> str:
         ]
     lines += [
         "",
-        "Mastery: mean predicted recall now, unseen questions counting 0. "
+        f"{MASTERY_EXPLAINED} "
         "Retention: right answers on questions last seen a day or more before.",
     ]
     return "\n".join(lines)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, Float, and_, case, cast, func, literal, select
 
@@ -17,16 +19,28 @@ def live_card() -> ColumnElement[bool]:
     return CardStateRow.question_id.not_in(select(q.id).where(q.retired))
 
 
-def recall_expression(now: datetime) -> ColumnElement[float]:
+def recall_expression(
+    now: datetime, by_pack: Mapping[str, datetime] | None = None
+) -> ColumnElement[float]:
     """:func:`~crisisquiz.core.scheduling.retrievability` of a card at ``now``, as SQL.
 
+    ``by_pack`` gives other moments for the cards of some packs (an exam date).
     Elapsed whole days as the fsrs library counts them (see
     :class:`~crisisquiz.storage.dialects.whole_days_since`). Needs ``pow()`` in SQL
     (see :func:`has_math_functions`).
     """
     decay, factor = decay_and_factor()
     c = CardStateRow
-    elapsed_days = whole_days_since(literal(now, UTCDateTime()), c.last_review)
+    at: ColumnElement[Any] = literal(now, UTCDateTime())
+    if by_pack:
+        at = case(
+            *(
+                (c.pack_id == pack_id, literal(moment, UTCDateTime()))
+                for pack_id, moment in by_pack.items()
+            ),
+            else_=at,
+        )
+    elapsed_days = whole_days_since(at, c.last_review)
     return case(
         (
             and_(c.stability > 0, c.last_review.is_not(None)),

@@ -3,25 +3,28 @@
 Every figure comes from small tables or SQL aggregates: answer counts from
 ``daily_topic_stats`` (never from ``reviews``, which can hold a million rows),
 and seen, due and mastery from one GROUP BY pass over the learner's
-``card_states``. Mastery is FSRS's :func:`retrievability` summed by SQLite's
-``pow()``; where SQLite was built without its math functions the cards' stability
-and last review are fetched and summed in Python instead (about three times slower).
+``card_states``. Mastery (defined in :mod:`crisisquiz.core.mastery`) is FSRS's
+:func:`retrievability` a week ahead summed by SQLite's ``pow()``; where SQLite was
+built without its math functions the cards' stability and last review are fetched
+and summed in Python instead (about three times slower). Questions answered only in
+quizzes are few and are played through the model in Python.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.card_sql import has_math_functions, live_card, recall_expression
 from crisisquiz.core.due import LEARN_AHEAD, count_due, is_learning
 from crisisquiz.core.learners import LearnerError
+from crisisquiz.core.mastery import mastery_moment, recall_at, replay
 from crisisquiz.core.recording import StudyClock
 from crisisquiz.core.scheduling import retrievability
 from crisisquiz.core.topic_keys import TopicKey, topic_ref
@@ -59,7 +62,9 @@ class Figures:
     answers_30d: int
     correct_30d: int
     accuracy_30d: float | None
-    mastery: float  # mean predicted recall now over every live question, unseen = 0
+    # Mean predicted recall a week ahead (or on the exam date) over every live question,
+    # never answered = 0, answered only in quizzes from those answers: core/mastery.py.
+    mastery: float
     due_now: int  # learning steps and reviews a session started now shows (see core.due)
     due_7d: int  # due within the next 7 days, the ones due now included
     mature: int
@@ -210,10 +215,13 @@ class StatsService:
         tz: tzinfo,
         pack_id: str | None = None,
         packs: Collection[str] | None = None,
+        exams: Mapping[str, datetime] | None = None,
     ) -> LearnerStats:
         """Per-topic and overall figures for a learner at ``now``; ``tz`` sets their study days.
 
         ``pack_id`` limits the figures to one pack, ``packs`` to some (None: every pack).
+        ``exams`` gives the learner's exam date for some packs: mastery looks there
+        instead of a week ahead (see :mod:`crisisquiz.core.mastery`).
         """
         now = _aware(now)
         with self._db.sessions() as session:
@@ -227,7 +235,11 @@ class StatsService:
             for key, total in self._question_totals(session).items():
                 if pack_id is None or key[0] == pack_id:
                     tallies[key].total = total
-            _count_cards(session, tallies, learner_id, pack_id, now, sql_math=self._has_sql_math())
+            moments = _Moments(now, exams or {})
+            _count_cards(
+                session, tallies, learner_id, pack_id, now, moments, sql_math=self._has_sql_math()
+            )
+            _add_quiz_only_recall(session, tallies, learner_id, pack_id, moments)
             for key, due in count_due(session, learner_id, now=now, clock=clock).items():
                 if pack_id is None or key[0] == pack_id:
                     tally = tallies[key]
@@ -378,12 +390,31 @@ def _topics(session: Session, pack_id: str | None) -> list[tuple[TopicKey, str]]
     return [((p, t), title) for p, t, title in session.execute(query)]
 
 
+@dataclass(frozen=True)
+class _Moments:
+    """When mastery predicts recall, pack by pack (see :func:`mastery_moment`)."""
+
+    now: datetime
+    exams: Mapping[str, datetime]
+
+    @property
+    def default(self) -> datetime:
+        return mastery_moment(self.now)
+
+    def by_pack(self) -> dict[str, datetime]:
+        return {pack: mastery_moment(self.now, exam) for pack, exam in self.exams.items()}
+
+    def of(self, pack_id: str) -> datetime:
+        return mastery_moment(self.now, self.exams.get(pack_id))
+
+
 def _count_cards(
     session: Session,
     tallies: dict[TopicKey, _Tally],
     learner_id: int,
     pack_id: str | None,
     now: datetime,
+    moments: _Moments,
     *,
     sql_math: bool,
 ) -> None:
@@ -401,7 +432,8 @@ def _count_cards(
         func.coalesce(func.sum(case((c.due <= soon, 1), else_=0)), 0),
     ]
     if sql_math:
-        columns.append(func.coalesce(func.sum(recall_expression(now)), 0.0))
+        recall_sum = func.sum(recall_expression(moments.default, moments.by_pack()))
+        columns.append(func.coalesce(recall_sum, 0.0))
     # The card's own copy of its topic (kept in step by pack updates) and a covering
     # index let SQLite answer from the index alone, without joining the questions.
     query = (
@@ -411,13 +443,13 @@ def _count_cards(
     )
     if pack_id is not None:
         query = query.where(c.pack_id == pack_id)
-    for p, t, seen, due_7d, *recall in session.execute(query):
+    for p, t, seen, due_7d, *summed in session.execute(query):
         tally = tallies[(p, t)]
         tally.seen, tally.due_7d = int(seen), int(due_7d)
-        if recall:
-            tally.recall = float(recall[0])
+        if summed:
+            tally.recall = float(summed[0])
     if not sql_math:
-        _sum_recall_in_python(session, tallies, learner_id, pack_id, now)
+        _sum_recall_in_python(session, tallies, learner_id, pack_id, moments)
 
 
 def _sum_recall_in_python(
@@ -425,7 +457,7 @@ def _sum_recall_in_python(
     tallies: dict[TopicKey, _Tally],
     learner_id: int,
     pack_id: str | None,
-    now: datetime,
+    moments: _Moments,
 ) -> None:
     c = CardStateRow
     query = select(c.pack_id, c.topic_id, c.stability, c.last_review).where(
@@ -435,9 +467,39 @@ def _sum_recall_in_python(
         query = query.where(c.pack_id == pack_id)
     sums: dict[TopicKey, float] = defaultdict(float)
     for p, t, stability, last_review in session.execute(query):
-        sums[(p, t)] += retrievability(stability, last_review, now)
+        sums[(p, t)] += retrievability(stability, last_review, moments.of(p))
     for key, total in sums.items():
         tallies[key].recall = total
+
+
+def _add_quiz_only_recall(
+    session: Session,
+    tallies: dict[TopicKey, _Tally],
+    learner_id: int,
+    pack_id: str | None,
+    moments: _Moments,
+) -> None:
+    """Recall of the live questions answered in quizzes but never studied.
+
+    Their quiz answers are played through the model (see :mod:`crisisquiz.core.mastery`);
+    quizzes are short, so these are few.
+    """
+    a, qa, q, c = QuizAttemptRow, QuizAnswerRow, QuestionRow, CardStateRow
+    studied = exists().where(c.learner_id == learner_id, c.question_id == qa.question_id)
+    query = (
+        select(q.pack_id, q.topic_id, qa.question_id, qa.answered_at, qa.rating)
+        .join(a, a.id == qa.attempt_id)
+        .join(q, q.id == qa.question_id)
+        .where(a.learner_id == learner_id, q.retired.is_(False), ~studied)
+        .order_by(qa.question_id, qa.answered_at, qa.attempt_id, qa.position)
+    )
+    if pack_id is not None:
+        query = query.where(q.pack_id == pack_id)
+    answers: dict[tuple[str, str, int], list[tuple[datetime, int]]] = defaultdict(list)
+    for p, t, question, answered_at, rating in session.execute(query):
+        answers[(p, t, question)].append((answered_at, rating))
+    for (p, t, _question), given in answers.items():
+        tallies[(p, t)].recall += recall_at(replay(given), moments.of(p))
 
 
 def _count_answers(

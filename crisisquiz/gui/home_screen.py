@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crisisquiz.core.mastery import MASTERY_EXPLAINED, MASTERY_SHORT
 from crisisquiz.core.stats import LearnerStats, StatsService, TopicStats
 from crisisquiz.core.streak import STREAK_LOOKBACK_DAYS, current_streak
 from crisisquiz.core.study import QueueCounts
@@ -141,15 +142,10 @@ class TopicRow(Card):
         self.mastery_bar.setValue(percent)
         self.mastery_bar.setTextVisible(False)
         self.mastery_bar.setAccessibleName(f"Mastery of {topic.title}")
-        self.mastery_bar.setAccessibleDescription(
-            f"{percent} percent: how much of this topic you would recall right now"
-        )
+        self.mastery_bar.setAccessibleDescription(f"{percent} percent: {MASTERY_SHORT}")
         bar_row.addWidget(self.mastery_bar, 1)
         self.mastery_label = QLabel(f"Mastery {percent} %")
-        self.mastery_label.setToolTip(
-            "How much of this topic you would recall right now; questions you have not "
-            "seen yet count as not known."
-        )
+        self.mastery_label.setToolTip(MASTERY_EXPLAINED)
         bar_row.addWidget(self.mastery_label)
         self.body.addLayout(bar_row)
 
@@ -258,8 +254,8 @@ class HomeScreen(QWidget):
         self.topics_heading = heading("Topics", 2)
         body.addWidget(self.topics_heading)
         self.topics_intro = text_label(
-            "Mastery is how much of a topic you would recall right now. It grows as you "
-            "answer, and fades slowly until a question comes back for review.",
+            "Mastery is how much of a topic you are predicted to recall a week from now. It "
+            "grows as you answer and review, and fades slowly while you are away.",
             "muted",
         )
         body.addWidget(self.topics_intro)

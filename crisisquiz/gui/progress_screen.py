@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisquiz.core.learners import Learner, LearnerError
+from crisisquiz.core.mastery import MASTERY_EXPLAINED
 from crisisquiz.core.results import ResultsError, export_results, write_results
 from crisisquiz.core.stats import (
     DayActivity,
@@ -194,7 +195,7 @@ HEADERS: tuple[tuple[str, str], ...] = (
     ("Seen", "Questions you have answered at least once, of all the topic's questions"),
     ("Accuracy\n30 days", "Study answers right out of all study answers, the last 30 days"),
     ("Accuracy\nall time", "Study answers right out of all study answers, ever"),
-    ("Mastery", "How much of the topic you would recall right now; unseen questions count as 0"),
+    ("Mastery", MASTERY_EXPLAINED),
     ("Due\nnow", "Questions waiting for review now"),
     ("Due in\n7 days", "Questions due for review within 7 days, those due now included"),
     (
@@ -445,8 +446,7 @@ class ProgressScreen(QWidget):
         table_card.body.addWidget(self.figures)
         self.glossary = text_label(
             "Seen: questions answered at least once. Accuracy: study answers right. "
-            "Mastery: how much of the topic you would recall right now, unseen questions "
-            "counting as 0. True retention: how often you were right when a question came "
+            f"{MASTERY_EXPLAINED} True retention: how often you were right when a question came "
             "back a day or more later. A dash means there is nothing to count yet.",
             "small",
         )

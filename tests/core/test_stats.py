@@ -88,13 +88,14 @@ def history(database: Database, learner_id: int, now: datetime) -> dict[str, Que
             update(QuestionRow).where(QuestionRow.id == q["yr"].id).values(retired=True)
         )
     # FSRS stability is the interval at which recall falls to 90 %: reviewed exactly
-    # S days ago, a card's predicted recall is 0.9.
+    # S days before, a card's predicted recall is 0.9. Mastery looks a week ahead, so
+    # each card below is 0.9 then: last reviewed S - 7 days ago.
     add_card(
         database,
         learner_id,
         q["mc"],
         due=now - timedelta(hours=1),
-        stability=5.0,
+        stability=12.0,
         last_review=now - timedelta(days=5),
     )
     add_card(
@@ -102,7 +103,7 @@ def history(database: Database, learner_id: int, now: datetime) -> dict[str, Que
         learner_id,
         q["fc"],
         due=now + timedelta(days=1),
-        stability=1.0,
+        stability=8.0,
         last_review=now - timedelta(days=1),
     )
     add_card(
@@ -110,7 +111,7 @@ def history(database: Database, learner_id: int, now: datetime) -> dict[str, Que
         learner_id,
         q["ms"],
         due=now + timedelta(days=30),
-        stability=100.0,
+        stability=7.0,
         last_review=now,
     )
     # Retired: its card must count nowhere, though it is due.
@@ -180,9 +181,10 @@ def test_figures_per_topic(
     assert alpha.true_retention == pytest.approx(5 / 6)
     assert alpha.time_ms == 5500
 
-    # Beta: yr is retired, so 4 live; ms reviewed just now has recall 1: 1 / 4.
+    # Beta: yr is retired, so 4 live; ms, reviewed just now, has recall 1 now but is
+    # predicted at 0.9 a week from now: 0.9 / 4 (not 1 / 4: just answering is not mastery).
     assert (beta.total, beta.seen, beta.coverage) == (4, 1, 0.25)
-    assert beta.mastery == pytest.approx(0.25)
+    assert beta.mastery == pytest.approx(0.225)
     assert (beta.due_now, beta.due_7d) == (0, 0)
     assert beta.accuracy is None and beta.accuracy_30d is None
     assert beta.true_retention is None
@@ -200,10 +202,10 @@ def test_overall_sums_every_topic(
         learner_id, now=now, tz=UTC, pack_id="test-pack"
     )
     overall = stats.overall
-    # 8 live questions, 3 seen; recall 0.9 + 0.9 + 1.0 = 2.8 over 8.
+    # 8 live questions, 3 seen; recall a week ahead 0.9 + 0.9 + 0.9 = 2.7 over 8.
     assert (overall.total, overall.seen) == (8, 3)
     assert overall.coverage == pytest.approx(3 / 8)
-    assert overall.mastery == pytest.approx(2.8 / 8)
+    assert overall.mastery == pytest.approx(2.7 / 8)
     assert (overall.due_now, overall.due_7d) == (1, 2)
     assert (overall.answers, overall.correct) == (10, 5)
 
@@ -234,9 +236,10 @@ def test_sql_and_python_mastery_agree(database: Database, learner_id: int, now: 
             stability=rng.uniform(0.1, 300),
             last_review=now - elapsed,
         )
+    week = now + timedelta(days=7)  # mastery's moment
     with database.sessions() as session:
         cards = session.scalars(select(CardStateRow)).all()
-        expected = sum(retrievability(c.stability, c.last_review, now) for c in cards)
+        expected = sum(retrievability(c.stability, c.last_review, week) for c in cards)
     for sql_math in (True, False):
         stats = StatsService(database, sql_math=sql_math).learner_topic_stats(
             learner_id, now=now, tz=UTC, pack_id="test-pack"

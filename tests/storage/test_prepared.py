@@ -75,6 +75,7 @@ def review_values(learner_id: int, question_id: int, at: datetime) -> dict[str, 
         "topic_id": "t",
         "pack_id": "p",
         "answer_key": None,
+        "pack_version": "1.0.0",
     }
 
 

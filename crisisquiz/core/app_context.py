@@ -79,11 +79,6 @@ class AppContext:
             return None  # a server's errors are described beside its engine
         return explain_storage_error(error, self.data_dir / DATABASE_FILE)
 
-    def switch(self, database_url: str | None) -> None:
-        """Use another database from now on (signing in to a server, or out of one)."""
-        self.close()
-        self.database_url = database_url
-
     def close(self) -> None:
         """Close the database if it was opened."""
         if self._database is not None:

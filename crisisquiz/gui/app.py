@@ -8,18 +8,23 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.local_zone import SYSTEM_ZONE
+from crisisquiz.core.sign_in import Connected, SignIn, SignInStore, connect
+from crisisquiz.gui import credentials
+from crisisquiz.gui.connect_dialog import ConnectDialog
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, remembered_learner
 from crisisquiz.gui.main_window import MainWindow
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
 from crisisquiz.resources import asset_path
-from crisisquiz.storage.database import DatabaseError
+from crisisquiz.storage.database import Database, DatabaseError
+from crisisquiz.storage.dialects import ConnectionLost, connection_problem
 
 
 def application() -> QApplication:
@@ -50,6 +55,16 @@ def _error_reporter(ctx: AppContext) -> _Hook:
     def report(
         kind: type[BaseException], error: BaseException, trace: TracebackType | None
     ) -> None:
+        lost = connection_problem(error)
+        if lost is not None:
+            # Not a bug: the school server went away while a screen was reading from it.
+            QMessageBox.warning(
+                None,
+                "The school server cannot be reached",
+                f"{lost}\n\nEvery answer you were told was saved is saved. When the server "
+                "is back, carry on: crisisquiz reconnects by itself.",
+            )
+            return
         # The disk full, a read-only file, a lock held too long: the cause in words.
         explained = ctx.explain(error)
         if explained is not None:
@@ -68,32 +83,151 @@ def _error_reporter(ctx: AppContext) -> _Hook:
     return report
 
 
+class AppController:
+    """Opens the window on this computer's data or a school server, and switches between them.
+
+    Signing in or out changes the database under every screen, so the window is
+    replaced by a new one on the other database; the old one's connections close.
+    """
+
+    def __init__(self, app: QApplication, ctx: AppContext) -> None:
+        self._app = app
+        self._ctx = ctx
+        self._local = ctx if ctx.database_url is None else AppContext(ctx.data_dir, ctx.clock)
+        self.appearance = Appearance(app)
+        self.window: MainWindow | None = None
+        self.database: Database | None = None
+        self.sign_in: SignIn | None = None
+        self.connect_dialog: ConnectDialog | None = None
+
+    # -- starting -------------------------------------------------------------------------
+
+    def start(self) -> int | None:
+        """Open the first window: None when it is open, else the exit status (1: failed,
+        0: the learner dialog was cancelled)."""
+        try:
+            database = self._ctx.database
+        except DatabaseError as exc:
+            QMessageBox.critical(None, "crisisquiz cannot open its data", str(exc))
+            return 1
+        except Exception as exc:
+            explained = self._ctx.explain(exc)
+            if explained is None:
+                raise
+            QMessageBox.critical(None, "crisisquiz cannot open its data", explained)
+            return 1
+        if database.server is None:
+            database = self._remembered_server() or database
+        if not self._open(database):
+            return 0
+        for notice in self._ctx.notices:
+            QMessageBox.warning(self.window, "crisisquiz", notice)
+        self._ctx.notices.clear()
+        return None
+
+    def _remembered_server(self) -> Database | None:
+        """The school server signed in to last time with a remembered password, if it answers."""
+        store = SignInStore(self._local.database)
+        sign_in, automatic = store.load()
+        if sign_in is None or not automatic:
+            return None
+        password = credentials.recall(sign_in.key)
+        if password is None:
+            return None
+        try:
+            connected = connect(sign_in, password, now=self._ctx.clock())
+        except (DatabaseError, ConnectionLost) as exc:
+            QMessageBox.warning(
+                None,
+                "Not signed in to the school server",
+                f"{exc}\n\ncrisisquiz opens this computer's own data. To try again, use "
+                "File ▸ Connect to a school server.",
+            )
+            return None
+        self.sign_in = sign_in
+        return connected.database
+
+    def _open(self, database: Database) -> bool:
+        # Study days start at the learner's local hour, summer time included.
+        services = Services.create(
+            database, clock=self._ctx.clock, tz=SYSTEM_ZONE, rng=random.Random()
+        )
+        settings = services.settings.load()
+        self.appearance.apply(settings.theme, settings.text_scale)
+        learner = self._learner_for(services)
+        if learner is None:
+            return False
+        window = MainWindow(services, self.appearance, learner)
+        window.connect_requested.connect(self.ask_to_connect)
+        window.sign_out_requested.connect(self.sign_out)
+        old, self.window = self.window, window
+        old_database, self.database = self.database, database
+        window.show()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        # A server's connections close with its window; the file stays open for later.
+        if old_database is not None and old_database is not database and old_database.server:
+            old_database.close()
+        return True
+
+    @staticmethod
+    def _learner_for(services: Services) -> Learner | None:
+        account = services.account
+        if account is not None and account.learner_id is not None:
+            return services.learners.get(account.learner_id)
+        return choose_learner(services)
+
+    # -- signing in and out ---------------------------------------------------------------
+
+    def ask_to_connect(self) -> None:
+        """File ▸ Connect to a school server."""
+        if self.window is None:
+            return
+        last, _automatic = SignInStore(self._local.database).load()
+        dialog = ConnectDialog(self.window.runner, self._ctx.clock, last, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.connected.connect(lambda connected: self._connected(dialog, connected))
+        dialog.finished.connect(lambda _result: self._forget_dialog())
+        self.connect_dialog = dialog
+        dialog.open()
+
+    def _forget_dialog(self) -> None:
+        self.connect_dialog = None
+
+    def _connected(self, dialog: ConnectDialog, connected: Connected) -> None:
+        remembered = dialog.remember_box.isChecked() and dialog.remembered is None
+        SignInStore(self._local.database).save(connected.sign_in, automatic=remembered)
+        self.sign_in = connected.sign_in
+        if not self._open(connected.database):
+            connected.database.close()
+            return
+        if dialog.remembered is not None and self.window is not None:
+            reason = dialog.remembered
+            QMessageBox.information(
+                self.window, "Password not remembered", reason[:1].upper() + reason[1:] + "."
+            )
+
+    def sign_out(self) -> None:
+        """File ▸ Sign out: forget the remembered password, back to this computer's data."""
+        if self.sign_in is not None:
+            credentials.forget(self.sign_in.key)
+        SignInStore(self._local.database).stop_automatic()
+        self.sign_in = None
+        try:
+            local = self._local.database
+        except DatabaseError as exc:
+            QMessageBox.critical(self.window, "crisisquiz cannot open its data", str(exc))
+            return
+        self._open(local)
+
+
 def run_app(ctx: AppContext) -> int:
     """Open the app on the context's database; returns the exit status."""
     app = application()
-    try:
-        database = ctx.database
-    except DatabaseError as exc:
-        QMessageBox.critical(None, "crisisquiz cannot open its data", str(exc))
-        return 1
-    except Exception as exc:
-        explained = ctx.explain(exc)
-        if explained is None:
-            raise
-        QMessageBox.critical(None, "crisisquiz cannot open its data", explained)
-        return 1
-    # Study days start at the learner's local hour, summer time included.
-    services = Services.create(database, clock=ctx.clock, tz=SYSTEM_ZONE, rng=random.Random())
-    appearance = Appearance(app)
-    settings = services.settings.load()
-    appearance.apply(settings.theme, settings.text_scale)
-    learner = choose_learner(services)
-    if learner is None:
-        return 0
+    controller = AppController(app, ctx)
+    status = controller.start()
+    if status is not None:
+        return status
     sys.excepthook = _error_reporter(ctx)
-    window = MainWindow(services, appearance, learner)
-    window.show()
-    for notice in ctx.notices:
-        QMessageBox.warning(window, "crisisquiz", notice)
-    ctx.notices.clear()
     return int(app.exec())

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -175,7 +175,15 @@ class ShortcutsDialog(QDialog):
 
 
 class MainWindow(QMainWindow):
-    """The app window for one learner at a time."""
+    """The app window for one learner at a time.
+
+    Signing in to a school server, or out of it, changes the database under every
+    screen: the window asks for it with :attr:`connect_requested` and
+    :attr:`sign_out_requested`, and the app opens a new window on the new database.
+    """
+
+    connect_requested = Signal()
+    sign_out_requested = Signal()
 
     def __init__(
         self,
@@ -252,6 +260,10 @@ class MainWindow(QMainWindow):
             self.nav_buttons[screen] = button
             layout.addWidget(button)
         layout.addStretch(1)
+        self.server_label = text_label("", "small")
+        self.server_label.setAccessibleName("School server")
+        self.server_label.hide()
+        layout.addWidget(self.server_label)
         self.learner_label = text_label("", "small")
         self.learner_label.setAccessibleName("Current learner")
         layout.addWidget(self.learner_label)
@@ -273,6 +285,7 @@ class MainWindow(QMainWindow):
         self.import_action = QAction("&Import pack…", self)
         self.import_action.setShortcut(QKeySequence(IMPORT_SHORTCUT))
         self.import_action.triggered.connect(self.import_pack)
+        self.import_action.setEnabled(self._services.can_manage_packs)
         file_menu.addAction(self.import_action)
         self.export_results_action = QAction("&Export my results…", self)
         self.export_results_action.setShortcut(QKeySequence(EXPORT_RESULTS_SHORTCUT))
@@ -280,6 +293,15 @@ class MainWindow(QMainWindow):
         self.export_results_action.triggered.connect(self.export_results)
         self.export_results_action.setEnabled(progress_screen_available())
         file_menu.addAction(self.export_results_action)
+        file_menu.addSeparator()
+        self.connect_action = QAction("Co&nnect to a school server…", self)
+        self.connect_action.setStatusTip("Sign in to your school's server to keep progress there")
+        self.connect_action.triggered.connect(self.connect_requested)
+        file_menu.addAction(self.connect_action)
+        self.sign_out_action = QAction("Sign &out of the school server", self)
+        self.sign_out_action.setStatusTip("Go back to this computer's own data")
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        file_menu.addAction(self.sign_out_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -316,6 +338,7 @@ class MainWindow(QMainWindow):
         manage = QAction("&Manage learners…", self)
         manage.triggered.connect(self.open_learner_manager)
         learner_menu.addAction(manage)
+        self.learner_actions = (switch, manage)
 
         teacher_menu = bar.addMenu("Teache&r")  # Alt+T belongs to Theme and Time limit
         self.class_report_action = QAction("&Class report…", self)
@@ -558,7 +581,20 @@ class MainWindow(QMainWindow):
 
     def _show_learner(self) -> None:
         name = self._learner.name
-        self.setWindowTitle(f"{name} — crisisquiz")
+        server = self._services.database.server
+        signed_in = self._services.account is not None
+        if server is None:
+            self.setWindowTitle(f"{name} — crisisquiz")
+        else:
+            self.setWindowTitle(f"{name} — {server.database} on the school server — crisisquiz")
+            self.server_label.setText(f"School server: {server.label}")
+        self.server_label.setVisible(server is not None)
+        self.connect_action.setEnabled(server is None)
+        self.sign_out_action.setEnabled(server is not None)
+        # A school account studies as its own learner; others are not theirs to pick.
+        self.switch_button.setVisible(not signed_in)
+        for action in self.learner_actions:
+            action.setEnabled(not signed_in)
         self.learner_label.setText(f"Studying as {name}")
 
     def set_learner(self, learner: Learner) -> None:

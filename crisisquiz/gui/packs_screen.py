@@ -243,6 +243,16 @@ class PacksScreen(QWidget):
         actions.addWidget(self.import_button)
         actions.addStretch(1)
         body.addLayout(actions)
+        if not services.can_manage_packs:
+            # The server would refuse it: say so before anyone picks a file.
+            self.import_button.setEnabled(False)
+            body.addWidget(
+                text_label(
+                    "On the school server only teachers and the administrator import or "
+                    "remove packs. Ask your teacher for a pack you need.",
+                    "muted",
+                )
+            )
 
         self.busy = BusyRow()
         self.busy_bar, self.busy_label = self.busy.bar, self.busy.label
@@ -284,7 +294,9 @@ class PacksScreen(QWidget):
             card.remove_requested.connect(self.confirm_and_remove)
             card.export_button.setEnabled(not self._runner.busy)
             if not pack.builtin:
-                card.remove_button.setEnabled(not self._runner.busy)
+                card.remove_button.setEnabled(
+                    not self._runner.busy and self._services.can_manage_packs
+                )
             self.cards_box.addWidget(card)
             self.cards.append(card)
 
@@ -517,10 +529,11 @@ class PacksScreen(QWidget):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
-        buttons: list[QPushButton] = [self.import_button]
+        manage = self._services.can_manage_packs
+        buttons: list[tuple[QPushButton, bool]] = [(self.import_button, manage)]
         for card in self.cards:
-            buttons.append(card.export_button)
+            buttons.append((card.export_button, True))
             if not card.pack.builtin:
-                buttons.append(card.remove_button)
-        for button in buttons:
-            button.setEnabled(not busy)
+                buttons.append((card.remove_button, manage))
+        for button, allowed in buttons:
+            button.setEnabled(allowed and not busy)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -37,6 +38,7 @@ from crisisquiz.gui.feedback_panel import (
     verdict_text,
     verdict_words,
 )
+from crisisquiz.gui.not_saved import NotSavedBar
 from crisisquiz.gui.questions import GivenAnswer, describe_response
 from crisisquiz.gui.questions.look import (
     VERDICT_WORDS,
@@ -48,6 +50,7 @@ from crisisquiz.gui.questions.look import (
 )
 from crisisquiz.gui.questions.stage import CentredColumn, QuestionStage, Submission, scroll_page
 from crisisquiz.gui.services import Services
+from crisisquiz.storage.dialects import ConnectionLost
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +103,8 @@ class QuizScreen(QWidget):
         self.result: QuizResult | None = None
         self._position = 0
         self._given: dict[int, GivenAnswer] = {}
+        # An answer the server did not confirm, and the key it is sent again under.
+        self.unsaved: tuple[Submission, str] | None = None
         self.pages = QStackedWidget()
         self.setup_page = self._build_setup_page()
         self.quiz_page = self._build_quiz_page()
@@ -335,6 +340,8 @@ class QuizScreen(QWidget):
         self.setup_error.hide()
         self.result = None
         self._given = {}
+        self.unsaved = None
+        self.not_saved.hide()
         self._position = 0
         self.pages.setCurrentWidget(self.quiz_page)
         self.time_label.setVisible(limit is not None)
@@ -384,6 +391,9 @@ class QuizScreen(QWidget):
         self.progress_bar.setTextVisible(False)
         rows.addWidget(self.progress_bar)
         layout.addWidget(CentredColumn(header))
+        self.not_saved = NotSavedBar()
+        self.not_saved.retry_requested.connect(self.retry)
+        layout.addWidget(CentredColumn(self.not_saved))
         self.stage = QuestionStage(self._services.clock)
         self.stage.submitted.connect(self._on_submitted)
         self.stage.next_requested.connect(self._advance)
@@ -411,10 +421,21 @@ class QuizScreen(QWidget):
 
     def _on_submitted(self, submission: Submission) -> None:
         quiz = self.quiz
-        if quiz is None or self.result is not None:
+        if quiz is None or self.result is not None or self.unsaved is not None:
             return
         if self._time_is_up(submission.answered_at):
             self.finish(time_up=True)
+            return
+        self._store(submission, uuid.uuid4().hex)
+
+    def retry(self) -> None:
+        """Send the answer the server did not confirm again, under the same key."""
+        if self.unsaved is not None:
+            self._store(*self.unsaved)
+
+    def _store(self, submission: Submission, key: str) -> None:
+        quiz = self.quiz
+        if quiz is None or self.result is not None:
             return
         try:
             answer = quiz.answer(
@@ -422,7 +443,16 @@ class QuizScreen(QWidget):
                 submission.given.response,
                 now=submission.answered_at,
                 response_ms=submission.response_ms,
+                answer_key=key,
             )
+        except ConnectionLost as exc:
+            # Locked as given, so what is sent again is what the server may hold.
+            self.unsaved = (submission, key)
+            view = self.stage.view
+            if view is not None:
+                view.lock()
+            self.not_saved.show_problem(str(exc))
+            return
         except QuizError:
             # Time ran out between the last tick and the answer; the quiz is over.
             self.finish(time_up=self._time_is_up(submission.answered_at))
@@ -436,6 +466,8 @@ class QuizScreen(QWidget):
                 "finish the quiz.",
             )
             return
+        self.unsaved = None
+        self.not_saved.hide()
         self._given[self._position] = submission.given
         self.progress_bar.setValue(self._position + 1)
         if quiz.settings.feedback is Feedback.AFTER_EACH:

@@ -16,6 +16,7 @@ from crisisquiz.core.reading import ReadingService
 from crisisquiz.core.stats import StatsService
 from crisisquiz.core.study import StudyService
 from crisisquiz.storage.database import Database
+from crisisquiz.storage.school import Account, may_manage_packs, signed_in_account
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class Services:
     reading: ReadingService
     clock: Callable[[], datetime]
     tz: tzinfo
+    # On a school server: who signed in (None for a file, or a user with no account),
+    # and whether they may import and remove packs (always, on a file).
+    account: Account | None = None
+    can_manage_packs: bool = True
 
     @classmethod
     def create(
@@ -51,4 +56,6 @@ class Services:
             reading=ReadingService(database),
             clock=clock,
             tz=tz,
+            account=signed_in_account(database),
+            can_manage_packs=may_manage_packs(database),
         )

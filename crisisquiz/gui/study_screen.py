@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
@@ -22,10 +23,12 @@ from crisisquiz.core.learners import Learner
 from crisisquiz.core.study import StudySession, StudySummary
 from crisisquiz.core.topic_keys import TopicKey
 from crisisquiz.gui.feedback_panel import comes_back_text
+from crisisquiz.gui.not_saved import NotSavedBar
 from crisisquiz.gui.questions import GivenAnswer
 from crisisquiz.gui.questions.look import push_button, set_text_role, wrapped_label
 from crisisquiz.gui.questions.stage import CentredColumn, QuestionStage, Submission, scroll_page
 from crisisquiz.gui.services import Services
+from crisisquiz.storage.dialects import ConnectionLost
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +81,8 @@ class StudyScreen(QWidget):
         self._item: StudyItem | None = None
         # What was given for each answer still stored, newest last: an undo puts it back.
         self._given: list[GivenAnswer] = []
+        # An answer the server did not confirm, and the key it is sent again under.
+        self.unsaved: tuple[Submission, str] | None = None
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self._build_study_page())
@@ -130,6 +135,9 @@ class StudyScreen(QWidget):
         self.counts_label = wrapped_label(object_name="studyCounts", role="muted")
         rows.addWidget(self.counts_label)
         layout.addWidget(CentredColumn(header))
+        self.not_saved = NotSavedBar()
+        self.not_saved.retry_requested.connect(self.retry)
+        layout.addWidget(CentredColumn(self.not_saved))
         self.stage = QuestionStage(self._services.clock, can_undo=True)
         self.stage.submitted.connect(self._on_submitted)
         self.stage.next_requested.connect(self._show_next)
@@ -267,6 +275,16 @@ class StudyScreen(QWidget):
         )
 
     def _on_submitted(self, submission: Submission) -> None:
+        if self.session is None or self.unsaved is not None:
+            return
+        self._store(submission, uuid.uuid4().hex)
+
+    def retry(self) -> None:
+        """Send the answer the server did not confirm again, under the same key."""
+        if self.unsaved is not None:
+            self._store(*self.unsaved)
+
+    def _store(self, submission: Submission, key: str) -> None:
         if self.session is None:
             return
         try:
@@ -275,7 +293,17 @@ class StudyScreen(QWidget):
                 submission.given.response,
                 now=submission.answered_at,
                 response_ms=submission.response_ms,
+                answer_key=key,
             )
+        except ConnectionLost as exc:
+            # Locked as given: what is sent again must be the answer the server may
+            # already hold, or it could be stored twice.
+            self.unsaved = (submission, key)
+            view = self.stage.view
+            if view is not None:
+                view.lock()
+            self.not_saved.show_problem(str(exc))
+            return
         except Exception:
             log.exception("could not store an answer")
             self._error(
@@ -284,6 +312,8 @@ class StudyScreen(QWidget):
                 "if it keeps failing, restart the app.",
             )
             return
+        self.unsaved = None
+        self.not_saved.hide()
         self._given.append(submission.given)
         self._update_counts()
         self.stage.show_feedback(
@@ -294,10 +324,13 @@ class StudyScreen(QWidget):
 
     def undo(self) -> None:
         """Take back the last answer and show that question again."""
-        if self.session is None:
-            return
+        if self.session is None or self.unsaved is not None:
+            return  # first the answer on screen must be known to be stored
         try:
             item = self.session.undo()
+        except ConnectionLost as exc:
+            self._error("The answer could not be taken back", f"{exc} It is still stored.")
+            return
         except Exception:
             log.exception("could not undo an answer")
             self._error(

@@ -23,6 +23,7 @@ from crisisquiz.storage.dialects import POSTGRESQL, describe_lost
 
 DATABASE_URL_ENV = "CRISISQUIZ_DATABASE_URL"
 DRIVER = "postgresql+psycopg"
+DEFAULT_PORT = 5432
 LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 # Seconds to wait for the server before saying it cannot be reached.
 CONNECT_TIMEOUT = 10
@@ -41,7 +42,7 @@ class ServerLocation:
     def label(self) -> str:
         """``user on database at host`` for the window's title and messages."""
         where = self.host or "this computer"
-        if self.port not in (None, 5432):
+        if self.port not in (None, DEFAULT_PORT):
             where = f"{where}:{self.port}"
         return f"{self.user} on {self.database} at {where}"
 

@@ -259,3 +259,23 @@ def test_the_longest_choice_does_not_give_the_answer_away(pack: Pack) -> None:
         assert len(q.answer) <= 1.10 * rival, f"{q.id}: the answer is by far the longest choice"
         longest += len(q.answer) > rival
     assert longest / len(items) <= 0.30
+
+
+MAPS_README = Path(__file__).resolve().parents[2] / "questions/cuban-missile-crisis/maps/README.md"
+
+
+def test_every_map_has_an_alt_text_and_its_facts(pack: Pack) -> None:
+    """Each map in the pack's media is described for the author and for screen readers."""
+    readme = MAPS_README.read_text(encoding="utf-8")
+    maps = sorted((builtin_pack_path() / "media").glob("map-*.png"))
+    assert len(maps) >= 5
+    for path in maps:
+        name = path.name
+        assert path.read_bytes().startswith(b"\x89PNG"), name
+        section = readme.split(f"### {name}", 1)
+        assert len(section) == 2, f"{name} is not described in the maps README"
+        body = section[1].split("\n### ", 1)[0]
+        assert "**Alt text:**" in body and "Facts it shows" in body, name
+    for q in pack.questions:
+        if q.image.startswith("media/map-"):
+            assert len(q.image_alt.split()) >= 25, f"{q.id}: the alt text must carry the map"

@@ -197,8 +197,15 @@ def _quiz(args: argparse.Namespace, ctx: AppContext) -> int:
     quiz = QuizService(ctx.database, tz=tz).start(learner.id, settings, now=ctx.clock())
     console = Console()
     interrupted = _run_guarded(lambda: run_quiz(quiz, console, ctx.clock, tz), console)
-    result = quiz.finish(ctx.clock())
-    console.lines(render_quiz_result(quiz, result, console.width))
+    now = ctx.clock()
+    left = len(quiz.items) - quiz.answered_count
+    timed_out = quiz.deadline is not None and now > quiz.deadline
+    if left and not timed_out:
+        # Stopped early: kept as abandoned, so a half-done quiz never shows as a score.
+        quiz.abandon(now)
+        console.lines(render_stopped_quiz(quiz, console.width))
+    else:
+        console.lines(render_quiz_result(quiz, quiz.finish(now), console.width))
     return 130 if interrupted else 0
 
 
@@ -394,8 +401,11 @@ def render_correct(item: StudyItem, width: int) -> list[str]:
 
 def _verdict_line(item: StudyItem, result: GradeResult) -> str:
     if isinstance(item.question, Flashcard):
-        # The learner graded this one; say how their rating counts.
-        return f"You rated it {result.rating.name}: that counts as {result.verdict}."
+        # The learner rated this one themself: it is not right or wrong, and a quiz does
+        # not score it.
+        if item.kind is ItemKind.QUIZ:
+            return f"You rated it {result.rating.name} (a flashcard is not scored)."
+        return f"You rated it {result.rating.name}."
     if result.verdict is Verdict.RIGHT:
         return "Right, with a spelling slip." if result.slip else "Right."
     if result.verdict is Verdict.PARTLY:
@@ -760,6 +770,22 @@ def _points(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
+def render_stopped_quiz(quiz: Quiz, width: int) -> list[str]:
+    """What a quiz stopped before its end says: no score, kept as abandoned."""
+    return [
+        "",
+        "Quiz stopped",
+        *wrap(
+            f"You answered {quiz.answered_count} of {len(quiz.items)}. A quiz stopped early "
+            "is kept as abandoned: it gets no score and stays out of your figures. The "
+            "answers you gave are kept.",
+            width,
+            "  ",
+            "  ",
+        ),
+    ]
+
+
 def render_quiz_result(quiz: Quiz, result: QuizResult, width: int) -> list[str]:
     """The score overall and per topic; with feedback at the end, every answer first."""
     lines: list[str] = []
@@ -774,12 +800,19 @@ def render_quiz_result(quiz: Quiz, result: QuizResult, width: int) -> list[str]:
             for line in render_outcome(answer.item, answer.grade, width - 3):
                 lines.append("   " + line)
     lines += ["", "Quiz result"]
-    lines.append(
-        f"  Score: {_points(result.score)} of {result.questions} ({round(result.percent)}%)"
-    )
+    if result.questions:
+        lines.append(
+            f"  Score: {_points(result.score)} of {result.questions} ({round(result.percent)}%)"
+        )
+    else:
+        lines.append("  Not scored: every question was a flashcard you rated yourself.")
     missing = result.questions - result.answered
     if missing:
         lines.append(f"  Not answered: {missing} (they count as 0)")
+    if result.self_rated:
+        lines.append(
+            f"  Rated by you: {_plural(result.self_rated, 'flashcard')} (not part of the score)"
+        )
     if result.per_topic:
         lines.append("  By topic:")
         names = [score.title for score in result.per_topic]

@@ -19,7 +19,14 @@ from crisisquiz.core.pack_schema import (
 )
 from crisisquiz.core.packs import question_from_body
 from crisisquiz.core.recording import QuestionRef
-from crisisquiz.storage.models import PackRow, QuestionRow, SourceRow, SourceSentenceRow, TopicRow
+from crisisquiz.storage.models import (
+    MediaRow,
+    PackRow,
+    QuestionRow,
+    SourceRow,
+    SourceSentenceRow,
+    TopicRow,
+)
 from crisisquiz.storage.prepared import DriverCursor, Prepared
 
 __all__ = ["Citation", "ItemKind", "ItemLoader", "Quotation", "StudyItem", "presented_options"]
@@ -53,6 +60,7 @@ class StudyItem:
     quote: Quotation | None = None
     # Whether the question's topic has a study guide to read after answering.
     has_guide: bool = False
+    image: bytes | None = None  # the question's picture from its pack, when it has one
 
 
 def presented_options(question: Question, rng: random.Random) -> tuple[str, ...]:
@@ -79,6 +87,11 @@ _GET_QUESTION = Prepared(
     )
     .join(PackRow, PackRow.id == QuestionRow.pack_id)
     .where(QuestionRow.id == bindparam("id"))
+)
+_GET_MEDIA = Prepared(
+    select(MediaRow.data).where(
+        MediaRow.pack_id == bindparam("pack_id"), MediaRow.path == bindparam("path")
+    )
 )
 _TOPIC_TITLES = Prepared(
     select(
@@ -160,7 +173,15 @@ class ItemLoader:
                 else None
             ),
             has_guide=(pack_id, topic_id) in self._guides,
+            image=self._image(cursor, pack_id, question.image),
         )
+
+    @staticmethod
+    def _image(cursor: DriverCursor, pack_id: str, path: str) -> bytes | None:
+        if not path:
+            return None
+        found = _GET_MEDIA.first(cursor, {"pack_id": pack_id, "path": path})
+        return None if found is None else bytes(found[0])
 
     def _citation(self, pack_id: str, ref: str) -> Citation:
         source_id, _, line_text = ref.partition(":")

@@ -437,6 +437,7 @@ def _write_contents(
                 "difficulty": question.difficulty,
                 "body": body,
                 "retired": False,
+                "sibling_group": question.group,
             }
             if question.id in existing:
                 changed_rows.append({"id": existing[question.id], **columns})

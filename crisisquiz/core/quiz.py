@@ -1,7 +1,9 @@
 """Quizzes: a scored test over chosen topics, reproducible from its seed.
 
 A quiz leaves the schedule alone unless the learner's setting says quiz
-answers count as reviews.
+answers count as reviews. Flashcards in a quiz are rated by the learner, not
+graded, so they are kept out of its score. A quiz ended before every question
+was answered (unless time ran out) is abandoned: stored as such, without a score.
 """
 
 from __future__ import annotations
@@ -21,12 +23,14 @@ from crisisquiz.core.classes import ClassService
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
-from crisisquiz.core.recording import StudyClock, record_review
+from crisisquiz.core.pack_schema import Flashcard
+from crisisquiz.core.recording import StudyClock, card_state, record_review
+from crisisquiz.core.scheduling import Rating, preview_intervals
 from crisisquiz.core.topic_keys import TopicKey, in_topics, topic_ref
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.dialects import retrying
 from crisisquiz.storage.models import PackRow, QuestionRow, QuizAnswerRow, QuizAttemptRow
-from crisisquiz.storage.prepared import session_cursor
+from crisisquiz.storage.prepared import read_cursor, session_cursor
 
 
 class Feedback(StrEnum):
@@ -79,15 +83,16 @@ class TopicScore:
 
 @dataclass(frozen=True)
 class QuizResult:
-    """A finished quiz."""
+    """A finished quiz. ``questions`` and ``answered`` count the scored (graded) questions."""
 
     attempt_id: int
     questions: int
     answered: int
     score: float  # points out of ``questions``; unanswered questions score 0
     per_topic: tuple[TopicScore, ...]
-    answers: tuple[QuizAnswer, ...]
+    answers: tuple[QuizAnswer, ...]  # every answer given, flashcards' ratings included
     timed_out: bool
+    self_rated: int = 0  # flashcards: rated by the learner, not part of the score
 
     @property
     def percent(self) -> float:
@@ -109,6 +114,17 @@ class Quiz:
     items: tuple[StudyItem, ...]
     _answers: dict[int, QuizAnswer] = field(default_factory=dict)
     _result: QuizResult | None = None
+    _abandoned: bool = False
+
+    @property
+    def abandoned(self) -> bool:
+        """Whether the quiz was ended early and kept without a score."""
+        return self._abandoned
+
+    @property
+    def answered_count(self) -> int:
+        """How many questions have an answer."""
+        return len(self._answers)
 
     @property
     def deadline(self) -> datetime | None:
@@ -120,6 +136,15 @@ class Quiz:
         """Time remaining, or None without a time limit."""
         deadline = self.deadline
         return None if deadline is None else max(timedelta(0), deadline - now)
+
+    def preview(self, item: StudyItem, now: datetime) -> dict[Rating, timedelta] | None:
+        """When a flashcard would come back after each rating; None when a quiz leaves the
+        schedule alone (the learner's setting)."""
+        if not self.learner.quiz_counts_as_review:
+            return None
+        with read_cursor(self.database.engine) as cursor:
+            current = card_state(cursor, self.learner.id, item.ref.row_id)
+        return preview_intervals(current, now=now, desired_retention=self.learner.desired_retention)
 
     def answered(self, position: int) -> QuizAnswer | None:
         """The answer given at ``position``, if any."""
@@ -142,6 +167,8 @@ class Quiz:
         """
         if self._result is not None:
             raise QuizError("this quiz is finished")
+        if self._abandoned:
+            raise QuizError("this quiz was stopped")
         if not 0 <= position < len(self.items):
             raise QuizError(f"there is no question {position + 1} in this quiz")
         if position in self._answers:
@@ -209,28 +236,39 @@ class Quiz:
             )
 
     def finish(self, now: datetime) -> QuizResult:
-        """Close the quiz and store its score; unanswered questions count as 0."""
+        """Close the quiz and store its score; unanswered questions count as 0.
+
+        Flashcards are left out of the score (the learner rated them); a quiz of
+        flashcards only is stored without a score.
+        """
         if self._result is not None:
             return self._result
+        if self._abandoned:
+            raise QuizError("this quiz was stopped")
         per_topic: dict[TopicKey, list[float]] = defaultdict(list)
         titles: dict[TopicKey, str] = {}
+        answered = self_rated = 0
         for position, item in enumerate(self.items):
             given = self._answers.get(position)
+            if is_self_rated(item):
+                self_rated += 1
+                continue
+            answered += given is not None
             key = (item.ref.pack_id, item.ref.topic_id)
             per_topic[key].append(given.grade.score if given else 0.0)
             titles[key] = item.topic_title
         total = sum(sum(scores) for scores in per_topic.values())
-        fraction = total / len(self.items) if self.items else 0.0
+        scored = len(self.items) - self_rated
         deadline = self.deadline
         with self.database.transaction() as session:
             attempt = session.get(QuizAttemptRow, self.attempt_id)
             assert attempt is not None
             attempt.finished_at = now
-            attempt.score = fraction
+            attempt.score = total / scored if scored else None
         self._result = QuizResult(
             attempt_id=self.attempt_id,
-            questions=len(self.items),
-            answered=len(self._answers),
+            questions=scored,
+            answered=answered,
             score=total,
             per_topic=tuple(
                 TopicScore(key[0], key[1], titles[key], len(scores), sum(scores))
@@ -238,8 +276,24 @@ class Quiz:
             ),
             answers=tuple(self._answers[p] for p in sorted(self._answers)),
             timed_out=deadline is not None and now > deadline,
+            self_rated=self_rated,
         )
         return self._result
+
+    def abandon(self, now: datetime) -> None:
+        """Stop the quiz early: stored as abandoned, with no score (answers given are kept)."""
+        if self._result is not None or self._abandoned:
+            return
+        with self.database.transaction() as session:
+            attempt = session.get(QuizAttemptRow, self.attempt_id)
+            if attempt is not None:
+                attempt.abandoned_at = now
+        self._abandoned = True
+
+
+def is_self_rated(item: StudyItem) -> bool:
+    """Whether the learner rates the answer themself (a flashcard) instead of it being graded."""
+    return isinstance(item.question, Flashcard)
 
 
 class QuizService:

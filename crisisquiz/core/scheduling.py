@@ -20,6 +20,7 @@ __all__ = [
     "Rating",
     "State",
     "next_state",
+    "preview_intervals",
     "retrievability",
     "scheduler_for",
 ]
@@ -135,3 +136,27 @@ def retrievability(stability: float | None, last_review: datetime | None, now: d
     decay, factor = decay_and_factor()
     elapsed = max(0, (now - last_review).days)
     return float((1 + factor * elapsed / stability) ** decay)
+
+
+class _NoFuzz(random.Random):
+    """A generator whose fuzz is always none: a preview shows the interval itself."""
+
+    def uniform(self, a: float, b: float) -> float:
+        return (a + b) / 2
+
+
+def preview_intervals(
+    current: CardState | None, *, now: datetime, desired_retention: float
+) -> dict[Rating, timedelta]:
+    """How long until the card comes back after each rating, as the buttons show it (Anki does).
+
+    The intervals are before the small random spread an answer adds, so they can differ
+    from the stored one by a day or so on long intervals.
+    """
+    return {
+        rating: next_state(
+            current, rating, now=now, desired_retention=desired_retention, rng=_NoFuzz()
+        ).due
+        - now
+        for rating in Rating
+    }

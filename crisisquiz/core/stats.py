@@ -556,7 +556,8 @@ def _quizzes(
         select(qa.attempt_id, q.pack_id, q.topic_id, func.avg(qa.score), func.count())
         .join(a, a.id == qa.attempt_id)
         .join(q, q.id == qa.question_id)
-        .where(a.learner_id == learner_id, a.finished_at.is_not(None))
+        # Flashcards are rated by the learner: no part of a quiz's score.
+        .where(a.learner_id == learner_id, a.finished_at.is_not(None), q.qtype != "flashcard")
         .group_by(qa.attempt_id, q.pack_id, q.topic_id)
     )
     if pack_id is not None:

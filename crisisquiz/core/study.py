@@ -31,8 +31,14 @@ from crisisquiz.core.due import (
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
-from crisisquiz.core.recording import Recorded, StudyClock, record_review, undo_review
-from crisisquiz.core.scheduling import State, retrievability
+from crisisquiz.core.recording import (
+    Recorded,
+    StudyClock,
+    card_state,
+    record_review,
+    undo_review,
+)
+from crisisquiz.core.scheduling import Rating, State, preview_intervals, retrievability
 from crisisquiz.core.topic_keys import TopicKey, in_topics
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.dialects import retrying
@@ -151,6 +157,12 @@ class StudySession:
             with read_cursor(self.database.engine) as cursor:
                 return loader.load(cursor, qid, kind[source])
         return None
+
+    def preview(self, item: StudyItem, now: datetime) -> dict[Rating, timedelta]:
+        """When ``item`` would come back after each rating (for a flashcard's buttons)."""
+        with read_cursor(self.database.engine) as cursor:
+            current = card_state(cursor, self.learner.id, item.ref.row_id)
+        return preview_intervals(current, now=now, desired_retention=self.learner.desired_retention)
 
     def counts(self, now: datetime) -> QueueCounts:
         """How many learning, due and new questions are left."""

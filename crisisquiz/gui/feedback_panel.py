@@ -20,6 +20,7 @@ from crisisquiz.core.pack_schema import (
     Ordering,
     Question,
 )
+from crisisquiz.core.scheduling import Rating
 from crisisquiz.gui.citation_view import sources_caption, sources_html, sources_plain
 from crisisquiz.gui.questions.look import (
     VERDICT_WORDS,
@@ -33,8 +34,20 @@ from crisisquiz.gui.questions.look import (
 READ_SHORTCUT = "Ctrl+G"
 
 
-def verdict_words(result: GradeResult) -> str:
-    """The verdict in words, e.g. "Wrong" or "Partly right (50 %)"; read aloud as it is."""
+# A flashcard is not graded: the learner's own rating is what they said, in their words.
+RATING_WORDS: dict[Rating, str] = {
+    Rating.Again: "Again",
+    Rating.Hard: "Hard",
+    Rating.Good: "Good",
+    Rating.Easy: "Easy",
+}
+
+
+def verdict_words(result: GradeResult, question: Question | None = None) -> str:
+    """The verdict in words, e.g. "Wrong", "Partly right (50 %)" or, for a flashcard,
+    "You rated it Good"; read aloud as it is."""
+    if isinstance(question, Flashcard):
+        return f"You rated it {RATING_WORDS[result.rating]}"
     _symbol, word = VERDICT_WORDS[result.verdict]
     if result.verdict is Verdict.PARTLY:
         return f"{word} ({round(result.score * 100)} %)"
@@ -43,8 +56,11 @@ def verdict_words(result: GradeResult) -> str:
     return word
 
 
-def verdict_text(result: GradeResult) -> str:
-    """The verdict with its symbol, e.g. "✗ Wrong" or "◐ Partly right (50 %)"."""
+def verdict_text(result: GradeResult, question: Question | None = None) -> str:
+    """The verdict with its symbol, e.g. "✗ Wrong" or "◐ Partly right (50 %)"; a flashcard's
+    rating has no symbol (it is not right or wrong)."""
+    if isinstance(question, Flashcard):
+        return verdict_words(result, question)
     return f"{VERDICT_WORDS[result.verdict][0]} {verdict_words(result)}"
 
 
@@ -203,14 +219,14 @@ class FeedbackPanel(QFrame):
         self._verdict = result.verdict
         self.setProperty("verdict", result.verdict.name.lower())
         colour = verdict_colour(result.verdict, dark=is_dark(self))
-        self.verdict_label.setText(verdict_text(result))
+        self.verdict_label.setText(verdict_text(result, item.question))
         self.verdict_label.setStyleSheet(f"color: {colour};")
         self.setStyleSheet(
             f"QFrame#feedbackPanel {{ border: 1px solid {colour}; "
             f"border-left: 6px solid {colour}; border-radius: 6px; }}"
         )
         # The symbol means nothing read aloud; the words say it all.
-        words = verdict_words(result)
+        words = verdict_words(result, item.question)
         spoken = [f"{words}."]
 
         lines = list(result.feedback)
@@ -245,6 +261,9 @@ class FeedbackPanel(QFrame):
             label.setAccessibleName(f"{label_caption} {text}")
             label.setVisible(bool(text))
         spoken.append(f"{caption} {answer}" if answer else "")
+        if isinstance(item.question, Flashcard):
+            # Shown above, but a screen reader user must hear the back with the rating.
+            spoken.append(f"Back of the card: {result.correct_answer}.")
         spoken.extend(lines)
         spoken.extend(f"{c} {t}" for _label, c, t in sections[1:] if t)
         text = " ".join(part for part in spoken if part)

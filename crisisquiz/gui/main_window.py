@@ -536,6 +536,10 @@ class MainWindow(QMainWindow):
         self.go(Screen.HOME)
 
     def _discard(self, screen: QWidget) -> None:
+        # A quiz left half-way is kept as abandoned, never as a finished score.
+        abandon = getattr(screen, "abandon_if_running", None)
+        if callable(abandon):
+            abandon()
         if screen is self.study_screen:
             self.study_screen = None
             self._study_topics = ()
@@ -708,6 +712,10 @@ class MainWindow(QMainWindow):
     # -- closing --------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Let a running import or export finish before the window goes."""
+        """Let a running import or export finish before the window goes; a quiz left
+        half-way is kept as abandoned."""
+        abandon = getattr(self.quiz_screen, "abandon_if_running", None)
+        if callable(abandon):
+            abandon()
         self.runner.wait()
         super().closeEvent(event)

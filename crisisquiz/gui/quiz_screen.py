@@ -28,7 +28,15 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.core.grading import Verdict, correct_answer_text
 from crisisquiz.core.learners import Learner
-from crisisquiz.core.quiz import Feedback, Quiz, QuizAnswer, QuizError, QuizResult, QuizSettings
+from crisisquiz.core.quiz import (
+    Feedback,
+    Quiz,
+    QuizAnswer,
+    QuizError,
+    QuizResult,
+    QuizSettings,
+    is_self_rated,
+)
 from crisisquiz.core.topic_keys import TopicKey, installed_topics
 from crisisquiz.gui.citation_view import quote_label, sources_caption
 from crisisquiz.gui.feedback_panel import (
@@ -48,6 +56,7 @@ from crisisquiz.gui.questions.look import (
     verdict_colour,
     wrapped_label,
 )
+from crisisquiz.gui.questions.picture import FullPicture, PictureView
 from crisisquiz.gui.questions.stage import CentredColumn, QuestionStage, Submission, scroll_page
 from crisisquiz.gui.services import Services
 from crisisquiz.storage.dialects import ConnectionLost
@@ -412,7 +421,14 @@ class QuizScreen(QWidget):
         self.progress_bar.setValue(self._position)
         self.progress_bar.setAccessibleName(f"{self._position} of {total} answered")
         self.topic_label.setText(item.topic_title)
-        self.stage.show_item(item)
+        view = self.stage.show_item(item)
+        try:
+            intervals = quiz.preview(item, self._services.clock())
+        except Exception:
+            log.exception("could not work out when a card comes back")
+            intervals = None
+        if intervals is not None:
+            view.set_intervals(intervals)
 
     @property
     def position(self) -> int:
@@ -513,20 +529,61 @@ class QuizScreen(QWidget):
 
     def _confirm_end(self) -> None:
         quiz = self.quiz
-        if quiz is None or self.result is not None:
+        if quiz is None or self.result is not None or quiz.abandoned:
             return
         left = len(quiz.items) - len(self._given)
-        answer = QMessageBox.question(
-            self,
-            "End the quiz?",
-            f"End the quiz now? The {left} questions you have not answered count as wrong."
-            if left != 1
-            else "End the quiz now? The question you have not answered counts as wrong.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if left == 0:
             self.finish()
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Stop the quiz?")
+        box.setText(
+            f"Stop the quiz now? You have answered {len(self._given)} of {len(quiz.items)}."
+        )
+        box.setInformativeText(
+            "A quiz stopped early is kept as abandoned: it gets no score and stays out of "
+            "your progress charts. The answers you gave are kept."
+        )
+        stop = box.addButton("Stop the quiz", QMessageBox.ButtonRole.AcceptRole)
+        stop.setAccessibleName("Stop the quiz")
+        keep = box.addButton("Keep going", QMessageBox.ButtonRole.RejectRole)
+        keep.setAccessibleName("Keep going")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        if box.clickedButton() is stop:
+            self.stop()
+        else:
+            # Back to the question where it was left, keyboard and all.
+            self.window().activateWindow()
+            self.stage.focus_current()
+
+    def stop(self) -> None:
+        """End the quiz early: kept as abandoned, without a score; shows what was answered."""
+        quiz = self.quiz
+        if quiz is None or self.result is not None:
+            return
+        self.countdown.stop()
+        try:
+            quiz.abandon(self._services.clock())
+        except Exception:
+            log.exception("could not store a stopped quiz")
+        self.stage.clear()
+        self._fill_stopped(quiz)
+        self.pages.setCurrentWidget(self.results_page)
+        self.window().activateWindow()
+        self.home_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def abandon_if_running(self) -> None:
+        """Keep a quiz left half-way (the screen closes, the app quits) as abandoned."""
+        quiz = self.quiz
+        if quiz is not None and self.result is None and not quiz.abandoned:
+            self.countdown.stop()
+            try:
+                quiz.abandon(self._services.clock())
+            except Exception:
+                log.exception("could not store a left quiz as abandoned")
 
     def _escape(self) -> None:
         if self.pages.currentWidget() is self.quiz_page and self.result is None:
@@ -584,7 +641,8 @@ class QuizScreen(QWidget):
         buttons.addWidget(again)
         buttons.addStretch(1)
         self.results_layout.addLayout(buttons)
-        self.results_layout.addWidget(wrapped_label("By topic", role="h2"))
+        self.by_topic_heading = wrapped_label("By topic", role="h2")
+        self.results_layout.addWidget(self.by_topic_heading)
         self.topics_grid = QGridLayout()
         self.topics_grid.setHorizontalSpacing(16)
         self.topics_grid.setVerticalSpacing(6)
@@ -613,19 +671,57 @@ class QuizScreen(QWidget):
                 widget.deleteLater()
 
     def _fill_results(self, quiz: Quiz, result: QuizResult, *, time_up: bool) -> None:
-        overall = (
-            f"Score: {_points(result.score)} of {result.questions} ({round(result.percent)} %)"
-        )
+        self.results_title.setText("Quiz results")
+        if result.questions:
+            overall = (
+                f"Score: {_points(result.score)} of {result.questions} ({round(result.percent)} %)"
+            )
+        else:
+            overall = "Not scored: every question was a flashcard you rated yourself"
         self.score_label.setText(overall)
-        self.answered_label.setText(f"You answered {result.answered} of {result.questions}.")
+        answered = f"You answered {result.answered} of {result.questions}."
+        if result.self_rated == 1:
+            answered += " The flashcard you rated yourself is not part of the score."
+        elif result.self_rated:
+            answered += (
+                f" The {result.self_rated} flashcards you rated yourself are not part of the score."
+            )
+        self.answered_label.setText(answered)
         self.timed_out_label.setText("Time ran out. Questions you had not answered count as wrong.")
         self.timed_out_label.setVisible(time_up)
         self.home_button.setAccessibleDescription(
             f"{overall}. " + ("Time ran out. " if time_up else "")
         )
+        self._fill_topics(result)
+        self._fill_review(quiz, {answer.position: answer for answer in result.answers})
 
+    def _fill_stopped(self, quiz: Quiz) -> None:
+        """The results page of a quiz stopped early: no score, the answers given."""
+        given = len(self._given)
+        self.results_title.setText("Quiz stopped")
+        self.score_label.setText("Not scored")
+        self.answered_label.setText(
+            f"You answered {given} of {len(quiz.items)} before stopping. A quiz stopped "
+            "early is kept as abandoned: it gets no score and stays out of your progress "
+            "charts."
+        )
+        self.timed_out_label.hide()
+        self.home_button.setAccessibleDescription(
+            f"Quiz stopped, not scored. You answered {given} of {len(quiz.items)}."
+        )
+        self._fill_topics(None)
+        answers = {
+            position: answer
+            for position in self._given
+            if (answer := quiz.answered(position)) is not None
+        }
+        self._fill_review(quiz, answers, only_answered=True)
+
+    def _fill_topics(self, result: QuizResult | None) -> None:
         self._clear(self.topics_grid)
-        for row, topic in enumerate(result.per_topic):
+        per_topic = result.per_topic if result is not None else ()
+        self.by_topic_heading.setVisible(bool(per_topic))
+        for row, topic in enumerate(per_topic):
             title = wrapped_label(topic.title, object_name="resultsTopic")
             score = QLabel(f"{_points(topic.score)} of {topic.questions}")
             score.setObjectName("resultsTopicScore")
@@ -642,9 +738,13 @@ class QuizScreen(QWidget):
             self.topics_grid.addWidget(percent, row, 2, Qt.AlignmentFlag.AlignRight)
             self.topics_grid.addWidget(bar, row, 3)
 
+    def _fill_review(
+        self, quiz: Quiz, answers: dict[int, QuizAnswer], *, only_answered: bool = False
+    ) -> None:
         self._clear(self.review_layout)
-        answers = {answer.position: answer for answer in result.answers}
         for position in range(len(quiz.items)):
+            if only_answered and position not in answers:
+                continue
             self.review_layout.addWidget(
                 self._review_card(position, answers.get(position), self._given.get(position))
             )
@@ -662,8 +762,11 @@ class QuizScreen(QWidget):
         layout.setContentsMargins(16, 12, 16, 12)
         if answer is not None:
             verdict = answer.grade.verdict
-            head = verdict_text(answer.grade)
-            words = verdict_words(answer.grade)
+            head = verdict_text(answer.grade, item.question)
+            words = verdict_words(answer.grade, item.question)
+            if is_self_rated(item):
+                head += " (not scored)"
+                words += ", not scored"
         else:
             verdict = Verdict.WRONG
             symbol, _word = VERDICT_WORDS[Verdict.WRONG]
@@ -677,6 +780,13 @@ class QuizScreen(QWidget):
         if item.quote is not None:
             layout.addWidget(quote_label(item.quote))
         layout.addWidget(wrapped_label(prompt, object_name="reviewPrompt", selectable=True))
+        if item.image:
+            picture = PictureView(item.image, item.question.image_alt or "no description given")
+            if picture.readable:
+                picture.opened.connect(lambda p=picture: FullPicture(p.image, p.alt, self).open())
+                layout.addWidget(picture)
+            else:
+                picture.deleteLater()
         yours = describe_response(item.question, given)
         right = answer.grade.correct_answer if answer else correct_answer_text(item.question)
         right = "\n".join(answer_lines(item.question, right))

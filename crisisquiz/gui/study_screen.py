@@ -261,7 +261,12 @@ class StudyScreen(QWidget):
         self.kind_label.setText(KIND_WORDS.get(item.kind, ""))
         self.kind_label.setAccessibleName(KIND_WORDS.get(item.kind, ""))
         self._update_counts()
-        self.stage.show_item(item)
+        view = self.stage.show_item(item)
+        if self.session is not None:
+            try:
+                view.set_intervals(self.session.preview(item, self._services.clock()))
+            except Exception:
+                log.exception("could not work out when a card comes back")
 
     def _update_counts(self) -> None:
         if self.session is None:

@@ -98,6 +98,18 @@ def resolve_scheme(theme: Theme) -> Scheme:
     return Scheme.DARK if theme is Theme.DARK else Scheme.LIGHT
 
 
+def current_text_scale() -> float:
+    """The text size shown now, as a factor of the system size (1.0 when unknown)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return 1.0
+    base = app.property(_BASE_FONT_PROPERTY)
+    size = app.font().pointSizeF()
+    if not isinstance(base, float) or base <= 0 or size <= 0:
+        return 1.0
+    return size / base
+
+
 def clamp_scale(scale: float) -> float:
     """A text scale inside the range the settings allow."""
     return min(MAX_TEXT_SCALE, max(MIN_TEXT_SCALE, scale))

@@ -62,7 +62,7 @@ BACKUP_DIR = "backups"
 # The newest migration in storage/migrations/versions. A database already at this revision
 # opens without Alembic; bump it with every new migration (tests/storage checks it is
 # Alembic's head, so the two cannot drift apart).
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 
 
 # Beside the database: whether a session has it open (still "open" at the next start

@@ -188,6 +188,7 @@ class QuestionRow(Base):
             sqlite_where=text("retired = 1"),
             postgresql_where=text("retired"),
         ),
+        Index("ix_questions_sibling_group", "pack_id", "sibling_group"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -200,6 +201,9 @@ class QuestionRow(Base):
     body: Mapped[dict[str, Any]]
     # Retired questions are no longer in the pack; their history is kept.
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The question's ``group`` in the pack: questions sharing one are siblings, asking the
+    # same fact. A real column, so the study queue can leave buried siblings out in SQL.
+    sibling_group: Mapped[str | None] = mapped_column(String(80), default=None)
 
 
 class QuestionHistoryRow(Base):
@@ -324,7 +328,8 @@ class ReviewRow(Base):
 
 
 class QuizAttemptRow(Base):
-    """A quiz a learner started; finished when ``finished_at`` is set."""
+    """A quiz a learner started: finished when ``finished_at`` is set, abandoned (ended
+    early, or left open and closed later) when ``abandoned_at`` is, then without a score."""
 
     __tablename__ = "quiz_attempts"
     __table_args__ = (Index("ix_quiz_attempts_learner_started", "learner_id", "started_at"),)
@@ -339,6 +344,7 @@ class QuizAttemptRow(Base):
     feedback: Mapped[str] = mapped_column(String(20))
     time_limit_s: Mapped[int | None] = mapped_column(Integer)
     score: Mapped[float | None] = mapped_column(Float)
+    abandoned_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class QuizAnswerRow(Base):
@@ -498,3 +504,19 @@ class ClassTeacherRow(Base):
     role_name: Mapped[str] = mapped_column(
         ForeignKey("server_accounts.role_name", ondelete="CASCADE"), primary_key=True
     )
+
+
+class ExamPlanRow(Base):
+    """A learner's exam on a pack: its study day and, optionally, minutes a day to study."""
+
+    __tablename__ = "exam_plans"
+
+    learner_id: Mapped[int] = mapped_column(
+        ForeignKey("learners.id", ondelete="CASCADE"), primary_key=True
+    )
+    pack_id: Mapped[str] = mapped_column(
+        ForeignKey("packs.id", ondelete="CASCADE"), primary_key=True
+    )
+    exam_day: Mapped[date] = mapped_column(Date)  # the learner's study day of the exam
+    minutes_per_day: Mapped[int | None] = mapped_column(Integer, default=None)
+    set_at: Mapped[datetime]

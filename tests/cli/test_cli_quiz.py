@@ -133,11 +133,13 @@ def test_all_right_with_feedback_after_each(
     assert code == 0, err
     assert "Quiz for Sam: 9 questions from alpha, beta, seed 7 (repeat it with --seed 7)." in out
     assert "── 1 of 9 · " in out and "── 9 of 9 · " in out
-    assert out.count("Right.") == 8  # and the flashcard rated Good
-    assert "You rated it Good: that counts as right." in out
+    assert out.count("Right.") == 8
+    # The flashcard is rated by the learner: not right or wrong, and not in the score.
+    assert "You rated it Good (a flashcard is not scored)." in out
     assert "Wrong." not in out and "Comes back" not in out
-    assert "Score: 9 of 9 (100%)" in out
-    assert re.search(r"Alpha\s+4 of 4\s+100%", out)
+    assert "Score: 8 of 8 (100%)" in out
+    assert "Rated by you: 1 flashcard (not part of the score)" in out
+    assert re.search(r"Alpha\s+3 of 3\s+100%", out)
     assert re.search(r"Beta\s+5 of 5\s+100%", out)
     attempts, answers, reviews = stored(data, now)
     assert attempts == [(7, 1.0)]
@@ -151,7 +153,7 @@ def test_same_seed_same_quiz(
     first = quiz(capsys, monkeypatch, data, io.StringIO(""), "-n", "3", "--seed", "11")[1]
     second = quiz(capsys, monkeypatch, data, io.StringIO(""), "-n", "3", "--seed", "11")[1]
     assert first == second
-    assert "Not answered: 3 (they count as 0)" in first
+    assert "Quiz stopped" in first and "You answered 0 of 3." in first
 
 
 def test_feedback_at_end_wrong_answers_undo_and_quit(
@@ -179,19 +181,19 @@ def test_feedback_at_end_wrong_answers_undo_and_quit(
     assert review.count("Wrong.") == 2
     assert "Answer: 1962" in review and "1961 is 1 year off" in review
     assert '"Brezhnev" is not right here.' in review
-    assert "Score: 7 of 9 (78%)" in out
+    assert "Score: 6 of 8 (75%)" in out  # the flashcard is not scored
     attempts, answers, _ = stored(data, now)
-    assert answers == 9 and attempts[0][1] == pytest.approx(7 / 9)
+    assert answers == 9 and attempts[0][1] == pytest.approx(6 / 8)
 
 
-def test_quit_and_end_of_input_finish_the_quiz(
+def test_quit_and_end_of_input_stop_the_quiz_unscored(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: str, now: datetime
 ) -> None:
     stdin = Responder(capsys, right_answer, stop_after=2)
     code, out, _ = quiz(capsys, monkeypatch, data, stdin, "--topics", "alpha", "beta", "-n", "5")
     assert code == 0
-    assert "Score: 2 of 5 (40%)" in out
-    assert "Not answered: 3 (they count as 0)" in out
+    assert "Quiz stopped" in out and "You answered 2 of 5." in out
+    assert "kept as abandoned" in out and "Score:" not in out
     # Answer one question as a learner would, then close standard input.
     one_then_eof = EndOfInputAfterOne(capsys, right_answer)
     code, out, _ = quiz(
@@ -208,9 +210,10 @@ def test_quit_and_end_of_input_finish_the_quiz(
         "9",
     )
     assert code == 0
-    assert "Quiz result" in out
+    assert "Quiz stopped" in out and "You answered 1 of 4." in out
     attempts, answers, _ = stored(data, now)
-    assert len(attempts) == 2 and all(score is not None for _seed, score in attempts)
+    # Both kept, without a score: a half-done quiz never shows as one.
+    assert len(attempts) == 2 and all(score is None for _seed, score in attempts)
     assert answers == 3
 
 
@@ -249,4 +252,5 @@ def test_builtin_pack_quiz_survives_any_input(
     stdin = io.StringIO("".join(line + "\n" for line in lines * 20))
     code, out, err = quiz(capsys, monkeypatch, data, stdin, "-n", "25", "--seed", "3")
     assert code == 0, err
-    assert "Quiz result" in out and "Traceback" not in out + err
+    assert "Quiz result" in out or "Quiz stopped" in out
+    assert "Traceback" not in out + err

@@ -52,15 +52,17 @@ def test_quiz_scores_per_topic_and_leaves_schedule_alone(
         response = wrong_answer(item) if item.question.id in wrong_ids else right_answer(item)
         quiz.answer(position, response, now=now, response_ms=1000)
     result = quiz.finish(now + timedelta(minutes=5))
-    assert (result.questions, result.answered, result.score) == (9, 9, 7.0)
+    # The flashcard (alpha) is rated by the learner and left out of the score.
+    assert (result.questions, result.answered, result.score) == (8, 8, 6.0)
+    assert result.self_rated == 1
     per_topic = {t.topic_id: (t.questions, t.score) for t in result.per_topic}
-    assert per_topic == {"alpha": (4, 3.0), "beta": (5, 4.0)}
+    assert per_topic == {"alpha": (3, 2.0), "beta": (5, 4.0)}
     assert count(database, ReviewRow) == 0
     assert count(database, CardStateRow) == 0
     assert count(database, QuizAnswerRow) == 9
     with database.sessions() as session:
         attempt = session.scalars(select(QuizAttemptRow)).one()
-        assert attempt.score == pytest.approx(7 / 9)
+        assert attempt.score == pytest.approx(6 / 8)
         assert attempt.finished_at is not None
 
 
@@ -79,7 +81,11 @@ def test_unanswered_count_zero_and_time_limit(
     database: Database, learner: Learner, now: datetime
 ) -> None:
     quiz = QuizService(database, tz=UTC).start(
-        learner.id, QuizSettings(count=4, seed=2, time_limit=timedelta(minutes=1)), now=now
+        learner.id,
+        QuizSettings(
+            count=4, topics=(("test-pack", "beta"),), seed=2, time_limit=timedelta(minutes=1)
+        ),
+        now=now,
     )
     quiz.answer(0, right_answer(quiz.items[0]), now=now, response_ms=100)
     with pytest.raises(QuizError, match="already answered"):
@@ -89,6 +95,46 @@ def test_unanswered_count_zero_and_time_limit(
     result = quiz.finish(now + timedelta(minutes=2))
     assert (result.answered, result.score, result.timed_out) == (1, 1.0, True)
     assert result.percent == pytest.approx(25.0)
+
+
+def test_a_quiz_stopped_early_is_abandoned_without_a_score(
+    database: Database, learner: Learner, now: datetime
+) -> None:
+    quiz = QuizService(database, tz=UTC).start(learner.id, QuizSettings(count=4, seed=2), now=now)
+    quiz.answer(0, right_answer(quiz.items[0]), now=now, response_ms=100)
+    quiz.abandon(now + timedelta(minutes=1))
+    assert quiz.abandoned
+    with pytest.raises(QuizError, match="stopped"):
+        quiz.answer(1, right_answer(quiz.items[1]), now=now, response_ms=100)
+    with pytest.raises(QuizError, match="stopped"):
+        quiz.finish(now + timedelta(minutes=2))
+    with database.sessions() as session:
+        attempt = session.scalars(select(QuizAttemptRow)).one()
+    assert attempt.abandoned_at == now + timedelta(minutes=1)
+    assert attempt.finished_at is None and attempt.score is None
+    assert count(database, QuizAnswerRow) == 1  # the answer given is kept
+
+
+def test_a_quiz_of_flashcards_only_has_no_score(
+    database: Database, learner: Learner, now: datetime, small_pack_text: str
+) -> None:
+    cards_only = small_pack_text.replace('id = "test-pack"', 'id = "cards"', 1)
+    kept = [
+        block
+        for block in cards_only.split("[[questions]]\n")
+        if block.startswith("[pack]") or 'type = "flashcard"' in block
+    ]
+    PackService(database).import_pack(parse_pack_text("[[questions]]\n".join(kept)), now=now)
+    quiz = QuizService(database, tz=UTC).start(
+        learner.id, QuizSettings(count=5, topics=(("cards", "alpha"),), seed=1), now=now
+    )
+    assert [item.question.type.value for item in quiz.items] == ["flashcard"]
+    quiz.answer(0, right_answer(quiz.items[0]), now=now, response_ms=100)
+    result = quiz.finish(now)
+    assert (result.questions, result.self_rated) == (0, 1)
+    with database.sessions() as session:
+        attempt = session.scalars(select(QuizAttemptRow)).one()
+    assert attempt.finished_at is not None and attempt.score is None
 
 
 def test_no_questions_for_topic(database: Database, learner: Learner, now: datetime) -> None:

@@ -330,8 +330,9 @@ def test_quiz_scores_per_topic(
         (0.5, ("test-pack:alpha", "test-pack:beta"))
     ]
     scores = {t.topic_id: t.quiz_scores for t in stats.topics if t.pack_id == "test-pack"}
-    # Alpha: mc 1 and fc 0 -> 0.5 over 2; beta: ms 0.5 over 1. The open quiz is left out.
-    assert [(s.score, s.answered, s.attempt_score) for s in scores["alpha"]] == [(0.5, 2, 0.5)]
+    # Alpha: mc 1 (the flashcard was rated, not scored) -> 1.0 over 1; beta: ms 0.5 over 1.
+    # The open quiz is left out.
+    assert [(s.score, s.answered, s.attempt_score) for s in scores["alpha"]] == [(1.0, 1, 0.5)]
     assert [(s.score, s.answered) for s in scores["beta"]] == [(0.5, 1)]
 
 

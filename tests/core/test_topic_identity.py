@@ -62,8 +62,9 @@ def test_a_quiz_on_one_packs_topic_draws_and_scores_that_pack_only(
     assert {(i.ref.pack_id, i.ref.topic_id) for i in quiz.items} == {ALPHA}
     assert len(quiz.items) == 4
     result = quiz.finish(now)
+    # Alpha's flashcard is rated by the learner, not scored.
     assert [(s.pack_id, s.topic_id, s.questions) for s in result.per_topic] == [
-        ("test-pack", "alpha", 4)
+        ("test-pack", "alpha", 3)
     ]
 
     both = quizzes.start(
@@ -73,7 +74,7 @@ def test_a_quiz_on_one_packs_topic_draws_and_scores_that_pack_only(
         if item.ref.pack_id == "twin-pack" and item.question.id == "mc":
             both.answer(position, "Khrushchev", now=now, response_ms=900)
     scores = {(s.pack_id, s.topic_id): (s.questions, s.score) for s in both.finish(now).per_topic}
-    assert scores == {ALPHA: (4, 0.0), TWIN_ALPHA: (4, 1.0)}
+    assert scores == {ALPHA: (3, 0.0), TWIN_ALPHA: (3, 1.0)}
     stats = StatsService(database).learner_topic_stats(learner.id, now=now, tz=UTC)
     quiz_scores = {(t.pack_id, t.topic_id): t.quiz_scores for t in stats.topics}
     # The figures count the questions answered: twin-pack's mc, right.

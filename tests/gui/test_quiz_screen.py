@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 from test_question_views import focused, give_answer, press
 
 from crisisquiz.core.learners import Learner
+from crisisquiz.core.pack_schema import QuestionType
 from crisisquiz.core.quiz import Feedback
+from crisisquiz.core.stats import StatsService
 from crisisquiz.gui.quiz_screen import QuizScreen, countdown_text
 from crisisquiz.gui.services import Services
 from crisisquiz.storage.database import Database
@@ -95,7 +97,11 @@ def test_quiz_to_the_end_with_scores_per_topic_and_no_schedule_change(
             press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         panel = screen.stage.panel
         assert panel.isVisible()
-        assert panel.verdict_label.text() == ("✓ Right" if right else "✗ Wrong")
+        if view.item.question.type is QuestionType.FLASHCARD:
+            # Rated by the learner: their rating, not right or wrong, and no score.
+            assert panel.verdict_label.text() == "You rated it Good"
+        else:
+            assert panel.verdict_label.text() == ("✓ Right" if right else "✗ Wrong")
         assert not panel.schedule_label.isVisible()  # a quiz does not schedule
         assert focused() is panel.next_button
         expected = "See results" if number == 9 else "Next question"
@@ -103,14 +109,16 @@ def test_quiz_to_the_end_with_scores_per_topic_and_no_schedule_change(
         press(qtbot, Qt.Key.Key_Return)
 
     assert screen.pages.currentWidget() is screen.results_page
-    assert screen.score_label.text() == "Score: 4 of 9 (44 %)"
+    # The flashcard (alpha) is rated, not scored: 3 of the 8 graded questions are right.
+    assert screen.score_label.text() == "Score: 3 of 8 (38 %)"
+    assert "flashcard you rated yourself is not part" in screen.answered_label.text()
     per_topic = [
         label.text()
         for label in screen.results_page.findChildren(QLabel)
         if label.objectName() in ("resultsTopic", "resultsTopicScore", "resultsTopicPercent")
     ]
     rows = {tuple(per_topic[i : i + 3]) for i in range(0, len(per_topic), 3)}
-    assert rows == {("Alpha", "4 of 4", "100 %"), ("Beta", "0 of 5", "0 %")}
+    assert rows == {("Alpha", "3 of 3", "100 %"), ("Beta", "0 of 5", "0 %")}
     cards = screen.results_page.findChildren(QWidget, "reviewCard")
     assert len(cards) == 9
     lines = " ".join(label.text() for label in screen.results_page.findChildren(QLabel))
@@ -126,7 +134,7 @@ def test_quiz_to_the_end_with_scores_per_topic_and_no_schedule_change(
     with database.sessions() as session:
         attempt = session.scalars(select(QuizAttemptRow)).one()
         assert attempt.finished_at is not None
-        assert attempt.score == pytest.approx(4 / 9)
+        assert attempt.score == pytest.approx(3 / 8)
 
     with qtbot.waitSignal(screen.closed):
         press(qtbot, Qt.Key.Key_Return)  # "Back to home" has focus
@@ -171,7 +179,9 @@ def test_time_limit_ends_the_quiz(
     assert not screen.countdown.isActive()
     assert screen.pages.currentWidget() is screen.results_page
     assert screen.timed_out_label.isVisible()
-    assert screen.answered_label.text() == "You answered 1 of 9."
+    assert screen.answered_label.text() == (
+        "You answered 1 of 8. The flashcard you rated yourself is not part of the score."
+    )
     assert screen.result is not None and screen.result.timed_out
 
 
@@ -189,26 +199,51 @@ def test_an_answer_after_the_deadline_ends_the_quiz(
     assert screen.result.answered == 0 and screen.result.timed_out
 
 
-def test_escape_in_a_quiz_asks_before_ending_it(
-    qtbot: QtBot, services: Services, learner: Learner, monkeypatch: pytest.MonkeyPatch
+def answer_the_question_box(qtbot: QtBot, button_text: str, asked: list[str]) -> None:
+    """When the next modal message box opens, note what it says and click ``button_text``."""
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        asked.append(f"{box.text()} {box.informativeText()}")
+        chosen = next(b for b in box.buttons() if b.text() == button_text)
+        qtbot.mouseClick(chosen, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, click)
+
+
+def test_escape_in_a_quiz_asks_then_keeps_it_as_abandoned(
+    qtbot: QtBot, services: Services, learner: Learner, database: Database
 ) -> None:
     screen = open_quiz(qtbot, services, learner)
     set_count(qtbot, screen, 4)
     start(qtbot, screen)
+    give_answer(qtbot, screen.stage.view, right=True)  # type: ignore[arg-type]
+    press(qtbot, Qt.Key.Key_Return)
     asked: list[str] = []
-
-    def answer_no(*args: Any) -> QMessageBox.StandardButton:
-        asked.append(args[2])
-        return QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", answer_no)
+    answer_the_question_box(qtbot, "Keep going", asked)
     press(qtbot, Qt.Key.Key_Escape)
-    assert asked and "4 questions you have not answered" in asked[0]
-    assert screen.result is None
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
+    assert asked and "You have answered 1 of 4" in asked[0]
+    assert "no score" in asked[0]
+    assert screen.result is None and screen.pages.currentWidget() is screen.quiz_page
+    # The window is active again (the dialog has gone) with the keyboard in the answer.
+    qtbot.waitUntil(screen.isActiveWindow)
+    assert screen.stage.view is not None
+    assert focused() is screen.stage.view.first_input()
+    answer_the_question_box(qtbot, "Stop the quiz", asked)
     press(qtbot, Qt.Key.Key_Escape)
-    assert screen.result is not None and screen.result.answered == 0
-    assert screen.score_label.text() == "Score: 0 of 4 (0 %)"
+    assert screen.result is None and screen.quiz is not None and screen.quiz.abandoned
+    assert screen.pages.currentWidget() is screen.results_page
+    assert screen.results_title.text() == "Quiz stopped"
+    assert screen.score_label.text() == "Not scored"
+    qtbot.waitUntil(screen.isActiveWindow)
+    assert focused() is screen.home_button
+    with database.sessions() as session:
+        attempt = session.scalars(select(QuizAttemptRow)).one()
+    assert attempt.abandoned_at is not None
+    assert attempt.finished_at is None and attempt.score is None
+    stats = StatsService(database).learner_topic_stats(learner.id, now=services.clock(), tz=UTC)
+    assert stats.quizzes == ()  # not plotted as a score
     with qtbot.waitSignal(screen.closed):
         press(qtbot, Qt.Key.Key_Escape)
 

@@ -59,7 +59,11 @@ def test_ten_mixed_answers_are_stored_with_feedback_and_a_summary(
         give_answer(qtbot, view, right=right)
         panel = screen.stage.panel
         assert panel.isVisible()
-        assert panel.verdict_label.text() == ("✓ Right" if right else "✗ Wrong")
+        if view.item.question.id == "fc":
+            rating = "Good" if right else "Again"
+            assert panel.verdict_label.text() == f"You rated it {rating}"
+        else:
+            assert panel.verdict_label.text() == ("✓ Right" if right else "✗ Wrong")
         assert panel.schedule_label.text().startswith("<b>Next time:</b> Back in")
         assert focused() is panel.next_button
         assert view.locked
@@ -223,3 +227,27 @@ def test_a_session_that_cannot_start_says_what_to_do(
     assert "try again" in screen.summary_intro.text()
     with qtbot.waitSignal(screen.closed):
         press(qtbot, Qt.Key.Key_Return)
+
+
+def test_flashcard_ratings_say_when_the_card_comes_back(
+    qtbot: QtBot, services: Services, learner: Learner, database: Database
+) -> None:
+    screen = open_study(qtbot, services, learner, (("test-pack", "alpha"),))
+    view = screen.stage.view
+    assert view is not None and view.item.question.id == "fc"
+    press(qtbot, Qt.Key.Key_Space)
+    buttons = view.rating_buttons  # type: ignore[attr-defined]
+    # As Anki does: each rating's next interval on its button (a new card: learning steps).
+    assert [b.text() for b in buttons] == [
+        "1  Again · 1 min",
+        "2  Hard · 6 min",
+        "3  Good · 10 min",
+        "4  Easy · 8 d",
+    ]
+    assert "comes back in 10 minutes" in buttons[2].accessibleDescription()
+    press(qtbot, Qt.Key.Key_3)
+    panel = screen.stage.panel
+    # The learner's own rating, in their words: not "Right" or "Partly right 50 %".
+    assert panel.verdict_label.text() == "You rated it Good"
+    assert "Back in 10 minutes" in panel.schedule_label.text()
+    assert "Back of the card: The group of advisers" in panel.next_button.accessibleDescription()

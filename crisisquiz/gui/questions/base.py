@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QKeyEvent
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QVBoxLayout,
     QWidget,
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.core.grading import GradeResult
 from crisisquiz.core.items import StudyItem
+from crisisquiz.core.scheduling import Rating
 from crisisquiz.gui.citation_view import quote_label
 from crisisquiz.gui.questions.keys import has_ctrl, is_enter
 from crisisquiz.gui.questions.look import push_button, wrapped_label
+from crisisquiz.gui.questions.picture import FULL_SIZE_KEY, FullPicture, PictureView
 
 # A screen reader repeats an input's name on every focus change; a long prompt is cut here.
 NAME_PROMPT_CHARS = 90
@@ -73,10 +77,10 @@ class QuestionView(QWidget):
         self.prompt_label.setAccessibleName(f"Question: {self.prompt_text()}")
         self.prompt_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.prompt_label)
+        self.picture: PictureView | None = None
+        self.full_picture: FullPicture | None = None
         if item.question.image:
-            # The picture itself is not shipped with study items; its description still helps.
-            alt = item.question.image_alt or "no description given"
-            layout.addWidget(wrapped_label(f"Picture: {alt}", object_name="questionImageAlt"))
+            self._add_picture(layout)
         self.hint_label = wrapped_label(self.keys_hint, object_name="questionHint", role="muted")
         layout.addWidget(self.hint_label)
         self.build_inputs(layout)
@@ -109,6 +113,44 @@ class QuestionView(QWidget):
             self.submit_button.hide()
             self.dont_know_button.hide()
 
+    def _add_picture(self, layout: QVBoxLayout) -> None:
+        """The question's picture and how to open it; its text alone if it cannot be drawn."""
+        alt = self._item.question.image_alt or "no description given"
+        picture = PictureView(self._item.image or b"", alt)
+        if not picture.readable:
+            picture.deleteLater()
+            layout.addWidget(wrapped_label(f"Picture: {alt}", object_name="questionImageAlt"))
+            return
+        self.picture = picture
+        picture.opened.connect(self.open_picture)
+        layout.addWidget(picture)
+        layout.addWidget(
+            wrapped_label(
+                f"Click the picture or press {FULL_SIZE_KEY} to see it full size.",
+                object_name="pictureHint",
+                role="muted",
+            )
+        )
+        shortcut = QShortcut(QKeySequence(FULL_SIZE_KEY), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.open_picture)
+
+    def open_picture(self) -> None:
+        """Show the question's picture at full size; the keyboard comes back here after."""
+        if self.picture is None:
+            return
+        back_to = QApplication.focusWidget()
+        dialog = FullPicture(self.picture.image, self.picture.alt, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._back_from_picture(back_to))
+        self.full_picture = dialog
+        dialog.open()
+
+    def _back_from_picture(self, widget: QWidget | None) -> None:
+        self.full_picture = None
+        self.window().activateWindow()
+        (widget or self.first_input()).setFocus(Qt.FocusReason.OtherFocusReason)
+
     # -- for subclasses ---------------------------------------------------------------------
 
     def build_inputs(self, layout: QVBoxLayout) -> None:
@@ -140,6 +182,9 @@ class QuestionView(QWidget):
 
     def restore(self, response: object) -> None:
         """Put a response given before back into the inputs (after an undo), to be corrected."""
+
+    def set_intervals(self, intervals: Mapping[Rating, timedelta]) -> None:
+        """When the question comes back after each self-rating (flashcards show it)."""
 
     # -- public -----------------------------------------------------------------------------
 

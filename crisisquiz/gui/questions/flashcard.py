@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
@@ -11,7 +14,12 @@ from crisisquiz.core.pack_schema import Flashcard
 from crisisquiz.core.scheduling import Rating
 from crisisquiz.gui.questions.base import QuestionView
 from crisisquiz.gui.questions.keys import has_ctrl, is_enter, number_key
-from crisisquiz.gui.questions.look import push_button, wrapped_label
+from crisisquiz.gui.questions.look import (
+    interval_words,
+    push_button,
+    short_interval,
+    wrapped_label,
+)
 
 RATINGS: tuple[tuple[Rating, str, str], ...] = (
     (Rating.Again, "Again", "I did not remember it"),
@@ -91,6 +99,20 @@ class FlashcardView(QuestionView):
         ratings.addStretch(1)
         layout.addLayout(ratings)
         self.register_inputs([self.show_button, self.back_label, *self.rating_buttons])
+
+    def set_intervals(self, intervals: Mapping[Rating, timedelta]) -> None:
+        """Show on each rating button when the card comes back after it, as Anki does."""
+        for number, (button, (rating, word, meaning)) in enumerate(
+            zip(self.rating_buttons, RATINGS, strict=True), 1
+        ):
+            wait = intervals.get(rating)
+            if wait is None:
+                continue
+            button.setText(f"{number}  {word} · {short_interval(wait)}")
+            button.setAccessibleDescription(
+                f"Rates the card {word}: {meaning.lower()}. It comes back "
+                f"{interval_words(wait)}. Shortcut: {number}"
+            )
 
     @property
     def revealed(self) -> bool:

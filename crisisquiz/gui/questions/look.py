@@ -6,6 +6,8 @@ select on, and fall back to sensible fonts when no stylesheet is loaded.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
@@ -108,3 +110,39 @@ def push_button(text: str) -> QPushButton:
     button = _EnterButton(text)
     button.setAutoDefault(True)
     return button
+
+
+def _count(value: int, unit: str) -> str:
+    return f"{value} {unit}" if value == 1 else f"{value} {unit}s"
+
+
+def _in_units(interval: timedelta) -> tuple[int, str]:
+    """The interval rounded to its most telling unit: (4, "day"), (10, "minute")."""
+    seconds = interval.total_seconds()
+    if seconds < 3600:
+        return max(1, round(seconds / 60)), "minute"
+    if seconds < 86400:
+        return round(seconds / 3600), "hour"
+    days = round(seconds / 86400)
+    if days < 60:
+        return days, "day"
+    if days < 730:
+        return round(days / 30.4), "month"
+    return round(days / 365.25), "year"
+
+
+def short_interval(interval: timedelta) -> str:
+    """A compact interval for a button: "<1 min", "10 min", "5 h", "4 d", "3 mo", "2 yr"."""
+    if interval.total_seconds() < 60:
+        return "<1 min"
+    value, unit = _in_units(interval)
+    short = {"minute": "min", "hour": "h", "day": "d", "month": "mo", "year": "yr"}[unit]
+    return f"{value} {short}"
+
+
+def interval_words(interval: timedelta) -> str:
+    """The interval in words to be read aloud: "in under a minute", "in 4 days"."""
+    if interval.total_seconds() < 60:
+        return "in under a minute"
+    value, unit = _in_units(interval)
+    return f"in {_count(value, unit)}"

@@ -278,7 +278,7 @@ def record_review(
     return Recorded(review_id=review_id, previous=previous, state=state)
 
 
-def card_state(cursor: sqlite3.Cursor, learner_id: int, question_id: int) -> CardState | None:
+def card_state(cursor: DriverCursor, learner_id: int, question_id: int) -> CardState | None:
     """The learner's stored state of a question, or None when they have never answered it."""
     found = _GET_CARD.first(cursor, {"learner_id": learner_id, "question_id": question_id})
     return None if found is None else _state_from_tuple(found)

@@ -37,6 +37,7 @@ LEARNER_TABLES = {
     "quiz_attempts": "learner_id",
     "daily_topic_stats": "learner_id",
     "topic_totals": "learner_id",
+    "exam_plans": "learner_id",
 }
 # Tables with rules of their own; every other table holds packs' contents, which
 # everyone reads and teachers write (so a table a later version adds is covered).

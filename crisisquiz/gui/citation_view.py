@@ -48,24 +48,25 @@ def sources_plain(citations: Sequence[Citation]) -> str:
 
 
 def sources_html(citations: Sequence[Citation]) -> str:
-    """The sources as rich text: references with their title in italics, notes indented."""
+    """The sources as rich text: references with their title in italics, notes indented.
+
+    Each source is a paragraph; what its sentences claim (and what is wrong) are
+    paragraphs indented beneath it, so wrapped lines stay under their own note.
+    """
     blocks = []
     for source in group_citations(citations):
         if source.is_reference:
             # Marks that escaping leaves alone stand for the italics until the text is safe.
             name = html.escape(source.name(emphasis=("\x00", "\x01")))
-            blocks.append(name.replace("\x00", "<i>").replace("\x01", "</i>"))
+            name = name.replace("\x00", "<i>").replace("\x01", "</i>")
+            blocks.append(f"<p style='margin:4px 0 0 0'>{name}</p>")
             continue
         lines = _source_lines(source)
-        head = html.escape(lines[0][1])
-        notes = "".join(
-            "<br>&nbsp;&nbsp;&nbsp;"
-            + (f"<b>{html.escape(caption)}</b> " if caption else "")
-            + html.escape(text)
-            for caption, text in lines[1:]
-        )
-        blocks.append(head + notes)
-    return "<br>".join(blocks)
+        blocks.append(f"<p style='margin:4px 0 0 0'>{html.escape(lines[0][1])}</p>")
+        for caption, text in lines[1:]:
+            bold = f"<b>{html.escape(caption)}</b> " if caption else ""
+            blocks.append(f"<p style='margin:2px 0 0 20px'>{bold}{html.escape(text)}</p>")
+    return "".join(blocks)
 
 
 def quote_html(quote: Quotation) -> str:

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from crisisquiz.core.grading import GradeResult, Verdict
 from crisisquiz.core.items import Citation, StudyItem
@@ -29,6 +29,7 @@ from crisisquiz.gui.questions.look import (
     set_text_role,
     verdict_colour,
 )
+from crisisquiz.gui.widgets import FlowRow
 
 # Opens the reading: from the feedback, at the guide of the question's topic.
 READ_SHORTCUT = "Ctrl+G"
@@ -153,7 +154,8 @@ class FeedbackPanel(QFrame):
             self.schedule_label,
         ):
             layout.addWidget(label)
-        row = QHBoxLayout()
+        # The actions wrap onto a new line at large text sizes instead of widening the panel.
+        row = FlowRow()
         self.next_button = push_button("Next (Enter)")
         self.next_button.setObjectName("nextButton")
         self.next_button.setToolTip("Go on to the next question (Enter or Space)")
@@ -180,7 +182,6 @@ class FeedbackPanel(QFrame):
         self.read_button.clicked.connect(self.read_requested)
         self.read_button.hide()
         row.addWidget(self.read_button)
-        row.addStretch(1)
         layout.addLayout(row)
         # Only now, inside the panel: shown before it has a parent, a widget becomes a window
         # of its own for a moment, which takes the activation from the main window.
@@ -250,9 +251,7 @@ class FeedbackPanel(QFrame):
         for label, label_caption, text in sections:
             if label is self.source_label:
                 # Several lines (the source, what the sentence claims, what is wrong): below.
-                label.setText(
-                    f"<b>{html.escape(label_caption)}</b><br>{sources_html(item.citations)}"
-                )
+                label.setText(f"<b>{html.escape(label_caption)}</b>{sources_html(item.citations)}")
             else:
                 shown = (
                     [text] if label is not self.answer_label else answer_lines(item.question, text)

@@ -11,6 +11,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -55,7 +56,11 @@ class ReadingDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Read first — crisisquiz")
         self.setObjectName("readingDialog")
-        self.resize(900, 640)
+        # Most of the window, so a guide reads without scrolling sideways at any text size.
+        if parent is not None:
+            self.resize(int(parent.width() * 0.9), int(parent.height() * 0.85))
+        else:
+            self.resize(900, 640)
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.contents = QListWidget()
@@ -89,8 +94,10 @@ class ReadingDialog(QDialog):
             )
             self.contents.hide()
         self.contents.currentRowChanged.connect(self._show_page)
-        # The list is as wide as its longest title needs, within reason; the text takes the rest.
-        self.contents.setMaximumWidth(320)
+        # Long titles wrap rather than scroll sideways; the text takes the rest of the width.
+        self.contents.setWordWrap(True)
+        self.contents.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.contents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         row.addWidget(self.contents, 1)
         row.addWidget(self.text, 3)
         layout.addLayout(row, 1)
@@ -103,6 +110,16 @@ class ReadingDialog(QDialog):
             self.contents.setCurrentRow(keys.index(wanted) if wanted in keys else 0)
         # Keys go to the list first (the text when there is no list).
         (self.contents if self._pages else self.text).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Size the list to its titles in the font in use (large text included)."""
+        super().showEvent(event)
+        self.contents.ensurePolished()
+        metrics = self.contents.fontMetrics()
+        widest = max((metrics.horizontalAdvance(title) for title in self.titles), default=0)
+        scroll = self.contents.verticalScrollBar().sizeHint().width()
+        # Titles longer than two fifths of the dialog wrap onto a second line.
+        self.contents.setFixedWidth(min(widest + scroll + 32, int(self.width() * 0.4)))
 
     def _add(self, key: str, title: str, text: str) -> None:
         self._pages.append((key, title, text))

@@ -10,6 +10,11 @@ from pathlib import Path
 from crisisquiz import __version__
 from crisisquiz.cli import classes, learners, packs, reports, server, terminal_study
 from crisisquiz.cli.context import UserError
+from crisisquiz.cli.terminal_text import (
+    CLOSED_PIPE_STATUS,
+    silence_closed_pipe,
+    terminal_streams,
+)
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.classes import ClassError
 from crisisquiz.core.learners import LearnerError
@@ -73,6 +78,16 @@ def _warn(text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    with terminal_streams():
+        try:
+            return _main(argv)
+        except BrokenPipeError:
+            # The reader went away (``crisisquiz pack list | head``): stop without a word.
+            silence_closed_pipe()
+            return CLOSED_PIPE_STATUS
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     ctx = AppContext(
         resolve_data_dir(args.data_dir), database_url=resolve_database_url(args.database)
@@ -87,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except USER_ERRORS as exc:
         print(f"crisisquiz: error: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         # A school server refusing an action or going away, the disk full, a read-only
         # file, a lock held too long: the user's to act on, said in words, no traceback.

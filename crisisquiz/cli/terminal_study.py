@@ -22,6 +22,8 @@ import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
+from typing import TypeVar
 
 from crisisquiz.cli.answer_input import (
     RATING_HINT,
@@ -53,6 +55,7 @@ from crisisquiz.core.pack_schema import (
     TrueFalse,
 )
 from crisisquiz.core.quiz import Feedback, Quiz, QuizResult, QuizService, QuizSettings
+from crisisquiz.core.removed import LearnerRemovedError, QuestionRemovedError
 from crisisquiz.core.study import LEARN_AHEAD, StudyService, StudySession, StudySummary
 from crisisquiz.core.text_match import normalise
 from crisisquiz.core.topic_keys import (
@@ -62,7 +65,9 @@ from crisisquiz.core.topic_keys import (
     resolve_topics,
     short_refs,
 )
+from crisisquiz.storage import sqlite_health
 
+T = TypeVar("T")
 PROMPT = "> "
 MAX_WIDTH = 100
 MIN_WIDTH = 40
@@ -182,9 +187,9 @@ def _study(args: argparse.Namespace, ctx: AppContext) -> int:
             f"Nothing to study for {learner.name}{scope} right now: no question is due and {why}."
         )
         return 0
-    interrupted = _run_guarded(lambda: run_study(session, console, ctx.clock, tz), console)
+    status = _run_guarded(lambda: run_study(session, console, ctx.clock, tz), console)
     console.lines(render_study_summary(session.summary(ctx.clock()), console.width))
-    return 130 if interrupted else 0
+    return status
 
 
 def _quiz(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -196,28 +201,90 @@ def _quiz(args: argparse.Namespace, ctx: AppContext) -> int:
     settings = QuizSettings(count=args.count, topics=topics, seed=seed, feedback=feedback)
     quiz = QuizService(ctx.database, tz=tz).start(learner.id, settings, now=ctx.clock())
     console = Console()
-    interrupted = _run_guarded(lambda: run_quiz(quiz, console, ctx.clock, tz), console)
+    status = _run_guarded(lambda: run_quiz(quiz, console, ctx.clock, tz), console)
+    if status == 1:
+        return status  # the session ended, saying why: nothing more can be saved
     now = ctx.clock()
     left = len(quiz.items) - quiz.answered_count
     timed_out = quiz.deadline is not None and now > quiz.deadline
-    if left and not timed_out:
-        # Stopped early: kept as abandoned, so a half-done quiz never shows as a score.
-        quiz.abandon(now)
-        console.lines(render_stopped_quiz(quiz, console.width))
-    else:
-        console.lines(render_quiz_result(quiz, quiz.finish(now), console.width))
-    return 130 if interrupted else 0
+    try:
+        if left and not timed_out:
+            # Stopped early: kept as abandoned, so a half-done quiz never shows as a score.
+            save_patiently(console, partial(quiz.abandon, now))
+            console.lines(render_stopped_quiz(quiz, console.width))
+        else:
+            result = save_patiently(console, partial(quiz.finish, now))
+            console.lines(render_quiz_result(quiz, result, console.width))
+    except SessionEnded as ended:
+        console.lines(wrap(str(ended), console.width))
+        return 1
+    return status
 
 
-def _run_guarded(run: Callable[[], object], console: Console) -> bool:
-    """Run a session; True if Ctrl-C stopped it (answers given so far are already saved)."""
+class SessionEnded(Exception):
+    """The session cannot go on (the learner was removed, the disk is full); says why."""
+
+
+# Each try waits for the database up to its busy timeout (5 s): about a minute in all.
+BUSY_TRIES = 12
+
+
+def save_patiently(console: Console, save: Callable[[], T]) -> T:
+    """``save()``, tried again while another program holds the database.
+
+    The answer being saved is kept in hand meanwhile, and the person is told once why
+    it takes long. A database busy for longer, a full disk or a read-only file end the
+    session with :class:`SessionEnded`, saying so; a removed learner too.
+    """
+    told = False
+    for attempt in range(1, BUSY_TRIES + 1):
+        try:
+            return save()
+        except LearnerRemovedError as gone:
+            said = str(gone)
+            raise SessionEnded(
+                f"{said[:1].upper()}{said[1:]}, with all of their answers, so nothing more "
+                "can be saved. The session ends here."
+            ) from None
+        except Exception as error:
+            problem = sqlite_health.storage_problem(error)
+            if problem is None or problem is sqlite_health.Problem.OTHER:
+                raise
+            if problem is sqlite_health.Problem.BUSY and attempt < BUSY_TRIES:
+                if not told:
+                    console.lines(wrap(BUSY_NOTE, console.width))
+                    told = True
+                continue
+            raise SessionEnded(
+                sqlite_health.describe_problem(problem)
+                + " The last answer was not saved; every answer before it is. The session "
+                "ends here."
+            ) from None
+    raise AssertionError("unreachable: the last try returns or raises")
+
+
+BUSY_NOTE = (
+    "The database is busy: another crisisquiz (a pack import, perhaps) is writing to it. "
+    "Your answer is kept and will be saved as soon as it is free..."
+)
+
+
+def _run_guarded(run: Callable[[], object], console: Console) -> int:
+    """Run a session; its exit status (answers given so far are already saved).
+
+    130 if Ctrl-C stopped it, 1 if it had to end (the message says why), else 0.
+    """
     try:
         run()
     except KeyboardInterrupt:
         console.say()
         console.say("Stopped.")
-        return True
-    return False
+        return 130
+    except SessionEnded as ended:
+        console.say()
+        console.lines(wrap(str(ended), console.width))
+        return 1
+    return 0
 
 
 # --- input and output ------------------------------------------------------------------------
@@ -661,10 +728,22 @@ def run_study(
         )
     )
     again: StudyItem | None = None
+    removed = session.removed_questions
     while True:
         shown_at = clock()
         item = again or session.next_item(shown_at)
         again = None
+        if session.removed_questions > removed:
+            skipped = session.removed_questions - removed
+            removed = session.removed_questions
+            console.lines(
+                wrap(
+                    f"{_plural(skipped, 'question')} of this session "
+                    f"{'was' if skipped == 1 else 'were'} removed (a pack was removed while "
+                    "you studied); skipped.",
+                    console.width,
+                )
+            )
         if item is None:
             console.say()
             console.say("That's all for now: nothing else is due.")
@@ -688,9 +767,27 @@ def run_study(
             console.say("Took back your last answer; here is that question again.")
             continue
         assert isinstance(reply, Given)
-        outcome = session.answer(
-            item, reply.response, now=reply.at, response_ms=_elapsed_ms(shown_at, reply.at)
-        )
+        try:
+            outcome = save_patiently(
+                console,
+                partial(
+                    session.answer,
+                    item,
+                    reply.response,
+                    now=reply.at,
+                    response_ms=_elapsed_ms(shown_at, reply.at),
+                ),
+            )
+        except QuestionRemovedError:
+            removed = session.removed_questions
+            console.lines(
+                wrap(
+                    "This question was removed (its pack was removed) while you answered, so "
+                    "your answer could not be kept. On to the next one.",
+                    console.width,
+                )
+            )
+            continue
         console.lines(
             render_outcome(
                 item,
@@ -757,9 +854,26 @@ def run_quiz(quiz: Quiz, console: Console, clock: Callable[[], datetime], tz: tz
         reply = ask_item(console, item, clock, can_undo=None)
         if not isinstance(reply, Given):
             return
-        answer = quiz.answer(
-            position, reply.response, now=reply.at, response_ms=_elapsed_ms(shown_at, reply.at)
-        )
+        try:
+            answer = save_patiently(
+                console,
+                partial(
+                    quiz.answer,
+                    position,
+                    reply.response,
+                    now=reply.at,
+                    response_ms=_elapsed_ms(shown_at, reply.at),
+                ),
+            )
+        except QuestionRemovedError:
+            console.lines(
+                wrap(
+                    "This question was removed (its pack was removed) during the quiz, so "
+                    "your answer could not be kept; it counts as not answered.",
+                    console.width,
+                )
+            )
+            continue
         if settings.feedback is Feedback.AFTER_EACH:
             console.lines(
                 render_outcome(item, answer.grade, console.width, response=reply.response)

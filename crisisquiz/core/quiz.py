@@ -25,6 +25,7 @@ from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
 from crisisquiz.core.pack_schema import Flashcard
 from crisisquiz.core.recording import StudyClock, card_state, record_review
+from crisisquiz.core.removed import raise_if_removed
 from crisisquiz.core.scheduling import Rating, preview_intervals
 from crisisquiz.core.topic_keys import TopicKey, in_topics, topic_ref
 from crisisquiz.storage.database import Database
@@ -186,10 +187,29 @@ class Quiz:
                     return  # stored by an attempt whose reply was lost
                 self._store(session, position, item, result, stored, now, response_ms, answer_key)
 
-        retrying(self.database.rules, store)
+        try:
+            retrying(self.database.rules, store)
+        except Exception:
+            # A refused reference means the learner or the question is gone: said as such.
+            self._raise_if_removed(item)
+            raise
         answer = QuizAnswer(position, item, result, max(0, response_ms))
         self._answers[position] = answer
         return answer
+
+    def _raise_if_removed(self, item: StudyItem) -> None:
+        try:
+            with self.database.sessions() as session:
+                raise_if_removed(
+                    session,
+                    learner_id=self.learner.id,
+                    learner_name=self.learner.name,
+                    question_id=item.ref.row_id,
+                )
+        except LookupError:
+            raise
+        except Exception:
+            return  # the database cannot even be read: the original error says more
 
     def _store(
         self,

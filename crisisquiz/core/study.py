@@ -38,6 +38,11 @@ from crisisquiz.core.recording import (
     record_review,
     undo_review,
 )
+from crisisquiz.core.removed import (
+    LearnerRemovedError,
+    QuestionRemovedError,
+    raise_if_removed,
+)
 from crisisquiz.core.scheduling import Rating, State, preview_intervals, retrievability
 from crisisquiz.core.topic_keys import TopicKey, in_topics
 from crisisquiz.storage.database import Database
@@ -54,6 +59,8 @@ from crisisquiz.storage.prepared import DriverCursor, read_cursor, run_write
 __all__ = [
     "LEARN_AHEAD",
     "AnswerOutcome",
+    "LearnerRemovedError",
+    "QuestionRemovedError",
     "QueueCounts",
     "StudyService",
     "StudySession",
@@ -136,6 +143,8 @@ class StudySession:
     _history: list[_Step] = field(default_factory=list)
     _counters: _Counters = field(default_factory=_Counters)
     _loader: ItemLoader | None = None
+    # Questions dropped because they were removed while the session ran.
+    removed_questions: int = 0
 
     # -- choosing -------------------------------------------------------------------------
 
@@ -147,16 +156,36 @@ class StudySession:
         yield from ((qid, "learning") for qid, due in learning if now < due <= now + LEARN_AHEAD)
 
     def next_item(self, now: datetime) -> StudyItem | None:
-        """The next question to show, or None when the session is done."""
-        for qid, source in self._candidates(now):
-            if qid == self._last:
-                continue
-            kind = {"learning": ItemKind.LEARNING, "due": ItemKind.REVIEW, "new": ItemKind.NEW}
+        """The next question to show, or None when the session is done.
+
+        A question removed since the session started (its pack removed from another
+        window or command) is dropped from the session and counted in
+        :attr:`removed_questions`; the next one is shown instead.
+        """
+        kinds = {"learning": ItemKind.LEARNING, "due": ItemKind.REVIEW, "new": ItemKind.NEW}
+        while True:
+            candidate = next(
+                ((qid, source) for qid, source in self._candidates(now) if qid != self._last),
+                None,
+            )
+            if candidate is None:
+                return None
+            qid, source = candidate
             loader = self._loader or ItemLoader(self.rng)
             self._loader = loader
-            with read_cursor(self.database.engine) as cursor:
-                return loader.load(cursor, qid, kind[source])
-        return None
+            try:
+                with read_cursor(self.database.engine) as cursor:
+                    return loader.load(cursor, qid, kinds[source])
+            except LookupError:
+                self._drop(qid)
+                self.removed_questions += 1
+
+    def _drop(self, qid: int) -> None:
+        """Forget a question that no longer exists, wherever it waits in the session."""
+        self._learning.pop(qid, None)
+        for queue in (self._due, self._new):
+            with suppress(ValueError):
+                queue.remove(qid)
 
     def preview(self, item: StudyItem, now: datetime) -> dict[Rating, timedelta]:
         """When ``item`` would come back after each rating (for a flashcard's buttons)."""
@@ -206,7 +235,12 @@ class StudySession:
                 answer_key=answer_key,
             )
 
-        recorded = run_write(self.database.engine, store, learner_id=self.learner.id)
+        try:
+            recorded = run_write(self.database.engine, store, learner_id=self.learner.id)
+        except Exception:
+            # A refused reference means the learner or the question is gone: said as such.
+            self._raise_if_removed(item)
+            raise
         outcome = AnswerOutcome(item, result, recorded.state.due, recorded.review_id)
         qid = item.ref.row_id
         source, index = self._remove(qid, item.kind)
@@ -239,6 +273,24 @@ class StudySession:
                 del queue[index]
                 return name, index
         return "learning", 0
+
+    def _raise_if_removed(self, item: StudyItem) -> None:
+        try:
+            with self.database.sessions() as session:
+                raise_if_removed(
+                    session,
+                    learner_id=self.learner.id,
+                    learner_name=self.learner.name,
+                    question_id=item.ref.row_id,
+                )
+        except QuestionRemovedError:
+            self._drop(item.ref.row_id)
+            self.removed_questions += 1
+            raise
+        except LookupError:
+            raise
+        except Exception:
+            return  # the database cannot even be read: the original error says more
 
     def undo(self) -> StudyItem | None:
         """Take back the last answer: the review is deleted and the card restored exactly.

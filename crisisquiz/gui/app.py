@@ -10,7 +10,7 @@ from types import TracebackType
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import Learner
@@ -22,6 +22,7 @@ from crisisquiz.gui.learner_dialog import LearnerPickerDialog, remembered_learne
 from crisisquiz.gui.main_window import MainWindow
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
+from crisisquiz.gui.widgets import message_box
 from crisisquiz.resources import asset_path
 from crisisquiz.storage.database import Database, DatabaseError
 from crisisquiz.storage.dialects import ConnectionLost, connection_problem
@@ -48,6 +49,11 @@ def choose_learner(services: Services) -> Learner | None:
     return dialog.learner
 
 
+def _tell(icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str) -> None:
+    """A message whose text shows as written: names, titles and paths are never markup."""
+    message_box(parent, icon, title, text).exec()
+
+
 _Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
 
@@ -58,7 +64,8 @@ def _error_reporter(ctx: AppContext) -> _Hook:
         lost = connection_problem(error)
         if lost is not None:
             # Not a bug: the school server went away while a screen was reading from it.
-            QMessageBox.warning(
+            _tell(
+                QMessageBox.Icon.Warning,
                 None,
                 "The school server cannot be reached",
                 f"{lost}\n\nEvery answer you were told was saved is saved. When the server "
@@ -68,12 +75,13 @@ def _error_reporter(ctx: AppContext) -> _Hook:
         # The disk full, a read-only file, a lock held too long: the cause in words.
         explained = ctx.explain(error)
         if explained is not None:
-            QMessageBox.warning(None, "crisisquiz could not save", explained)
+            _tell(QMessageBox.Icon.Warning, None, "crisisquiz could not save", explained)
             return
         # A bug must not pass silently, nor show a traceback to a student: the details go
         # to the terminal, the user gets a message saying what to do.
         traceback.print_exception(kind, error, trace)
-        QMessageBox.critical(
+        _tell(
+            QMessageBox.Icon.Critical,
             None,
             "Something went wrong",
             f"crisisquiz hit a problem it did not expect: {error}\n\nEvery answer you gave "
@@ -108,20 +116,20 @@ class AppController:
         try:
             database = self._ctx.database
         except DatabaseError as exc:
-            QMessageBox.critical(None, "crisisquiz cannot open its data", str(exc))
+            _tell(QMessageBox.Icon.Critical, None, "crisisquiz cannot open its data", str(exc))
             return 1
         except Exception as exc:
             explained = self._ctx.explain(exc)
             if explained is None:
                 raise
-            QMessageBox.critical(None, "crisisquiz cannot open its data", explained)
+            _tell(QMessageBox.Icon.Critical, None, "crisisquiz cannot open its data", explained)
             return 1
         if database.server is None:
             database = self._remembered_server() or database
         if not self._open(database):
             return 0
         for notice in self._ctx.notices:
-            QMessageBox.warning(self.window, "crisisquiz", notice)
+            _tell(QMessageBox.Icon.Warning, self.window, "crisisquiz", notice)
         self._ctx.notices.clear()
         return None
 
@@ -137,7 +145,8 @@ class AppController:
         try:
             connected = connect(sign_in, password, now=self._ctx.clock())
         except (DatabaseError, ConnectionLost) as exc:
-            QMessageBox.warning(
+            _tell(
+                QMessageBox.Icon.Warning,
                 None,
                 "Not signed in to the school server",
                 f"{exc}\n\ncrisisquiz opens this computer's own data. To try again, use "
@@ -204,8 +213,11 @@ class AppController:
             return
         if dialog.remembered is not None and self.window is not None:
             reason = dialog.remembered
-            QMessageBox.information(
-                self.window, "Password not remembered", reason[:1].upper() + reason[1:] + "."
+            _tell(
+                QMessageBox.Icon.Information,
+                self.window,
+                "Password not remembered",
+                reason[:1].upper() + reason[1:] + ".",
             )
 
     def sign_out(self) -> None:
@@ -217,7 +229,9 @@ class AppController:
         try:
             local = self._local.database
         except DatabaseError as exc:
-            QMessageBox.critical(self.window, "crisisquiz cannot open its data", str(exc))
+            _tell(
+                QMessageBox.Icon.Critical, self.window, "crisisquiz cannot open its data", str(exc)
+            )
             return
         self._open(local)
 

@@ -61,7 +61,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisquiz.gui.report_pdf import heat_colour
-from crisisquiz.gui.widgets import ContentColumn, Page, text_label
+from crisisquiz.gui.widgets import ContentColumn, Page, plain_tip, text_label
 
 # Topic titles on a chart's axis wrap at this many characters (see wrap_label).
 LABEL_LINE_CHARS = 16
@@ -540,7 +540,7 @@ def figure_item(
     if spoken:
         item.setData(spoken, Qt.ItemDataRole.AccessibleTextRole)
     if tooltip:
-        item.setToolTip(tooltip)
+        item.setToolTip(plain_tip(tooltip))
     alignment = Qt.AlignmentFlag.AlignVCenter
     alignment |= Qt.AlignmentFlag.AlignRight if align_right else Qt.AlignmentFlag.AlignLeft
     item.setTextAlignment(alignment)
@@ -594,7 +594,7 @@ class FigureTable(QTableView):
         self.source.setColumnCount(len(headers))
         for column, (title, meaning) in enumerate(headers):
             item = QStandardItem(title)
-            item.setToolTip(meaning)
+            item.setToolTip(plain_tip(meaning))
             item.setData(
                 f"{title.replace(chr(10), ' ')}: {meaning}",
                 Qt.ItemDataRole.AccessibleDescriptionRole,

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.core.items import ItemKind, StudyItem
 from crisisquiz.core.learners import Learner
+from crisisquiz.core.removed import LearnerRemovedError, QuestionRemovedError
 from crisisquiz.core.study import StudySession, StudySummary
 from crisisquiz.core.topic_keys import TopicKey
 from crisisquiz.gui.feedback_panel import comes_back_text
@@ -28,7 +28,9 @@ from crisisquiz.gui.questions import GivenAnswer
 from crisisquiz.gui.questions.look import push_button, set_text_role, wrapped_label
 from crisisquiz.gui.questions.stage import CentredColumn, QuestionStage, Submission, scroll_page
 from crisisquiz.gui.services import Services
+from crisisquiz.gui.widgets import show_error
 from crisisquiz.storage.dialects import ConnectionLost
+from crisisquiz.storage.sqlite_health import explain_storage_error
 
 log = logging.getLogger(__name__)
 
@@ -309,12 +311,30 @@ class StudyScreen(QWidget):
                 view.lock()
             self.not_saved.show_problem(str(exc))
             return
-        except Exception:
+        except QuestionRemovedError:
+            self._error(
+                "This question was removed",
+                "Its pack was removed while you answered, so the answer could not be kept. "
+                "The next question comes now.",
+            )
+            self._show_next()
+            return
+        except LearnerRemovedError:
+            self._error(
+                "This learner was removed",
+                f"{self._learner_name()} was removed while studying, with all of their "
+                "answers, so nothing more can be saved.",
+            )
+            self.closed.emit()
+            return
+        except Exception as exc:
             log.exception("could not store an answer")
+            explained = explain_storage_error(exc)
             self._error(
                 "Your answer was not saved",
-                "Nothing was changed. Check that the disk is not full and try again; "
-                "if it keeps failing, restart the app.",
+                (explained + " Your answer is still on the screen: submit it again.")
+                if explained
+                else "Nothing was changed. Try again; if it keeps failing, restart the app.",
             )
             return
         self.unsaved = None
@@ -409,5 +429,8 @@ class StudyScreen(QWidget):
         self.home_button.setAccessibleName("Back to home")
         self.home_button.setAccessibleDescription(spoken)
 
+    def _learner_name(self) -> str:
+        return self.session.learner.name if self.session is not None else "The learner"
+
     def _error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        show_error(self, title, text)

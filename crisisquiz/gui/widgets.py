@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -29,6 +31,31 @@ def set_role(widget: QWidget, role: str) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def plain_tip(text: str) -> str:
+    """``text`` as a tooltip that shows exactly these characters.
+
+    Qt reads a tooltip that looks like markup as markup: a topic titled with an <img>
+    tag would load a picture from the disk, and <a href=...> would be a link. Text with
+    a "<" is escaped inside an explicit rich-text block, so every character shows as
+    written; other text is left as it is.
+    """
+    if "<" not in text:
+        return text
+    return "<qt>" + html.escape(text).replace("\n", "<br>") + "</qt>"
+
+
+def message_box(
+    parent: QWidget | None, icon: QMessageBox.Icon, title: str, text: str
+) -> QMessageBox:
+    """A message box that shows ``text`` as written, never as markup (names, titles, paths)."""
+    box = QMessageBox(parent)
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.setText(text)
+    return box
 
 
 def text_label(text: str = "", role: str | None = None, *, selectable: bool = False) -> QLabel:
@@ -69,7 +96,7 @@ def push_button(
     button.setAccessibleName(name or plain)
     if description:
         button.setAccessibleDescription(description)
-        button.setToolTip(description)
+        button.setToolTip(plain_tip(description))
     if role is not None:
         button.setProperty("role", role)
     # Enter presses the focused button, as Space does (outside dialogs Qt leaves this off).
@@ -249,10 +276,7 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
 
     The safe answer (Cancel) is the default, so a stray Enter changes nothing.
     """
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(title)
-    box.setText(text)
+    box = message_box(parent, QMessageBox.Icon.Warning, title, text)
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     yes = box.button(QMessageBox.StandardButton.Yes)
@@ -263,7 +287,7 @@ def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:
     """Tell the user something went wrong and what to do about it."""
-    QMessageBox.warning(parent, title, text)
+    message_box(parent, QMessageBox.Icon.Warning, title, text).exec()
 
 
 class BusyRow(QWidget):

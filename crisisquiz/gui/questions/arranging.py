@@ -25,6 +25,7 @@ from crisisquiz.core.items import StudyItem
 from crisisquiz.core.pack_schema import Matching, Ordering
 from crisisquiz.gui.questions.base import QuestionView
 from crisisquiz.gui.questions.look import is_dark, push_button, verdict_colour, wrapped_label
+from crisisquiz.gui.widgets import plain_tip
 
 _TEXT_ROLE = Qt.ItemDataRole.UserRole
 # Options longer than this are listed in full above the boxes, which may have to cut them.
@@ -98,7 +99,7 @@ class OrderList(QListWidget):
             item = self.item(row)
             text = f"{row + 1}. {item.data(_TEXT_ROLE)}"
             item.setText(text)
-            item.setToolTip(text)
+            item.setToolTip(plain_tip(text))
 
     def show_places(self, right_order: tuple[str, ...]) -> None:
         """After grading: "✓" on items in their place, "✗ belongs at 3" on the others."""
@@ -302,7 +303,9 @@ class MatchingView(QuestionView):
             box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             box.setAccessibleName(self.answer_name(f"Partner for {left}, item {number} of {count}"))
             box.currentIndexChanged.connect(
-                lambda index, b=box: b.setToolTip(b.itemText(index) if index >= 0 else "")
+                lambda index, b=box: b.setToolTip(
+                    plain_tip(b.itemText(index)) if index >= 0 else ""
+                )
             )
             # The item above its box, not beside it: both can then use the full width.
             label = wrapped_label(f"{number}. {left}", object_name="matchingLeft", role="h3")

@@ -263,6 +263,7 @@ class ClozeView(_TypedView):
             )
             mark = QLabel()
             mark.setObjectName("blankMark")
+            mark.setTextFormat(Qt.TextFormat.PlainText)  # it shows the blank's answer
             mark.hide()
             # Field and mark travel together, so a mark never wraps onto a line of its own.
             blank = QWidget()

@@ -51,6 +51,7 @@ from crisisquiz.core.pack_schema import (
     Year,
 )
 from crisisquiz.core.packs import question_from_body
+from crisisquiz.core.safe_archive import UnsafeArchiveError, read_regular_file
 from crisisquiz.core.stats import Figures, LearnerStats, StatsService
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
@@ -66,10 +67,26 @@ from crisisquiz.storage.models import (
 RESULTS_FORMAT = "crisisquiz-results"
 RESULTS_VERSION = 2
 MAX_PROBLEMS_SHOWN = 20
+# A results file comes from a learner's computer; its sizes are fixed in advance so no
+# file (a mistake or a prank) can stall or exhaust a teacher's report. A learner with
+# 100,000 answers writes about 25 MB; the README's "Limits" lists the same numbers.
+MAX_RESULTS_BYTES = 64 * 1024 * 1024
+MAX_RESULTS_NESTING = 12  # the format nests 5 deep (answers, response, lists)
+MAX_NUMBER_DIGITS = 20  # any count or id fits; a number of thousands of digits is refused
+MAX_STRING = 20_000  # characters in any one text of the file
+MAX_TITLE = 1_000
+MAX_PROMPT = 10_000
+MAX_CHOICES = 100
 
 Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
 Count = Annotated[int, Field(ge=0)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+Title = Annotated[str, StringConstraints(max_length=MAX_TITLE)]
+Prompt = Annotated[str, StringConstraints(max_length=MAX_PROMPT)]
+Choices = Annotated[
+    tuple[Annotated[str, StringConstraints(max_length=MAX_PROMPT)], ...],
+    Field(max_length=MAX_CHOICES),
+]
 
 
 class ResultsError(Exception):
@@ -84,7 +101,7 @@ class ResultsTopic(_Model):
     """A topic of a pack, in pack order."""
 
     id: Name
-    title: str
+    title: Title
 
 
 class ResultsPack(_Model):
@@ -92,7 +109,7 @@ class ResultsPack(_Model):
 
     id: Name
     version: Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
-    title: str
+    title: Title
     topics: tuple[ResultsTopic, ...]
 
 
@@ -103,11 +120,11 @@ class ResultsQuestion(_Model):
     question_id: Name
     topic_id: Name
     type: QuestionType
-    prompt: str = ""
+    prompt: Prompt = ""
     retired: bool = False  # no longer in the pack; listed because it was answered
     # For multiple_choice and multi_select: every choice and the right one(s).
-    choices: tuple[str, ...] = ()
-    correct_choices: tuple[str, ...] = ()
+    choices: Choices = ()
+    correct_choices: Choices = ()
     # For the other types: the answer fields of the pack format (answer, items, pairs...).
     key: dict[str, Any] = Field(default_factory=dict)
 
@@ -431,13 +448,20 @@ def write_results(data: Mapping[str, Any], path: Path) -> ResultsFile:
 
 
 def load_results(path: Path) -> ResultsFile:
-    """Read and check the results file at ``path``; :class:`ResultsError` names what is wrong."""
+    """Read and check the results file at ``path``; :class:`ResultsError` names what is wrong.
+
+    Only a regular file of at most :data:`MAX_RESULTS_BYTES` is read (a FIFO or a device
+    is refused, never waited on); JSON nested deeper than the format, numbers of more
+    than :data:`MAX_NUMBER_DIGITS` digits and NaN or Infinity are refused in words.
+    """
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ResultsError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+        raw = read_regular_file(path, max_bytes=MAX_RESULTS_BYTES)
+    except UnsafeArchiveError as exc:
+        raise ResultsError(f"{path}: cannot read the file: {exc}") from None
     try:
-        data = json.loads(raw.decode("utf-8-sig"))
+        data = json.loads(
+            raw.decode("utf-8-sig"), parse_int=_bounded_int, parse_constant=_no_constant
+        )
     except UnicodeDecodeError:
         raise ResultsError(f"{path}: not a results file (it is not UTF-8 text)") from None
     except json.JSONDecodeError as exc:
@@ -445,11 +469,61 @@ def load_results(path: Path) -> ResultsFile:
             f"{path}: not a results file (not valid JSON: {exc.msg} at line {exc.lineno}, "
             f"column {exc.colno})"
         ) from None
+    except RecursionError:
+        raise ResultsError(_too_deep(str(path))) from None
+    except _RefusedValue as exc:
+        raise ResultsError(f"{path}: not a results file ({exc})") from None
     return parse_results(data, source=str(path))
+
+
+class _RefusedValue(ValueError):
+    """A JSON value no results file holds."""
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise _RefusedValue(f"it holds a number of {len(text):,} digits")
+    return int(text)
+
+
+def _no_constant(name: str) -> float:
+    raise _RefusedValue(f"it holds {name}, which is not a number a results file has")
+
+
+def _too_deep(source: str) -> str:
+    return (
+        f"{source}: not a results file (its lists and tables are nested more than "
+        f"{MAX_RESULTS_NESTING} levels deep)"
+    )
+
+
+def _shape_problem(data: object, source: str) -> str | None:
+    """Whether decoded JSON nests too deeply or holds too long a text; walked without recursion."""
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_RESULTS_NESTING:
+            return _too_deep(source)
+        if isinstance(value, dict):
+            stack.extend((item, depth + 1) for item in value.values())
+            stack.extend((key, depth + 1) for key in value)
+        elif isinstance(value, list | tuple):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and len(value) > MAX_STRING:
+            return (
+                f"{source}: not a valid results file (it holds a text of {len(value):,} "
+                f"characters; at most {MAX_STRING:,} are allowed)"
+            )
+        elif isinstance(value, int) and value.bit_length() > 3.33 * MAX_NUMBER_DIGITS:
+            return f"{source}: not a results file (it holds a number of too many digits)"
+    return None
 
 
 def parse_results(data: object, *, source: str) -> ResultsFile:
     """Check already-decoded JSON as a results file; ``source`` names it in messages."""
+    problem = _shape_problem(data, source)
+    if problem is not None:
+        raise ResultsError(problem)
     if not isinstance(data, dict) or data.get("format") != RESULTS_FORMAT:
         raise ResultsError(
             f"{source}: not a crisisquiz results file (it has no "

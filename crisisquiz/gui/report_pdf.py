@@ -43,6 +43,13 @@ PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
 MARGIN_MM = 15.0
 RESOLUTION_DPI = 300  # enough for crisp text; QPdfWriter's default 1200 only makes files larger
 FOOTER_PT = 9
+# Longest texts set in the PDF, in characters; longer ones end in "…". A title or a
+# prompt of thousands of characters (a mistake in a pack, or a file made to hurt)
+# would otherwise take minutes to lay out and hundreds of megabytes to write.
+TITLE_CHARS = 80
+NAME_CHARS = 60
+PROMPT_CHARS = 300
+NOTE_CHARS = 200
 
 
 class ReportPdfError(Exception):
@@ -65,24 +72,33 @@ def heat_colour(value: float) -> str:
     return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` escaped for the report's HTML, cut to ``limit`` characters with "…"."""
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return html.escape(text)
+
+
 def class_report_html(
     report: ClassReport, *, title: str = "Class report", generated_at: datetime | None = None
 ) -> str:
     """The report as HTML for ``QTextDocument``."""
-    e = html.escape
     parts = [
         "<html><body>",
-        f"<h1>{e(title)}</h1>",
+        f"<h1>{clip(title, TITLE_CHARS)}</h1>",
         f"<p>{len(report.learners)} learners, {len(report.questions)} questions, "
         f"{len(report.topics)} topics."
         + (f" Made {generated_at:%Y-%m-%d %H:%M} UTC." if generated_at else "")
         + "</p>",
     ]
     if report.skipped:
-        items = "".join(f"<li>{e(s.source)}: {e(s.reason)}</li>" for s in report.skipped)
+        items = "".join(
+            f"<li>{clip(s.source, NOTE_CHARS)}: {clip(s.reason, NOTE_CHARS)}</li>"
+            for s in report.skipped
+        )
         parts.append(f"<p>Files left out:</p><ul>{items}</ul>")
     if report.merged:
-        items = "".join(f"<li>{e(merge_note(m))}</li>" for m in report.merged)
+        items = "".join(f"<li>{clip(merge_note(m), NOTE_CHARS)}</li>" for m in report.merged)
         parts.append(f"<p>Files of one learner taken together:</p><ul>{items}</ul>")
     parts += _learner_table(report)
     parts += ["<h2>Weakest topics</h2>", *_topic_table(report.weakest_topics)]
@@ -106,8 +122,7 @@ def class_report_html(
 
 
 def _learner_table(report: ClassReport) -> list[str]:
-    e = html.escape
-    head = "".join(f"<th><small>{e(t.title)}</small></th>" for t in report.topics)
+    head = "".join(f"<th><small>{clip(t.title, TITLE_CHARS)}</small></th>" for t in report.topics)
     rows = []
     for learner in report.learners:
         cells = []
@@ -120,7 +135,8 @@ def _learner_table(report: ClassReport) -> list[str]:
                 f'<td align="center" bgcolor="{heat_colour(cell.mastery)}">'
                 f"<b>{percent(cell.mastery)}</b>{accuracy}</td>"
             )
-        rows.append(f"<tr><td nowrap>{e(learner.name)}</td>{''.join(cells)}</tr>")
+        name = clip(learner.name, NAME_CHARS)
+        rows.append(f"<tr><td nowrap>{name}</td>{''.join(cells)}</tr>")
     return [
         "<h2>Mastery by learner and topic</h2>",
         "<p><small>Each cell: mastery (coloured) and accuracy.</small></p>",
@@ -129,11 +145,10 @@ def _learner_table(report: ClassReport) -> list[str]:
 
 
 def _topic_table(topics: Sequence[TopicReport]) -> list[str]:
-    e = html.escape
     if not topics:
         return ["<p>No topic figures.</p>"]
     rows = [
-        f"<tr><td>{e(t.topic.title)}</td>"
+        f"<tr><td>{clip(t.topic.title, TITLE_CHARS)}</td>"
         f'<td align="center" bgcolor="{heat_colour(t.mean_mastery or 0.0)}">'
         f"{percent(t.mean_mastery)}</td>"
         f'<td align="center">{percent(t.mean_accuracy)}</td>'
@@ -156,12 +171,12 @@ def _question_table(questions: Sequence[QuestionReport]) -> list[str]:
         )
         retired = " <i>(retired)</i>" if q.retired else ""
         rows.append(
-            f'<tr><td width="40%">{e(q.prompt)}{retired}<br/><small>'
+            f'<tr><td width="40%">{clip(q.prompt, PROMPT_CHARS)}{retired}<br/><small>'
             f"{e(q.pack_id)}/{e(q.question_id)}, "
-            f"{e(q.topic_title)}</small></td>"
+            f"{clip(q.topic_title, TITLE_CHARS)}</small></td>"
             f'<td align="center">{q.learners}</td>{facility}'
             f'<td align="center">{percent(q.discrimination_pct, ratio=False)}</td>'
-            f"<td><small>{e(wrong_choice_text(q))}</small></td></tr>"
+            f"<td><small>{clip(wrong_choice_text(q), NOTE_CHARS)}</small></td></tr>"
         )
     header = (
         "<tr><th>Question</th><th>Learners</th><th>Facility</th>"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -318,3 +319,57 @@ def test_times_must_carry_a_zone(exported: dict[str, Any]) -> None:
 def test_export_time_must_be_aware(database: Database, learner_id: int) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         export_results(database, learner_id, now=datetime(2026, 3, 2), file_id=FILE_ID)
+
+
+# -- files made to hurt: refused in words, quickly, without reading past the limits -----------
+
+
+def test_json_nested_beyond_the_format_is_refused(tmp_path: Path) -> None:
+    deep = '{"format": "crisisquiz-results", "version": 2, "x": ' + "[" * 100_000
+    path = tmp_path / "deep.json"
+    path.write_text(deep + "]" * 100_000 + "}", encoding="utf-8")
+    with pytest.raises(ResultsError, match="nested more than 12 levels deep"):
+        load_results(path)
+    shallow_but_deep = '{"format": "crisisquiz-results", "version": 2, "x": ' + "[" * 200
+    path.write_text(shallow_but_deep + "]" * 200 + "}", encoding="utf-8")
+    with pytest.raises(ResultsError, match="nested more than 12 levels deep"):
+        load_results(path)
+
+
+@pytest.mark.parametrize(
+    "value", ["9" * 5000, "-" + "9" * 4400, "1" + "0" * 25, "NaN", "Infinity", "-Infinity"]
+)
+def test_numbers_no_results_file_holds_are_refused(
+    exported: dict[str, Any], tmp_path: Path, value: str
+) -> None:
+    text = json.dumps(exported).replace('"response_ms": 1500', f'"response_ms": {value}', 1)
+    assert value in text
+    path = tmp_path / "number.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ResultsError, match="not a results file") as caught:
+        load_results(path)
+    assert len(str(caught.value)) < 300
+
+
+def test_texts_past_their_limits_are_refused(exported: dict[str, Any], tmp_path: Path) -> None:
+    long_title = broken(exported, lambda d: d["packs"][0]["topics"][0].update(title="T" * 100_000))
+    with pytest.raises(ResultsError, match="a text of 100,000 characters"):
+        load_results(write_json(tmp_path / "title.json", long_title))
+    title = broken(exported, lambda d: d["packs"][0]["topics"][0].update(title="T" * 5_000))
+    with pytest.raises(ResultsError, match="at most 1000 characters"):
+        load_results(write_json(tmp_path / "title.json", title))
+
+
+def test_a_fifo_or_a_huge_file_is_not_read(tmp_path: Path) -> None:
+    from hang_guard import finishes
+
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as out:
+        out.truncate(65 * 1024 * 1024)
+    with pytest.raises(ResultsError, match="larger than the 64 MB allowed"):
+        load_results(huge)
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe.json"
+        os.mkfifo(fifo)
+        with pytest.raises(ResultsError, match="pipe"):
+            finishes(lambda: load_results(fifo))

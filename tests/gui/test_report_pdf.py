@@ -155,3 +155,24 @@ def test_heat_colours_run_from_red_to_green() -> None:
 def test_a_missing_folder_is_reported(qapp: QApplication, tmp_path: Path) -> None:
     with pytest.raises(ReportPdfError, match="does not exist"):
         write_class_report_pdf(class_of(1), tmp_path / "absent" / "class.pdf")
+
+
+def test_long_titles_prompts_and_names_are_cut_short_in_the_pdf(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    files = []
+    for i in range(3):
+        data = learner_file(i, i % 2 == 0)
+        data["packs"][0]["topics"][0]["title"] = "Origins " + "T" * 990  # within the file's limits
+        data["summary"]["topics"][0]["title"] = "Origins " + "T" * 990
+        data["questions"][0]["prompt"] = "Who " + "Q" * 9990
+        data["learner"] = "N" * 200
+        files.append(parse_results(data, source=f"{i}.json"))
+    report = build_class_report(files)
+    markup = class_report_html(report)
+    assert "T" * 100 not in markup and "Q" * 400 not in markup and "N" * 70 not in markup
+    assert "…" in markup
+    path = tmp_path / "long.pdf"
+    pages = write_class_report_pdf(report, path)
+    assert pages <= 3
+    assert path.stat().st_size < 2_000_000

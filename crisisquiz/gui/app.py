@@ -17,11 +17,13 @@ from crisisquiz.core.learners import Learner
 from crisisquiz.core.local_zone import SYSTEM_ZONE
 from crisisquiz.core.sign_in import Connected, SignIn, SignInStore, connect
 from crisisquiz.gui import credentials
+from crisisquiz.gui.accessibility import install_accessibility
 from crisisquiz.gui.connect_dialog import ConnectDialog
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, remembered_learner
 from crisisquiz.gui.main_window import MainWindow
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
+from crisisquiz.gui.wheel_guard import install_wheel_guard
 from crisisquiz.gui.widgets import message_box
 from crisisquiz.resources import asset_path
 from crisisquiz.storage.database import Database, DatabaseError
@@ -35,6 +37,8 @@ def application() -> QApplication:
     app.setApplicationName("crisisquiz")
     app.setApplicationDisplayName("crisisquiz")
     app.setWindowIcon(QIcon(str(asset_path("icons", "crisisquiz.svg"))))
+    install_accessibility(app)
+    install_wheel_guard(app)
     return app
 
 

@@ -413,8 +413,9 @@ def score_line_chart(
 class ChartPanel(QWidget):
     """A chart with its summary in words under it; redrawn when the theme or text size changes.
 
-    The chart view takes no keyboard focus (there is nothing to do in it); its
-    accessible name names the chart and its accessible description is the summary.
+    The chart view is a Tab stop, so a screen reader reaches it: its accessible name
+    is the chart's name and its summary in words (the text alternative itself, not a
+    description to be found), and the summary is also shown under it for everyone.
     """
 
     def __init__(self, name: str, parent: QWidget | None = None) -> None:
@@ -425,13 +426,13 @@ class ChartPanel(QWidget):
         layout.setSpacing(8)
         self.view = QChartView()
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.view.setAccessibleName(name)
+        self._name = name
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.view.setFrameShape(QChartView.Shape.NoFrame)
         layout.addWidget(self.view)
         self.summary = text_label("")
-        self.summary.setAccessibleName(f"{name}, in words")
         layout.addWidget(self.summary)
         self._builder: ChartBuilder | None = None
         self._lines = 16
@@ -447,7 +448,7 @@ class ChartPanel(QWidget):
         self._builder = builder
         self._lines = lines
         self.summary.setText(summary)
-        self.view.setAccessibleDescription(summary)
+        self.view.setAccessibleName(f"{self._name}: {summary}")
         self._rebuild()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -476,6 +477,11 @@ class ChartPanel(QWidget):
         if old is not None and old is not chart:
             old.deleteLater()
         self.view.setBackgroundBrush(QBrush(chart_colours(self.palette()).background))
+        ring = FOCUS_COLOURS[palette_is_dark(self.palette())]
+        self.view.setStyleSheet(
+            "QChartView { border: 3px solid transparent; }"
+            f"QChartView:focus {{ border: 3px solid {ring}; }}"
+        )
         self.view.setFixedHeight(self.fontMetrics().height() * self._lines)
 
 

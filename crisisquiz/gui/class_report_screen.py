@@ -347,7 +347,7 @@ class ClassReportScreen(QWidget):
 
         weakest = self._card(content, "Weakest topics")
         self.weakest_label = text_label("")
-        self.weakest_label.setAccessibleName("Weakest topics")
+        self.weakest_label.setAccessibleDescription("Weakest topics")
         weakest.body.addWidget(self.weakest_label)
 
         hardest = self._card(content, "Hardest questions")

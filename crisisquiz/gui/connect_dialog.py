@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.core.sign_in import Connected, SignIn, SignInError, connect
 from crisisquiz.gui import credentials
+from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.widgets import heading, push_button, text_label
 from crisisquiz.gui.worker import TaskRunner
 from crisisquiz.storage.server import DEFAULT_PORT, is_local
@@ -94,7 +95,6 @@ class ConnectDialog(QDialog):
         self.tls_label = text_label(TLS_NOTE, "small")
         layout.addWidget(self.tls_label)
         self.error_label = text_label("", "error")
-        self.error_label.setAccessibleName("Problem signing in")
         self.error_label.hide()
         layout.addWidget(self.error_label)
         self.status_label = text_label("", "muted")
@@ -225,3 +225,4 @@ class ConnectDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
+        announce(self.error_label, text, assertive=True)

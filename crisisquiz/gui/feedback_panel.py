@@ -246,18 +246,18 @@ class FeedbackPanel(QFrame):
             (self.schedule_label, "Next time:", comes_back or ""),
         )
         self.details_label.setText("\n".join(f"• {line}" for line in lines))
-        self.details_label.setAccessibleName(" ".join(lines))
         self.details_label.setVisible(bool(lines))
         for label, label_caption, text in sections:
             if label is self.source_label:
                 # Several lines (the source, what the sentence claims, what is wrong): below.
                 label.setText(f"<b>{html.escape(label_caption)}</b>{sources_html(item.citations)}")
+                # Read as one passage: the lines' layout means nothing aloud.
+                label.setAccessibleName(f"{label_caption} {text}")
             else:
                 shown = (
                     [text] if label is not self.answer_label else answer_lines(item.question, text)
                 )
                 label.setText(rich_lines(label_caption, shown))
-            label.setAccessibleName(f"{label_caption} {text}")
             label.setVisible(bool(text))
         spoken.append(f"{caption} {answer}" if answer else "")
         if isinstance(item.question, Flashcard):

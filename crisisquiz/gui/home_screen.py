@@ -247,7 +247,7 @@ class HomeScreen(QWidget):
         today.body.addLayout(actions)
 
         self.progress_label = text_label("", "muted")
-        self.progress_label.setAccessibleName("Today's progress")
+        self.progress_label.setAccessibleDescription("Today's progress")
         today.body.addWidget(self.progress_label)
         body.addWidget(today)
 
@@ -279,7 +279,8 @@ class HomeScreen(QWidget):
 
     def initial_focus(self) -> QWidget:
         """The control to focus when the screen is shown."""
-        return self.study_button if self.study_button.isVisible() else self.quiz_button
+        # isHidden, not isVisible: at start-up the window itself is not shown yet.
+        return self.quiz_button if self.study_button.isHidden() else self.study_button
 
     @property
     def topics_pending(self) -> bool:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisquiz.core.learners import MAX_NAME, Learner, LearnerError
+from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import confirm, heading, push_button, text_label
 
@@ -153,7 +154,6 @@ class LearnerPickerDialog(QDialog):
         layout.addWidget(name_label)
         layout.addWidget(self.name_edit)
         self.error_label = text_label("", "error")
-        self.error_label.setAccessibleName("Problem with the name")
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
@@ -202,6 +202,7 @@ class LearnerPickerDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.error_label.setText(f"⚠ {text}")
         self.error_label.show()
+        announce(self.error_label, text, assertive=True)
         self.name_edit.setAccessibleDescription(text)
         self.name_edit.setFocus()
         self.name_edit.selectAll()
@@ -234,7 +235,6 @@ class ManageLearnersDialog(QDialog):
         self.note = text_label("", "muted")
         layout.addWidget(self.note)
         self.error_label = text_label("", "error")
-        self.error_label.setAccessibleName("Problem")
         self.error_label.hide()
         layout.addWidget(self.error_label)
 
@@ -302,6 +302,8 @@ class ManageLearnersDialog(QDialog):
     def _show_error(self, text: str | None) -> None:
         self.error_label.setVisible(text is not None)
         self.error_label.setText(f"⚠ {text}" if text else "")
+        if text:
+            announce(self.error_label, text, assertive=True)
 
     def _ask_name(self, title: str, prompt: str, current: str = "") -> str | None:
         text, ok = QInputDialog.getText(self, title, prompt, QLineEdit.EchoMode.Normal, current)

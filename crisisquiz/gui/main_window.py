@@ -34,6 +34,7 @@ from shiboken6 import isValid as shiboken_alive
 from crisisquiz import __version__
 from crisisquiz.core.learners import Learner, LearnerError
 from crisisquiz.core.topic_keys import TopicKey
+from crisisquiz.gui.accessibility import install_accessibility
 from crisisquiz.gui.feedback_panel import READ_SHORTCUT
 from crisisquiz.gui.home_screen import HomeScreen
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
@@ -194,8 +195,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             install_wheel_guard(app)
+            install_accessibility(app)
         self._services = services
         self._appearance = appearance
         self._learner = learner
@@ -249,9 +251,12 @@ class MainWindow(QMainWindow):
             # No mnemonic on the buttons: Alt+H and the like belong to the menu bar.
             button = push_button(label.replace("&", ""), name=screen.value, description=purpose)
             button.setProperty("role", "nav")
-            button.setCheckable(True)
+            # Not checkable: a screen reader then read the places as six check boxes.
+            # The current place is marked by a property (for the style) and in words.
+            button.setProperty("current", False)
             button.setToolTip(f"{purpose} ({_native(keys)})")
             button.setAccessibleDescription(f"{purpose}. Shortcut: {_native(keys)}")
+            button.setProperty("purpose", f"{purpose}. Shortcut: {_native(keys)}")
             button.clicked.connect(lambda _checked=False, s=screen: self.go(s))
             if screen is Screen.PROGRESS and not has_progress:
                 button.setEnabled(False)
@@ -261,11 +266,11 @@ class MainWindow(QMainWindow):
             layout.addWidget(button)
         layout.addStretch(1)
         self.server_label = text_label("", "small")
-        self.server_label.setAccessibleName("School server")
+        self.server_label.setAccessibleDescription("School server")
         self.server_label.hide()
         layout.addWidget(self.server_label)
         self.learner_label = text_label("", "small")
-        self.learner_label.setAccessibleName("Current learner")
+        self.learner_label.setAccessibleDescription("Current learner")
         layout.addWidget(self.learner_label)
         switch = push_button(
             "Switch learner…",
@@ -463,11 +468,22 @@ class MainWindow(QMainWindow):
         self._focus_into(widget)
 
     def _mark_navigation(self) -> None:
-        # Checked by hand rather than by an exclusive button group: in a group Tab would
+        # Marked by hand rather than by an exclusive button group: in a group Tab would
         # reach only the checked button, and every place must be one Tab away.
         place = self.current_screen()
         for screen, button in self.nav_buttons.items():
-            button.setChecked(screen is place)
+            current = screen is place
+            if button.property("current") == current:
+                continue
+            button.setProperty("current", current)
+            purpose = str(button.property("purpose") or "")
+            if button.isEnabled():
+                button.setAccessibleDescription(
+                    f"Current screen. {purpose}" if current else purpose
+                )
+            style = button.style()
+            style.unpolish(button)
+            style.polish(button)
 
     @staticmethod
     def _focus_into(widget: QWidget) -> None:

@@ -405,7 +405,6 @@ class ProgressScreen(QWidget):
         self.content.hide()
         body.addWidget(self.content)
         self.overall_label = text_label("")
-        self.overall_label.setAccessibleName("Overall")
         content.addWidget(self.overall_label)
         self._build_table(content)
         self._build_charts(content)

@@ -38,6 +38,7 @@ from crisisquiz.core.quiz import (
     is_self_rated,
 )
 from crisisquiz.core.topic_keys import TopicKey, installed_topics
+from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.citation_view import quote_label, sources_caption
 from crisisquiz.gui.feedback_panel import (
     answer_lines,
@@ -361,8 +362,8 @@ class QuizScreen(QWidget):
 
     def _setup_problem(self, text: str) -> None:
         self.setup_error.setText(f"⚠ {text}")
-        self.setup_error.setAccessibleName(text)
         self.setup_error.show()
+        announce(self.setup_error, text, assertive=True)
 
     # -- taking the quiz --------------------------------------------------------------------
 
@@ -523,7 +524,7 @@ class QuizScreen(QWidget):
             return
         shown, spoken = countdown_text(left)
         self.time_label.setText(f"Time left {shown}")
-        self.time_label.setAccessibleName(f"Time left: {spoken}")
+        self.time_label.setAccessibleDescription(f"Time left: {spoken}")
         if left <= timedelta(0):
             self.finish(time_up=True)
 

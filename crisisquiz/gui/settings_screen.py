@@ -28,6 +28,7 @@ from crisisquiz.core.learners import (
     Learner,
     LearnerError,
 )
+from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance, clamp_scale
 from crisisquiz.gui.widgets import Card, Page, confirm, heading, push_button, text_label
@@ -85,7 +86,6 @@ class SettingsScreen(QWidget):
         body = page.body
         body.addWidget(heading("Settings", 1))
         self.status = text_label("", "muted")
-        self.status.setAccessibleName("Settings status")
 
         # -- studying -----------------------------------------------------------------
         study = Card()
@@ -214,7 +214,6 @@ class SettingsScreen(QWidget):
                 widget.blockSignals(False)
         name = learner.name
         self.study_heading.setText(f"Studying — {name}")
-        self.study_heading.setAccessibleName(f"Studying settings for {name}")
         self.study_intro.setText(f"These settings are {name}'s own; other learners keep theirs.")
         self.reset_note.setText(
             f"Forget all of {name}'s answers and start every question as new. "
@@ -265,6 +264,8 @@ class SettingsScreen(QWidget):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+        # The focus stays on the setting just changed: the outcome is spoken by itself.
+        announce(self.status, text.lstrip("✓⚠ "), assertive=text.startswith("⚠"))
 
     # -- reset ----------------------------------------------------------------------------
 

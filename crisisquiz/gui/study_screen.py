@@ -117,7 +117,7 @@ class StudyScreen(QWidget):
         rows.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         self.topic_label = wrapped_label(object_name="studyTopic", role="h3")
-        self.topic_label.setAccessibleName("Topic")
+        self.topic_label.setAccessibleDescription("The topic of the question")
         self.kind_label = QLabel()
         self.kind_label.setObjectName("studyKind")
         set_text_role(self.kind_label, "badge")
@@ -276,10 +276,7 @@ class StudyScreen(QWidget):
         counts = self.session.counts(self._services.clock())
         text = f"Left: {counts.learning} learning · {counts.due} due · {counts.new} new"
         self.counts_label.setText(text)
-        self.counts_label.setAccessibleName(
-            f"Left in this session: {counts.learning} learning, {counts.due} due for review, "
-            f"{counts.new} new"
-        )
+        self.counts_label.setAccessibleDescription("Left in this session")
 
     def _on_submitted(self, submission: Submission) -> None:
         if self.session is None or self.unsaved is not None:

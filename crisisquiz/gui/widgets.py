@@ -60,11 +60,14 @@ def message_box(
 
 def text_label(text: str = "", role: str | None = None, *, selectable: bool = False) -> QLabel:
     """A word-wrapped label, optionally styled by ``role`` ("muted", "small", "error", ...)."""
-    label = QLabel(text)
+    label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if role is not None:
         label.setProperty("role", role)
+    # The text last: with a screen reader running, Qt describes the label as soon as it
+    # has text, and a heading must already say it is one.
+    label.setText(text)
     if selectable:
         label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
@@ -74,10 +77,11 @@ def text_label(text: str = "", role: str | None = None, *, selectable: bool = Fa
 
 
 def heading(text: str, level: int = 1) -> QLabel:
-    """A heading label (levels 1-3), its text also its accessible name."""
-    label = text_label(text, f"h{max(1, min(3, level))}")
-    label.setAccessibleName(text)
-    return label
+    """A heading label (levels 1-3); a screen reader reads it as a heading, by its text.
+
+    No accessible name is set: one set here would go stale when the text changes.
+    """
+    return text_label(text, f"h{max(1, min(3, level))}")
 
 
 def push_button(

@@ -199,3 +199,19 @@ def test_flashcard_back_takes_the_focus_and_enter_asks_for_a_rating(
     assert "Rate the card" in view.missing_label.text()
     with qtbot.waitSignal(view.answered):
         app.press(Qt.Key.Key_3)
+
+
+def test_enter_right_after_start_opens_study(
+    qtbot: QtBot,
+    database: Database,
+    small_pack_text: str,
+    clock: object,
+    appearance: Appearance,
+) -> None:
+    # The first thing a student does: the window opens, Enter. The focus was on "Take a
+    # quiz" because Study now was not yet shown when Home chose where the focus goes.
+    app = driver_for(QuestionType.YEAR, qtbot, database, small_pack_text, clock, appearance)
+    assert app.focus() is app.window.home.study_button
+    app.press(Qt.Key.Key_Return)
+    assert app.window.current_screen() is Screen.STUDY
+    assert app.focus_is_in_answer()

@@ -190,7 +190,8 @@ def test_shortcuts_reach_every_screen(
         assert window.current_screen() is screen
         if kind is not None:
             assert isinstance(window.stack.currentWidget(), kind)
-        assert window.nav_buttons[screen].isChecked()
+        assert window.nav_buttons[screen].property("current") is True
+        assert window.nav_buttons[screen].accessibleDescription().startswith("Current screen.")
         # The keyboard lands on the screen, ready for Tab.
         focus = QApplication.focusWidget()
         assert focus is not None and window.stack.currentWidget().isAncestorOf(focus)

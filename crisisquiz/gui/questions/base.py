@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from crisisquiz.core.grading import GradeResult
 from crisisquiz.core.items import StudyItem
 from crisisquiz.core.scheduling import Rating
+from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.citation_view import quote_label
 from crisisquiz.gui.questions.keys import has_ctrl, is_enter
 from crisisquiz.gui.questions.look import push_button, wrapped_label
@@ -85,7 +86,6 @@ class QuestionView(QWidget):
         layout.addWidget(self.hint_label)
         self.build_inputs(layout)
         self.missing_label = wrapped_label(object_name="answerMissing", role="error")
-        self.missing_label.setAccessibleName("What is missing")
         self.missing_label.hide()
         layout.addWidget(self.missing_label)
         self.submit_button = push_button("Submit (Enter)")
@@ -245,11 +245,9 @@ class QuestionView(QWidget):
     def show_missing(self, message: str) -> None:
         """Tell the learner what is missing, in words next to the inputs."""
         self.missing_label.setText(f"⚠ {message}")
-        self.missing_label.setAccessibleDescription(message)
         self.missing_label.show()
-        # Screen readers do not notice a label appearing; an alert makes them read it.
-        alert = QAccessibleEvent(self.missing_label, QAccessible.Event.Alert)
-        QAccessible.updateAccessibility(alert)
+        # Screen readers do not notice a label appearing: the message is spoken at once.
+        announce(self.missing_label, message, assertive=True)
 
     def lock(self) -> None:
         """Disable every input: a graded answer cannot be changed."""

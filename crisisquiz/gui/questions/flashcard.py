@@ -12,9 +12,11 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 from crisisquiz.core.items import StudyItem
 from crisisquiz.core.pack_schema import Flashcard
 from crisisquiz.core.scheduling import Rating
+from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.questions.base import QuestionView
 from crisisquiz.gui.questions.keys import has_ctrl, is_enter, number_key
 from crisisquiz.gui.questions.look import (
+    focus_colour,
     interval_words,
     push_button,
     short_interval,
@@ -71,6 +73,15 @@ class FlashcardView(QuestionView):
         # The back takes the focus when the card turns, so a screen reader reads it out and
         # the keyboard is where the rating keys work; Enter there asks for a rating.
         self.back_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # The ring's room is kept when it is off, so the text never moves or gets cut.
+        self.back_label.setStyleSheet(
+            "QLabel { border: 3px solid transparent; border-radius: 4px; padding: 2px; }"
+            f"QLabel:focus {{ border-color: {focus_colour(self)}; }}"
+        )
+        self.back_label.setAccessibleDescription(
+            "The back of the card. Rate how well you remembered it: 1 Again, 2 Hard, "
+            "3 Good, 4 Easy."
+        )
         self.back_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
@@ -110,7 +121,7 @@ class FlashcardView(QuestionView):
                 continue
             button.setText(f"{number}  {word} · {short_interval(wait)}")
             button.setAccessibleDescription(
-                f"Rates the card {word}: {meaning.lower()}. It comes back "
+                f"Rates the card {word} ({meaning}). It comes back "
                 f"{interval_words(wait)}. Shortcut: {number}"
             )
 
@@ -130,6 +141,8 @@ class FlashcardView(QuestionView):
         for button in self.rating_buttons:
             button.show()
         self.back_label.setFocus(Qt.FocusReason.OtherFocusReason)
+        # Spoken at once, whatever the screen reader makes of a focused label.
+        announce(self.back_label, f"Back of the card: {self.card.answer}")
 
     def rate(self, rating: Rating) -> None:
         """Give the learner's rating as the answer."""

@@ -82,7 +82,9 @@ def wrapped_label(
     text: str = "", *, object_name: str = "", role: str = "", selectable: bool = False
 ) -> QLabel:
     """A plain-text label that wraps, so long texts never get cut off."""
-    label = QLabel(text)
+    # The text comes last: with a screen reader running, setting it makes Qt describe the
+    # label at once, and a heading must already say it is one.
+    label = QLabel()
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     if object_name:
@@ -91,6 +93,7 @@ def wrapped_label(
         set_text_role(label, role)
     if selectable:
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setText(text)
     return label
 
 

@@ -149,6 +149,7 @@ class FullPicture(QDialog):
         self.picture.setAccessibleDescription(alt)
         area = QScrollArea()
         area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no silent Tab stop
         area.setWidget(self.picture)
         area.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(area, 1)

@@ -35,8 +35,11 @@ pytest: $(VENV)/.installed-test
 
 test: lint typecheck pytest
 
+# The second command loads a PostgreSQL server on this machine with 200 pupils
+# (tests/bench/server_bench.py); SERVER_BENCH_ARGS="--pupils 20 --seconds 10" for a quick run.
 bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.server_bench $(SERVER_BENCH_ARGS)
 
 screenshots: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m crisisquiz.gui.screenshots assets/screenshots

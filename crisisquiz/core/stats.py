@@ -224,6 +224,7 @@ class StatsService:
         instead of a week ahead (see :mod:`crisisquiz.core.mastery`).
         """
         now = _aware(now)
+        sql_math = self._has_sql_math()  # before the session: one connection at a time
         with self._db.sessions() as session:
             learner = _learner(session, learner_id)
             clock = StudyClock(tz, learner.day_rollover_hour)
@@ -236,9 +237,7 @@ class StatsService:
                 if pack_id is None or key[0] == pack_id:
                     tallies[key].total = total
             moments = _Moments(now, exams or {})
-            _count_cards(
-                session, tallies, learner_id, pack_id, now, moments, sql_math=self._has_sql_math()
-            )
+            _count_cards(session, tallies, learner_id, pack_id, now, moments, sql_math=sql_math)
             _add_quiz_only_recall(session, tallies, learner_id, pack_id, moments)
             for key, due in count_due(session, learner_id, now=now, clock=clock).items():
                 if pack_id is None or key[0] == pack_id:

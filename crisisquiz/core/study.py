@@ -386,14 +386,19 @@ class StudyService:
 
     def new_left_today(self, learner: Learner, now: datetime) -> int:
         """How many new questions the learner may still start today."""
-        clock = StudyClock(self._tz, learner.day_rollover_hour)
         with self._db.sessions() as session:
-            started = session.scalar(
-                select(func.coalesce(func.sum(DailyTopicStatsRow.new), 0)).where(
-                    DailyTopicStatsRow.learner_id == learner.id,
-                    DailyTopicStatsRow.day == clock.day_of(now),
-                )
+            return self._new_left(session, learner, now)
+
+    def _new_left(self, session: Session, learner: Learner, now: datetime) -> int:
+        # In the caller's session: a second one would hold a second connection, which
+        # on a school server is one more of the server's connections per computer.
+        clock = StudyClock(self._tz, learner.day_rollover_hour)
+        started = session.scalar(
+            select(func.coalesce(func.sum(DailyTopicStatsRow.new), 0)).where(
+                DailyTopicStatsRow.learner_id == learner.id,
+                DailyTopicStatsRow.day == clock.day_of(now),
             )
+        )
         return max(0, learner.new_per_day - int(started or 0))
 
     def queue_counts(
@@ -417,6 +422,8 @@ class StudyService:
     def _fill(self, study: StudySession, now: datetime) -> None:
         c = CardStateRow
         learning = is_learning()
+        if self._sql_math is None:  # asked before the session: one connection at a time
+            self._sql_math = has_math_functions(self._db.engine)
         with self._db.sessions() as session:
             packs = _offered_packs(session, study.learner.id, study.topics)
             queued = queued_criteria(study.learner.id, now, study.topics, packs)
@@ -425,8 +432,6 @@ class StudyService:
             ):
                 study._learning[qid] = due_at
             due_now = [*queued, ~learning]
-            if self._sql_math is None:
-                self._sql_math = has_math_functions(self._db.engine)
             if self._sql_math:
                 # Ranked in SQLite: only the ids come back, not every due card's state.
                 ranked_ids = (
@@ -454,7 +459,7 @@ class StudyService:
         packs: frozenset[str] | None,
         now: datetime,
     ) -> list[int]:
-        limit = self.new_left_today(learner, now)
+        limit = self._new_left(session, learner, now)
         if limit <= 0:
             return []
         topic_query = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Float, event, func, select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -172,7 +172,15 @@ class PostgresRules(EngineRules):
     name = "postgresql"
 
     def configure(self, engine: Engine) -> None:
-        """Nothing per connection: the server's own settings apply."""
+        """Check a pooled connection before use only when it has been idle a while.
+
+        A check is a round trip to the server; on every use it would be two of the
+        dozen an answer takes. A connection used in the last few seconds is alive
+        (or its failure is reported and the answer sent again); one idle longer may
+        have been dropped by a server restart or the network, and is replaced.
+        """
+        event.listen(engine, "checkout", _check_if_idle)
+        event.listen(engine, "checkin", _note_checkin)
 
     def begin_write(self, cursor: Any, learner_id: int | None) -> None:
         """Lock the learner's row, so that one learner's answers are stored one at a time.
@@ -240,6 +248,26 @@ $body$"""
             return False
         # A connection that failed or broke without a server answer has no SQLSTATE.
         return isinstance(error, psycopg.OperationalError)
+
+
+# A pooled connection idle longer than this is checked before it is used again.
+IDLE_CHECK_SECONDS = 5.0
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _check_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < IDLE_CHECK_SECONDS:
+        return
+    try:
+        dbapi_connection.execute("SELECT 1")
+        dbapi_connection.rollback()
+    except Exception as error:
+        # The pool throws this connection away and opens a new one.
+        raise DisconnectionError(str(error)) from error
 
 
 def _sqlstate(error: BaseException) -> str | None:

@@ -59,7 +59,7 @@ def parse_server_url(url: str | URL) -> URL:
     """A PostgreSQL URL for psycopg 3; ``postgresql://`` and ``postgres://`` are accepted."""
     try:
         parsed = make_url(url) if isinstance(url, str) else url
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise DatabaseError(
             f"{_hide_password(str(url))!r} is not a database URL; write it as "
             "postgresql://USER@HOST/DATABASE"
@@ -77,7 +77,7 @@ def parse_server_url(url: str | URL) -> URL:
 def _hide_password(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "the URL given"
 
 
@@ -122,14 +122,15 @@ def _login_name() -> str:
 def make_server_engine(url: URL) -> Engine:
     """An engine on a PostgreSQL server.
 
-    A pooled connection is checked before use, so after the server restarts or the
-    network drops the next action reconnects instead of failing.
+    A pooled connection idle for a while is checked before use (see
+    :meth:`~crisisquiz.storage.dialects.PostgresRules.configure`), so after the server
+    restarts or the network drops the next action reconnects instead of failing.
     """
     connect_args: dict[str, Any] = {
         "connect_timeout": CONNECT_TIMEOUT,
         "application_name": "crisisquiz",
     }
-    engine = create_engine(url, pool_pre_ping=True, pool_size=2, connect_args=connect_args)
+    engine = create_engine(url, pool_size=2, connect_args=connect_args)
     POSTGRESQL.configure(engine)
     return engine
 

@@ -109,3 +109,35 @@ def test_other_errors_pass_through_untouched() -> None:
     with pytest.raises(ValueError, match="a bug"):
         retrying(SQLITE, work, sleep=lambda _s: None)
     assert work.calls == 1
+
+
+def test_a_learners_work_needs_one_connection_at_a_time(
+    database: Database, small_pack_text: str, now: datetime
+) -> None:
+    """On a school server every computer's connections count against the server's limit."""
+    from dataclasses import replace
+
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import sessionmaker
+
+    from crisisquiz.core.stats import StatsService
+    from crisisquiz.storage.dialects import rules_of
+
+    PackService(database).import_pack(parse_pack_text(small_pack_text), now=now)
+    learner = LearnerService(database).create("Ana", now=now)
+    engine = create_engine(database.engine.url, pool_size=1, max_overflow=0, pool_timeout=2)
+    rules_of(engine).configure(engine)
+    single = replace(database, engine=engine, sessions=sessionmaker(engine))
+    try:
+        session = StudyService(single, tz=UTC, rng=random.Random(1)).start(learner.id, now=now)
+        for number in range(4):
+            item = session.next_item(now)
+            assert item is not None
+            session.answer(item, "?", now=now, response_ms=900, answer_key=f"one-{number}")
+        session.undo()
+        StatsService(single).learner_topic_stats(learner.id, now=now, tz=UTC)
+        quiz = QuizService(single, tz=UTC).start(learner.id, QuizSettings(count=2), now=now)
+        quiz.answer(0, "?", now=now, response_ms=500)
+        quiz.finish(now)
+    finally:
+        engine.dispose()

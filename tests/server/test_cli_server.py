@@ -239,3 +239,20 @@ def test_a_teachers_pack_update_and_removal_reach_every_learners_rows(
                 f"SELECT count(*) FROM {table} WHERE pack_id = 'test-pack'"
             ).fetchone()
             assert left == (0,), table
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("postgresql://ana@127.0.0.1:/school", "is not a database URL"),
+        ("postgresql://ana@127.0.0.1:port/school", "is not a database URL"),
+        ("mysql://ana@host/school", "connects only to PostgreSQL servers"),
+        ("postgresql://ana@host", "names no database"),
+    ],
+)
+def test_a_mistyped_database_url_is_a_message(
+    url: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--data-dir", str(tmp_path), "--database", url, "learner", "list"]) == 1
+    _, err = output(capsys)
+    assert said in err and "Traceback" not in err

@@ -176,12 +176,21 @@ class AppController:
         old, self.window = self.window, window
         old_database, self.database = self.database, database
         window.show()
+        # A server's connections close with its window; the file stays open for later.
+        closing = (
+            old_database
+            if old_database is not None and old_database is not database and old_database.server
+            else None
+        )
         if old is not None:
+            if closing is not None:
+                # Again once the window is gone: a refresh it had already queued may
+                # have opened a connection after the first close.
+                old.destroyed.connect(closing.close)
             old.close()
             old.deleteLater()
-        # A server's connections close with its window; the file stays open for later.
-        if old_database is not None and old_database is not database and old_database.server:
-            old_database.close()
+        if closing is not None:
+            closing.close()
         return True
 
     @staticmethod

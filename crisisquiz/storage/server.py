@@ -71,7 +71,33 @@ def parse_server_url(url: str | URL) -> URL:
         )
     if not parsed.database:
         raise DatabaseError("the database URL names no database: postgresql://USER@HOST/DATABASE")
-    return parsed.set(drivername=DRIVER)
+    return _require_tls(parsed.set(drivername=DRIVER))
+
+
+# sslmode values that let a connection go out unencrypted.
+_PLAIN_MODES = frozenset({"disable", "allow", "prefer"})
+
+
+def _require_tls(url: URL) -> URL:
+    """``url`` with TLS required when the server is on another computer.
+
+    A password must not cross the network in clear: no sslmode means ``require``,
+    and a mode that allows a plain connection is refused. A server on this computer
+    (a loopback address or a socket folder) needs no TLS.
+    """
+    host = url.host or str(url.query.get("host", "")) or os.environ.get("PGHOST", "")
+    if is_local(host):
+        return url
+    mode = str(url.query.get("sslmode", "") or os.environ.get("PGSSLMODE", ""))
+    if not mode:
+        return url.update_query_dict({"sslmode": "require"})
+    if mode in _PLAIN_MODES:
+        raise DatabaseError(
+            f"sslmode={mode} would let the password cross the network unencrypted; the "
+            f"server {host} is on another computer, so crisisquiz requires TLS "
+            "(sslmode=require, verify-ca or verify-full)"
+        )
+    return url
 
 
 def _hide_password(url: str) -> str:

@@ -15,7 +15,7 @@ import psycopg
 import pytest
 from engines import School
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
@@ -77,6 +77,9 @@ def controller(qapp: QApplication, local_data: Path) -> Iterator[AppController]:
     yield made
     if made.window is not None:
         made.window.close()
+        made.window.deleteLater()
+    # Windows replaced by a sign-in or sign-out go now, closing their connections.
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     if made.database is not None:
         made.database.close()
     style = qapp.style().name()

@@ -256,3 +256,17 @@ def test_a_mistyped_database_url_is_a_message(
     assert main(["--data-dir", str(tmp_path), "--database", url, "learner", "list"]) == 1
     _, err = output(capsys)
     assert said in err and "Traceback" not in err
+
+
+def test_tls_is_required_unless_the_server_is_this_computer() -> None:
+    from crisisquiz.storage.database import DatabaseError
+    from crisisquiz.storage.server import parse_server_url
+
+    remote = parse_server_url("postgresql://ana@school.example.org/school")
+    assert remote.query["sslmode"] == "require"
+    checked = parse_server_url("postgresql://ana@school.example.org/school?sslmode=verify-full")
+    assert checked.query["sslmode"] == "verify-full"
+    with pytest.raises(DatabaseError, match="requires TLS"):
+        parse_server_url("postgresql://ana@school.example.org/school?sslmode=disable")
+    local = parse_server_url("postgresql://ana@127.0.0.1:5433/school")
+    assert "sslmode" not in local.query

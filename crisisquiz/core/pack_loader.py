@@ -214,6 +214,54 @@ def load_pack(path: Path) -> Pack:
         return parse_pack(raw)
 
 
+@dataclass(frozen=True)
+class PackFileContent:
+    """A pack file read for editing: its tables as written, even with mistakes.
+
+    ``tables`` is None when the text cannot be read as TOML at all; ``problems`` lists
+    the slips in the TOML itself (those the reader could mend leave the tables whole);
+    ``files`` holds the pictures and document texts the tables name.
+    """
+
+    name: str
+    tables: dict[str, Any] | None
+    problems: tuple[PackIssue, ...]
+    files: dict[str, bytes]
+
+
+def read_pack_file(path: Path) -> PackFileContent:
+    """Read the pack at ``path`` (file, folder or .zip) without refusing it for mistakes.
+
+    For an editor: a hand-written pack with problems opens so they can be fixed. A file
+    that cannot be opened at all still raises :class:`PackError`.
+    """
+    with _opened(path) as raw:
+        reading = read_pack_toml(raw.text)
+        problems = tuple(
+            PackIssue(raw.name, problem.message, line=problem.line, column=problem.column)
+            for problem in reading.problems
+        )
+        files: dict[str, bytes] = {}
+        data = reading.data
+        if data is not None:
+            wanted: list[str] = []
+            for source in data.get("sources", []) if isinstance(data.get("sources"), list) else []:
+                if isinstance(source, dict) and isinstance(source.get("id"), str):
+                    wanted.append(document_file(source["id"]))
+            for item in (
+                data.get("questions", []) if isinstance(data.get("questions"), list) else []
+            ):
+                if isinstance(item, dict) and isinstance(item.get("image"), str):
+                    wanted.append(item["image"])
+            for name in dict.fromkeys(wanted):
+                if name in raw.media:
+                    try:
+                        files[name] = raw.media.read(name)
+                    except UnsafeArchiveError:
+                        continue  # reported when the pack is checked
+        return PackFileContent(raw.name, data, problems, files)
+
+
 def parse_pack_text(
     text: str, name: str = PACK_FILE, media: Mapping[str, bytes] | None = None
 ) -> Pack:

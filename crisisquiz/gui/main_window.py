@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -47,7 +47,9 @@ from crisisquiz.gui.worker import TaskRunner
 
 if TYPE_CHECKING:
     # The screens not shown at start are imported when first opened.
+    from crisisquiz.core.draft_store import DraftSummary
     from crisisquiz.gui.class_report_screen import ClassReportScreen
+    from crisisquiz.gui.editor.launcher import EditorLauncher, PackChooser
     from crisisquiz.gui.packs_screen import PacksScreen
     from crisisquiz.gui.settings_screen import SettingsScreen
 
@@ -76,6 +78,7 @@ _NAVIGATION: tuple[tuple[Screen, str, str, str], ...] = (
     (Screen.SETTINGS, "Ctrl+6", "S&ettings", "Study settings, theme and text size"),
 )
 IMPORT_SHORTCUT = "Ctrl+I"
+NEW_PACK_SHORTCUT = "Ctrl+N"
 EXPORT_RESULTS_SHORTCUT = "Ctrl+E"
 CLASS_REPORT_SHORTCUT = "Ctrl+R"
 SWITCH_LEARNER_SHORTCUT = "Ctrl+L"
@@ -112,6 +115,7 @@ class ShortcutsDialog(QDialog):
         ]
         rows += [
             (_native(IMPORT_SHORTCUT), "Import a pack"),
+            (_native(NEW_PACK_SHORTCUT), "Write a new pack (for teachers)"),
             (_native(EXPORT_RESULTS_SHORTCUT), "Export my results for a teacher"),
             (_native(CLASS_REPORT_SHORTCUT), "Class report (for teachers)"),
             (_native(SWITCH_LEARNER_SHORTCUT), "Switch learner"),
@@ -227,11 +231,15 @@ class MainWindow(QMainWindow):
         self._packs: PacksScreen | None = None
         self._settings: SettingsScreen | None = None
         self.home: HomeScreen
+        self._editors: EditorLauncher | None = None
+        self.pack_chooser: QDialog | None = None
         self._build_menus()
         self._build_learner_screens()
         self.stack.currentChanged.connect(lambda _index: self._mark_navigation())
         self._show_learner()
         self.go(Screen.HOME)
+        # Drafts a crash or a closed editor left are offered back once the window shows.
+        QTimer.singleShot(0, self._offer_drafts)
 
     # -- building -------------------------------------------------------------------------
 
@@ -345,6 +353,30 @@ class MainWindow(QMainWindow):
         learner_menu.addAction(manage)
         self.learner_actions = (switch, manage)
 
+        packs_menu = bar.addMenu("&Packs")
+        self.new_pack_action = QAction("&New pack…", self)
+        self.new_pack_action.setShortcut(QKeySequence(NEW_PACK_SHORTCUT))
+        self.new_pack_action.setStatusTip("Write a new question pack in the pack editor")
+        self.new_pack_action.triggered.connect(lambda: self.editors.new_pack())
+        packs_menu.addAction(self.new_pack_action)
+        self.edit_pack_action = QAction("&Edit a pack…", self)
+        self.edit_pack_action.setStatusTip(
+            "Change an installed pack; learners see it when you publish"
+        )
+        self.edit_pack_action.triggered.connect(self.choose_pack_to_edit)
+        packs_menu.addAction(self.edit_pack_action)
+        self.edit_file_action = QAction("&Open a file to edit…", self)
+        self.edit_file_action.setStatusTip(
+            "Open a pack file, or a quiz from Moodle, Anki, Quizlet or a spreadsheet, to edit"
+        )
+        self.edit_file_action.triggered.connect(lambda: self.editors.edit_file())
+        packs_menu.addAction(self.edit_file_action)
+        self.drafts_action = QAction("&Unfinished packs…", self)
+        self.drafts_action.triggered.connect(lambda: self.editors.offer_drafts())
+        packs_menu.addAction(self.drafts_action)
+        packs_menu.addSeparator()
+        packs_menu.addAction(self.import_action)
+
         teacher_menu = bar.addMenu("Teache&r")  # Alt+T belongs to Theme and Time limit
         self.class_report_action = QAction("&Class report…", self)
         self.class_report_action.setShortcut(QKeySequence(CLASS_REPORT_SHORTCUT))
@@ -380,6 +412,11 @@ class MainWindow(QMainWindow):
             self._packs = PacksScreen(self._services, self.runner)
             self._packs.set_import_shortcut_hint(_native(IMPORT_SHORTCUT))
             self._packs.packs_changed.connect(self._packs_changed)
+            self._packs.new_pack_requested.connect(lambda: self.editors.new_pack())
+            self._packs.edit_requested.connect(lambda pack_id: self.editors.edit_installed(pack_id))
+            self._packs.edit_file_requested.connect(lambda: self.editors.edit_file())
+            self._packs.draft_requested.connect(lambda draft_id: self.editors.resume(draft_id))
+            self._packs.set_drafts_source(self._unopened_drafts)
             self.stack.addWidget(self._packs)
         return self._packs
 
@@ -571,6 +608,54 @@ class MainWindow(QMainWindow):
         self.go(Screen.PACKS)
         self.packs.choose_and_import()
 
+    @property
+    def editors(self) -> EditorLauncher:
+        """What opens the pack editor's windows, made on first use."""
+        if self._editors is None:
+            from crisisquiz.gui.editor.launcher import EditorLauncher
+
+            self._editors = EditorLauncher(self._services, self.runner, self)
+            self._editors.published.connect(self._pack_published)
+            self._editors.drafts_changed.connect(self._drafts_changed)
+        return self._editors
+
+    def _offer_drafts(self) -> None:
+        # Asking the store is cheap; the editor is loaded only when there is a draft.
+        if self._services.drafts.summaries():
+            self.editors.offer_drafts()
+
+    def _unopened_drafts(self) -> list[DraftSummary]:
+        if self._editors is None:
+            return self._services.drafts.summaries()
+        return self._editors.stored_drafts()
+
+    def choose_pack_to_edit(self) -> None:
+        """Packs ▸ Edit a pack: choose an installed pack (or a file) to edit."""
+        from crisisquiz.gui.editor.launcher import PackChooser
+
+        chooser = PackChooser(self._services.packs.list_packs(), self)
+        chooser.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chooser.accepted.connect(lambda: self._pack_chosen(chooser))
+        self.pack_chooser = chooser
+        chooser.open()
+
+    def _pack_chosen(self, chooser: PackChooser) -> None:
+        if chooser.open_file:
+            self.editors.edit_file()
+        elif chooser.pack_id is not None:
+            self.editors.edit_installed(chooser.pack_id)
+
+    def _pack_published(self, _result: object) -> None:
+        self._packs_changed()
+        if self._packs is not None:
+            self._packs.refresh()
+        if self.current_screen() is Screen.HOME:
+            self.home.refresh()
+
+    def _drafts_changed(self) -> None:
+        if self._packs is not None:
+            self._packs.show_drafts()
+
     def _packs_changed(self) -> None:
         # An open session or quiz may hold questions that were just removed or retired;
         # the next one is built from what is installed now.
@@ -729,9 +814,11 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Let a running import or export finish before the window goes; a quiz left
-        half-way is kept as abandoned."""
+        half-way is kept as abandoned; pack editors close too (their drafts are kept)."""
         abandon = getattr(self.quiz_screen, "abandon_if_running", None)
         if callable(abandon):
             abandon()
+        if self._editors is not None:
+            self._editors.close_all()
         self.runner.wait()
         super().closeEvent(event)

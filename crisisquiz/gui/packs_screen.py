@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crisisquiz.core.draft_store import DraftSummary
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import (
     ImportAction,
@@ -150,6 +151,7 @@ class PackCard(Card):
 
     export_requested = Signal(object)
     remove_requested = Signal(object)
+    edit_requested = Signal(str)
 
     def __init__(self, pack: PackSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,6 +189,14 @@ class PackCard(Card):
             role="danger",
         )
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(pack))
+        self.edit_button = push_button(
+            "Edit…",
+            name=f"Edit {pack.title}",
+            description="Change this pack in the pack editor; learners see the changes when "
+            "you publish them",
+        )
+        self.edit_button.clicked.connect(lambda: self.edit_requested.emit(pack.id))
+        buttons.addWidget(self.edit_button)
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
@@ -209,6 +219,10 @@ class PacksScreen(QWidget):
     """
 
     packs_changed = Signal()
+    new_pack_requested = Signal()
+    edit_requested = Signal(str)
+    edit_file_requested = Signal()
+    draft_requested = Signal(str)
 
     def __init__(
         self, services: Services, runner: TaskRunner, parent: QWidget | None = None
@@ -241,6 +255,18 @@ class PacksScreen(QWidget):
         )
         self.import_button.clicked.connect(self.choose_and_import)
         actions.addWidget(self.import_button)
+        self.new_button = push_button(
+            "&New pack…", description="Write a new pack of questions in the pack editor"
+        )
+        self.new_button.clicked.connect(self.new_pack_requested)
+        actions.addWidget(self.new_button)
+        self.edit_file_button = push_button(
+            "Open a file to &edit…",
+            description="Open a pack file, or a quiz from Moodle, Anki, Quizlet or a "
+            "spreadsheet, in the pack editor",
+        )
+        self.edit_file_button.clicked.connect(self.edit_file_requested)
+        actions.addWidget(self.edit_file_button)
         actions.addStretch(1)
         body.addLayout(actions)
         if not services.can_manage_packs:
@@ -253,6 +279,14 @@ class PacksScreen(QWidget):
                     "muted",
                 )
             )
+
+        self.drafts_heading = heading("Unfinished packs", 2)
+        body.addWidget(self.drafts_heading)
+        self.drafts_box = QVBoxLayout()
+        self.drafts_box.setSpacing(8)
+        body.addLayout(self.drafts_box)
+        self._drafts_source: Callable[[], list[DraftSummary]] = lambda: []
+        self.draft_buttons: dict[str, QPushButton] = {}
 
         self.busy = BusyRow()
         self.busy_bar, self.busy_label = self.busy.bar, self.busy.label
@@ -290,6 +324,7 @@ class PacksScreen(QWidget):
         self.empty_label.setVisible(not packs)
         for pack in packs:
             card = PackCard(pack)
+            card.edit_requested.connect(self.edit_requested)
             card.export_requested.connect(self.choose_and_export)
             card.remove_requested.connect(self.confirm_and_remove)
             card.export_button.setEnabled(not self._runner.busy)
@@ -299,6 +334,36 @@ class PacksScreen(QWidget):
                 )
             self.cards_box.addWidget(card)
             self.cards.append(card)
+
+        self.show_drafts()
+
+    def set_drafts_source(self, source: Callable[[], list[DraftSummary]]) -> None:
+        """Where the unfinished drafts to list come from."""
+        self._drafts_source = source
+        self.show_drafts()
+
+    def show_drafts(self) -> None:
+        """List the unfinished drafts, each with a button that opens it."""
+        clear_layout(self.drafts_box)
+        self.draft_buttons = {}
+        drafts = self._drafts_source()
+        self.drafts_heading.setVisible(bool(drafts))
+        for draft in drafts:
+            local = draft.saved_at.astimezone(self._services.tz)
+            row = QHBoxLayout()
+            label = text_label(
+                f"{draft.title}: {draft.questions} questions, last change {local:%d %b, %H:%M}"
+            )
+            button = push_button(
+                "Open",
+                name=f"Open the unfinished pack {draft.title}",
+                description="Carry on editing it",
+            )
+            button.clicked.connect(lambda _c=False, d=draft.draft_id: self.draft_requested.emit(d))
+            row.addWidget(label, 1)
+            row.addWidget(button)
+            self.drafts_box.addLayout(row)
+            self.draft_buttons[draft.draft_id] = button
 
     def card_for(self, pack_id: str) -> PackCard | None:
         """The card showing the pack ``pack_id``, if it is listed."""

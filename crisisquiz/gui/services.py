@@ -9,6 +9,7 @@ from datetime import datetime, tzinfo
 
 from crisisquiz.core.app_settings import SettingsService
 from crisisquiz.core.classes import ClassService
+from crisisquiz.core.draft_store import DRAFTS_FOLDER, DraftStore
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import QuizService
@@ -34,6 +35,7 @@ class Services:
     reading: ReadingService
     clock: Callable[[], datetime]
     tz: tzinfo
+    drafts: DraftStore
     # On a school server: who signed in (None for a file, or a user with no account),
     # and whether they may import and remove packs (always, on a file).
     account: Account | None = None
@@ -56,6 +58,8 @@ class Services:
             reading=ReadingService(database),
             clock=clock,
             tz=tz,
+            # Pack drafts live beside the database, so a data folder carries its drafts.
+            drafts=DraftStore(database.path.parent / DRAFTS_FOLDER),
             account=signed_in_account(database),
             can_manage_packs=may_manage_packs(database),
         )

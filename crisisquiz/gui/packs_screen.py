@@ -333,6 +333,9 @@ class PacksScreen(QWidget):
                     not self._runner.busy and self._services.can_manage_packs
                 )
             self.cards_box.addWidget(card)
+            # Shown at once: a layout shows a new child only on its next pass, and a
+            # click or Tab may come before that.
+            card.show()
             self.cards.append(card)
 
         self.show_drafts()
@@ -363,6 +366,8 @@ class PacksScreen(QWidget):
             row.addWidget(label, 1)
             row.addWidget(button)
             self.drafts_box.addLayout(row)
+            label.show()
+            button.show()
             self.draft_buttons[draft.draft_id] = button
 
     def card_for(self, pack_id: str) -> PackCard | None:

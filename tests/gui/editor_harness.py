@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QScrollArea,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -69,8 +70,13 @@ class Teacher:
         """Click the middle of ``widget`` (a text box's text area for a text box)."""
         target = widget.viewport() if isinstance(widget, QPlainTextEdit) else widget
         assert widget.isVisible() and widget.isEnabled(), f"cannot click {widget!r}"
-        if isinstance(widget, QWidget) and not isinstance(widget, QAbstractButton):
-            self.editor.form_page.ensureWidgetVisible(widget)
+        # A person sees the window laid out before clicking in it.
+        self.qtbot.waitUntil(lambda: not widget.rect().isEmpty())
+        area = widget.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if area is not None:
+            area.ensureWidgetVisible(widget)  # scrolled to, as a person scrolls to it
         self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.rect().center())
 
     def write(self, widget: QWidget, text: str) -> None:
@@ -173,9 +179,9 @@ class Teacher:
     def read_notice(self) -> str:
         """Read the message the editor shows after an action, and close it with Enter."""
         box = next(b for b in self.editor.findChildren(QMessageBox) if b.isVisible())
-        self.qtbot.waitUntil(box.isActiveWindow)
         text = box.text()
-        self.press(Qt.Key.Key_Return)
+        ok = box.button(QMessageBox.StandardButton.Ok)
+        self.qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=ok.rect().center())
         self.back_from(box)
         return text
 

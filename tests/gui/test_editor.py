@@ -51,7 +51,6 @@ def new_pack(app: Driver) -> Teacher:
     editors = app.window.editors.editors
     assert len(editors) == 1
     editor = next(iter(editors.values()))
-    app.qtbot.addWidget(editor)
     editor.activateWindow()
     app.qtbot.waitUntil(editor.isActiveWindow)
     assert QApplication.focusWidget() is editor.details.title

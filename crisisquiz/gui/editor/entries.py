@@ -28,6 +28,7 @@ from crisisquiz.core.draft_check import DraftCheck, Section
 from crisisquiz.core.pack_draft import DraftChange, PackDraft
 from crisisquiz.gui.editor.document import DraftDocument
 from crisisquiz.gui.editor.fields import (
+    ComboBox,
     Field,
     FlowButtons,
     PlainTextEdit,
@@ -157,7 +158,7 @@ class EntryEditor(QWidget):
     ) -> QComboBox:
         """A drop-down for ``name``; ``choices`` gives (words, value) pairs when shown."""
         field = self._field(name, label, help_text)
-        combo = QComboBox()
+        combo = ComboBox()
         field.add_editor(combo)
         combo.activated.connect(
             lambda _i: self.set_values({name: combo.currentData()}, label, None)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -451,7 +452,7 @@ class MenuButton(QPushButton):
         self.setAutoDefault(True)
         self.clicked.connect(self.open_menu)
 
-    def add_choice(self, text: str, tip: str, chosen: Callable[[], None]) -> QAction:
+    def add_choice(self, text: str, tip: str, chosen: Callable[[], object]) -> QAction:
         """A choice of the menu; ``chosen`` runs once the menu has closed and given the
         keyboard back, so it may move the focus itself."""
         action = QAction(text, self.menu_of_choices)
@@ -481,3 +482,15 @@ def notice(parent: QWidget, title: str, text: str, *, warning: bool = False) -> 
     box.open()
     parent.setProperty("lastNotice", text)
     return box
+
+
+class ComboBox(QComboBox):
+    """A drop-down as narrow as its column allows: a long choice is cut, with an ellipsis,
+    rather than widening the page past the window (at 200 % text, say); the list it
+    opens shows every choice whole."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(8)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)

@@ -42,7 +42,9 @@ from crisisquiz.core.pack_schema import CLOZE_BLANK, QuestionType, SourceKind
 from crisisquiz.core.slugs import slugify, unique_id
 from crisisquiz.gui.editor.document import DraftDocument
 from crisisquiz.gui.editor.fields import (
+    ComboBox,
     Field,
+    FlowButtons,
     ListEditor,
     PlainTextEdit,
     key_text,
@@ -330,7 +332,6 @@ class _ClozePart(_Part):
         self.form.loaders.append(lambda data: _show_text(self.text, _text(data.get("text"))))
         colour = self.palette().color(self.palette().ColorRole.Highlight)
         self._highlighter = _BlankHighlighter(self.text.document(), colour)
-        buttons = QHBoxLayout()
         self.make_blank = push_button(
             "Make a &blank",
             description=f"Turn the selected words into a blank ({key_text(BLANK_KEYS)})",
@@ -340,10 +341,7 @@ class _ClozePart(_Part):
             "Remove the blank", description="Turn the blank at the cursor back into plain words"
         )
         self.remove_blank.clicked.connect(self.unblank_at_cursor)
-        buttons.addWidget(self.make_blank)
-        buttons.addWidget(self.remove_blank)
-        buttons.addStretch(1)
-        field.body.addLayout(buttons)
+        field.body.addWidget(FlowButtons([self.make_blank, self.remove_blank]))
         shortcut = QShortcut(QKeySequence(BLANK_KEYS), self.text)
         shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
         shortcut.activated.connect(self.blank_selection)
@@ -688,21 +686,16 @@ class CitationsEditor(QWidget):
         holder = QWidget()
         outer = QVBoxLayout(holder)
         outer.setContentsMargins(0, 0, 0, 0)
-        row = QHBoxLayout()
-        combo = QComboBox()
-        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        combo.setMinimumContentsLength(12)
+        combo = ComboBox()
         spin = QSpinBox()
         spin.setRange(0, 100000)
         spin.setSpecialValueText("whole")
         spin.setPrefix("sentence ")
         show = push_button("Show")
         remove = push_button("✕")
-        row.addWidget(combo, 1)
-        row.addWidget(spin)
-        row.addWidget(show)
-        row.addWidget(remove)
-        outer.addLayout(row)
+        # The source on one line, its sentence and buttons below: it fits at any text size.
+        outer.addWidget(combo)
+        outer.addWidget(FlowButtons([spin, show, remove]))
         label = text_label("", "small")
         outer.addWidget(label)
         self._box.addWidget(holder)
@@ -802,7 +795,7 @@ class _SharedPart(_Part):
         self.quote_text = QLineEdit()
         field.add_editor(self.quote_text)
         field.describe(self.quote_text, "Quotation")
-        self.quote_ref = QComboBox()
+        self.quote_ref = ComboBox()
         field.body.addWidget(self.quote_ref)
         field.describe(self.quote_ref, "Quoted sentence")
         self.quote_text.textEdited.connect(lambda _t: self._quote_edited())
@@ -810,7 +803,7 @@ class _SharedPart(_Part):
 
         self.box.addWidget(heading("More about the question", 3))
         field = self.field(["topic"], "Topic", "Scores are given per topic.")
-        self.topic = QComboBox()
+        self.topic = ComboBox()
         field.add_editor(self.topic)
         self.topic.activated.connect(
             lambda _i: self.form.set_fields(
@@ -818,7 +811,7 @@ class _SharedPart(_Part):
             )
         )
         field = self.field(["difficulty"], "Difficulty", "")
-        self.difficulty = QComboBox()
+        self.difficulty = ComboBox()
         for value, words in DIFFICULTY_WORDS:
             self.difficulty.addItem(words, value)
         field.add_editor(self.difficulty)
@@ -867,11 +860,7 @@ class _SharedPart(_Part):
         row.addWidget(self.picture)
         row.addWidget(self.picture_name, 1)
         field.body.addLayout(row)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.choose_picture)
-        buttons.addWidget(self.remove_picture)
-        buttons.addStretch(1)
-        field.body.addLayout(buttons)
+        field.body.addWidget(FlowButtons([self.choose_picture, self.remove_picture]))
         field.describe(self.choose_picture, "Choose a picture")
         self.alt = QLineEdit()
         self.alt.setPlaceholderText("What the picture shows")
@@ -895,7 +884,7 @@ class _SharedPart(_Part):
             "Kind of question",
             "Changing it keeps the wording; undo brings the rest back.",
         )
-        self.kind = QComboBox()
+        self.kind = ComboBox()
         for qtype, (words, purpose) in TYPE_WORDS.items():
             self.kind.addItem(words, qtype.value)
             self.kind.setItemData(self.kind.count() - 1, purpose, Qt.ItemDataRole.ToolTipRole)
@@ -1040,7 +1029,9 @@ class QuestionForm(QWidget):
 
     def show_question(self, key: int | None) -> None:
         """Edit the question with ``key`` (None: no question)."""
-        self.document.end_typing()
+        if key != self.key:
+            # Typing in another question's field starts a new undo step.
+            self.document.end_typing()
         self.key = key
         self._rebuild()
 

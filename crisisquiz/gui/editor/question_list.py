@@ -10,14 +10,16 @@ and moved with the buttons, Alt+Up and Alt+Down, or by dragging.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDropEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
-    QComboBox,
+    QFrame,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -32,7 +34,7 @@ from crisisquiz.core.draft_check import DraftCheck
 from crisisquiz.core.pack_draft import DraftChange, DraftQuestion
 from crisisquiz.core.pack_schema import QuestionType
 from crisisquiz.gui.editor.document import DraftDocument
-from crisisquiz.gui.editor.fields import FlowButtons, MenuButton, key_text
+from crisisquiz.gui.editor.fields import ComboBox, FlowButtons, MenuButton, key_text
 from crisisquiz.gui.editor.question_form import TYPE_WORDS, type_name
 from crisisquiz.gui.widgets import push_button, text_label
 
@@ -68,20 +70,77 @@ def searchable(data: Mapping[str, Any]) -> str:
 
 
 class _ListWidget(QListWidget):
-    """The questions; a drop reports the moved question and where it went."""
+    """The questions. Dragging one with the mouse reports where it was dropped.
+
+    The drag is the list's own (press, move, release), not a drag-and-drop between
+    applications: a line shows where the question will land, and the move goes to the
+    draft as an undoable change, after which the list is drawn again from it.
+    """
 
     dropped = Signal(int, int)  # key, new position among all questions
     move_requested = Signal(int)  # -1 up, +1 down
     delete_requested = Signal()
 
-    def dropEvent(self, event: QDropEvent) -> None:
-        """Let the list move the row, then report the new order."""
-        moving = self.currentItem()
-        super().dropEvent(event)
-        if moving is None:
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.reorderable = True
+        self._pressed: tuple[QListWidgetItem, QPoint] | None = None
+        self._dragging = False
+        self._indicator = QFrame(self.viewport())
+        self._indicator.setFrameShape(QFrame.Shape.HLine)
+        self._indicator.setLineWidth(3)
+        self._indicator.hide()
+
+    def drop_row(self, place: QPoint) -> int:
+        """The position a question dropped at ``place`` would go to (before the move)."""
+        target = self.indexAt(place)
+        if not target.isValid():
+            return self.count()
+        row = target.row()
+        return row + 1 if place.y() > self.visualRect(target).center().y() else row
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """Remember which question the button went down on."""
+        super().mousePressEvent(event)
+        item = self.itemAt(event.position().toPoint())
+        if event.button() == Qt.MouseButton.LeftButton and item is not None:
+            self._pressed = (item, event.position().toPoint())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        """Past the drag distance, show where the question would land."""
+        if self._pressed is None or not event.buttons() & Qt.MouseButton.LeftButton:
+            super().mouseMoveEvent(event)
             return
-        key = int(moving.data(KEY_ROLE))
-        self.dropped.emit(key, self.row(moving))
+        place = event.position().toPoint()
+        distance = (place - self._pressed[1]).manhattanLength()
+        if not self._dragging and (
+            distance < QApplication.startDragDistance() or not self.reorderable
+        ):
+            return
+        self._dragging = True
+        row = self.drop_row(place)
+        if row < self.count():
+            y = self.visualItemRect(self.item(row)).top()
+        else:
+            y = self.visualItemRect(self.item(self.count() - 1)).bottom()
+        self._indicator.setGeometry(0, max(0, y - 1), self.viewport().width(), 3)
+        self._indicator.show()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """Drop the dragged question where the line shows."""
+        pressed, dragging = self._pressed, self._dragging
+        self._pressed, self._dragging = None, False
+        self._indicator.hide()
+        if not dragging or pressed is None:
+            super().mouseReleaseEvent(event)
+            return
+        moving = pressed[0]
+        row = self.drop_row(event.position().toPoint())
+        start = self.row(moving)
+        if row > start:
+            row -= 1  # the question leaves its old place first
+        if row != start:
+            self.dropped.emit(int(moving.data(KEY_ROLE)), row)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Alt+Up/Down move the question, Delete deletes it."""
@@ -120,10 +179,10 @@ class QuestionList(QWidget):
         self.search.textChanged.connect(lambda _t: self._apply_filter())
         layout.addWidget(self.search)
         filters = QHBoxLayout()
-        self.topic_filter = QComboBox()
+        self.topic_filter = ComboBox()
         self.topic_filter.setAccessibleName("Show the questions of topic")
         self.topic_filter.activated.connect(lambda _i: self._apply_filter())
-        self.type_filter = QComboBox()
+        self.type_filter = ComboBox()
         self.type_filter.setAccessibleName("Show the questions of kind")
         self.type_filter.addItem("All kinds", None)
         for qtype, (words, _purpose) in TYPE_WORDS.items():
@@ -143,8 +202,6 @@ class QuestionList(QWidget):
         self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.currentItemChanged.connect(lambda current, _old: self._current_changed(current))
         self.list.dropped.connect(self._dropped)
@@ -164,7 +221,7 @@ class QuestionList(QWidget):
             description="Choose the kind of question to add after this one",
         )
         for qtype, (words, purpose) in TYPE_WORDS.items():
-            self.add_button.add_choice(words, purpose, lambda t=qtype: self.add_question(t))
+            self.add_button.add_choice(words, purpose, partial(self.add_question, qtype))
         self.duplicate_button = push_button(
             "Du&plicate", description=f"Add a copy of this question after it ({key_text('Ctrl+D')})"
         )
@@ -285,12 +342,7 @@ class QuestionList(QWidget):
             else f"Showing {shown} of {total} questions"
         )
         # Reordering a narrowed list would put questions among hidden ones: only the whole list.
-        whole = shown == total
-        self.list.setDragDropMode(
-            QAbstractItemView.DragDropMode.InternalMove
-            if whole
-            else QAbstractItemView.DragDropMode.NoDragDrop
-        )
+        self.list.reorderable = shown == total
         self._update_buttons()
 
     def _question(self, item: QListWidgetItem | None) -> DraftQuestion | None:

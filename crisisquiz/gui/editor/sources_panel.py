@@ -14,6 +14,7 @@ without adding it to the pack.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +255,7 @@ class CoverageView(QWidget):
         )
         self.open_text.clicked.connect(self.open_text_to_view)
         layout.addWidget(self.open_text)
-        self.uncited_only = QCheckBox("Only sentences no question cites")
+        self.uncited_only = QCheckBox("Only those not cited")
         self.uncited_only.setAccessibleName("Show only sentences no question cites")
         self.uncited_only.toggled.connect(lambda _on: self._fill())
         layout.addWidget(self.uncited_only)
@@ -285,7 +286,7 @@ class CoverageView(QWidget):
             description="Choose a kind of question; it is added citing the chosen sentence",
         )
         for qtype, (words, purpose) in TYPE_WORDS.items():
-            self.new_button.add_choice(words, purpose, lambda t=qtype: self._new_question(t))
+            self.new_button.add_choice(words, purpose, partial(self._new_question, qtype))
         self.open_button = push_button(
             "Open the question", description="Show the chosen citing question in its form"
         )

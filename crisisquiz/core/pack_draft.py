@@ -44,6 +44,7 @@ OPTIONAL_FIELDS = frozenset(
         "reject",
         "tolerance",
         "extra",
+        "sentences",
         "description",
         "guide",
         "author",

@@ -245,7 +245,8 @@ class PacksScreen(QWidget):
             text_label(
                 "A pack holds questions on one subject, grouped into topics. Import a pack a "
                 "teacher gave you, or bring questions from Moodle (GIFT, XML), Quizlet, "
-                "Kahoot, a spreadsheet or Anki; export any pack to share it or to use it there.",
+                "Kahoot, a spreadsheet or Anki; write your own with New pack; export any pack "
+                "to share it or to use it there.",
                 "muted",
             )
         )

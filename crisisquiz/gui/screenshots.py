@@ -26,6 +26,7 @@ from fsrs import Rating
 
 from crisisquiz.core.builtin import ensure_builtin_pack
 from crisisquiz.core.learners import Learner
+from crisisquiz.core.pack_draft import PackDraft
 from crisisquiz.core.pack_schema import (
     Cloze,
     Flashcard,
@@ -34,6 +35,7 @@ from crisisquiz.core.pack_schema import (
     MultiSelect,
     Ordering,
     Question,
+    QuestionType,
     ShortAnswer,
     TrueFalse,
     Year,
@@ -41,6 +43,7 @@ from crisisquiz.core.pack_schema import (
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import QuizSettings
 from crisisquiz.core.results import export_results, write_results
+from crisisquiz.core.source_texts import split_sentences
 from crisisquiz.gui.services import Services
 from crisisquiz.resources import builtin_pack_path
 from crisisquiz.storage.database import Database, open_database
@@ -113,6 +116,83 @@ type = "true_false"
 statement = "The blockade ended in May 1949."
 answer = true
 """
+
+
+# A teacher's class notes, one sentence a line once pasted, for the editor's pictures.
+CLASS_NOTES = (
+    "In May 1962 Khrushchev decided to place nuclear missiles in Cuba. "
+    "Soviet ships carried the missiles and their crews across the Atlantic that summer. "
+    "On 14 October an American U-2 photographed the launch sites. "
+    "Kennedy chose a naval quarantine rather than an air strike. "
+    "He told the nation about the missiles on 22 October. "
+    "On 27 October a U-2 was shot down over Cuba. "
+    "Khrushchev agreed the next day to take the missiles away. "
+    "In return the United States promised not to invade Cuba."
+)
+
+
+def editor_draft(draft_id: str) -> PackDraft:
+    """A teacher's pack half written: notes pasted in, questions citing them, one unfinished."""
+    draft = PackDraft.new(draft_id, "Thirteen days: class review")
+    draft.set_entry("topics", 0, {"id": "crisis", "title": "The crisis, day by day"})
+    draft.add_document("Class notes", split_sentences(CLASS_NOTES))
+    written: list[tuple[QuestionType, dict[str, object]]] = [
+        (
+            QuestionType.MULTIPLE_CHOICE,
+            {
+                "prompt": "When did Khrushchev decide to send missiles to Cuba?",
+                "choices": ["May 1962", "March 1962", "August 1962"],
+                "answer": "May 1962",
+                "explanation": "He made up his mind during and after a visit to Bulgaria in May.",
+                "sources": ["class-notes:1"],
+            },
+        ),
+        (
+            QuestionType.YEAR,
+            {
+                "prompt": "In what year did the crisis take place?",
+                "answer": 1962,
+                "sources": ["class-notes:3"],
+            },
+        ),
+        (
+            QuestionType.MULTIPLE_CHOICE,
+            {
+                "prompt": "Which aircraft photographed the launch sites on 14 October?",
+                "choices": ["A U-2", "An SR-71", ""],
+                "answer": "",
+                "sources": ["class-notes:3"],
+            },
+        ),
+        (
+            QuestionType.TRUE_FALSE,
+            {
+                "statement": "Kennedy's first choice was an air strike on the sites.",
+                "answer": False,
+                "explanation": "He chose a quarantine, keeping an air strike in reserve.",
+                "sources": ["class-notes:4"],
+            },
+        ),
+        (
+            QuestionType.CLOZE,
+            {
+                "text": "Kennedy told the nation about the missiles on {{22 October}}.",
+                "sources": ["class-notes:5"],
+            },
+        ),
+        (
+            QuestionType.ORDERING,
+            {
+                "prompt": "Put these in order, earliest first.",
+                "items": ["The U-2 photographs", "Kennedy's speech", "Khrushchev backs down"],
+                "sources": ["class-notes:3", "class-notes:5", "class-notes:7"],
+            },
+        ),
+    ]
+    for qtype, values in written:
+        question = draft.add_question(draft.new_question(qtype))
+        draft.set_question_fields(question.key, values)
+    return draft
 
 
 class _Clock:
@@ -274,6 +354,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     """Draw every screen in both themes into ``outdir``; returns the files written."""
     from crisisquiz.core.app_settings import Theme
     from crisisquiz.gui.app import application
+    from crisisquiz.gui.editor.window import EditorWindow
     from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
     from crisisquiz.gui.main_window import MainWindow, Screen, ShortcutsDialog
     from crisisquiz.gui.progress_screen import ProgressScreen
@@ -404,6 +485,36 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
 
                 return show
 
+            editor_window: list[EditorWindow] = []
+
+            def editor(part: str) -> Callable[[], QWidget]:
+                def show() -> QWidget:
+                    if not editor_window:
+                        made = EditorWindow(services, editor_draft("shots"))
+                        made.resize(WIDTH, HEIGHT)
+                        editor_window.append(made)
+                    shown = editor_window[0]
+                    shown.document.check_now()
+                    if part == "sources":
+                        shown.tabs.setCurrentWidget(shown.sources)
+                        shown.sources.coverage.select_line(3)
+                        shown.sources.coverage.list.setFocus()
+                        return shown
+                    shown.tabs.setCurrentWidget(shown.questions_tab)
+                    shown.question_tabs.setCurrentIndex(1 if part == "preview" else 0)
+                    keys = [q.key for q in shown.document.draft.questions]
+                    shown.question_list.select(keys[2 if part == "problem" else 0])
+                    if part == "preview":
+                        shown.preview.refresh()
+                    elif part == "list":
+                        shown.question_list.list.setFocus()
+                    _settle()
+                    if part == "problem":
+                        shown.form_page.verticalScrollBar().setValue(0)
+                    return shown
+
+                return show
+
             def picker() -> QWidget:
                 return LearnerPickerDialog(services, window, current_id=maya.id)
 
@@ -432,6 +543,10 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "learner-first-start": first_start,
                 "manage-learners": manager,
                 "shortcuts": lambda: ShortcutsDialog(window),
+                "editor-list": editor("list"),
+                "editor-problem": editor("problem"),
+                "editor-preview": editor("preview"),
+                "editor-sources": editor("sources"),
             }
             for theme in (Theme.LIGHT, Theme.DARK):
                 appearance.apply(theme, scale)
@@ -439,7 +554,9 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     if only and name not in only:
                         continue
                     widget = make()
-                    if widget is not window and not isinstance(widget, ShortcutsDialog):
+                    if widget is not window and not isinstance(
+                        widget, ShortcutsDialog | EditorWindow
+                    ):
                         widget.adjustSize()
                     widget.show()
                     # The focus ring shows only in the active window, as on a desktop.
@@ -457,9 +574,13 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     if name == "packs-import-preview" and widget is not window:
                         widget.close()  # cancels the import; its notice goes too
                         window.packs.result.dismiss_button.click()
-                    if widget is not window:
+                    if widget is not window and not isinstance(widget, EditorWindow):
                         widget.close()
                         widget.deleteLater()
+            for made in editor_window:
+                made.document.discard()
+                made.close()
+                made.deleteLater()
             window.close()
             window.deleteLater()
             _settle()

@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 from small_pack import with_five_mistakes
 
 from crisisquiz.core.app_settings import Theme
+from crisisquiz.core.builtin import ensure_builtin_pack
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.pack_loader import load_pack
 from crisisquiz.core.pack_schema import QuestionType
@@ -34,6 +35,7 @@ from crisisquiz.gui.editor.fields import ListEditor
 from crisisquiz.gui.editor.window import EditorWindow
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
+from crisisquiz.resources import builtin_pack_path
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 PNG = (
@@ -431,3 +433,59 @@ def test_list_rows_move_and_grow_by_keys(app: Driver) -> None:
 
 
 _ = (QLineEdit, QListWidget, QPlainTextEdit, EditorWindow)
+
+
+SOURCES = Path(__file__).resolve().parents[2].parent / "shared" / "sources"
+
+
+@pytest.mark.skipif(
+    not (SOURCES / "essay.txt").is_file(), reason="source documents not beside the project"
+)
+def test_coverage_of_the_built_in_packs_own_sources(
+    app: Driver, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ensure_builtin_pack(services.packs, builtin_pack_path(), now=services.clock())
+    t = edit_installed(app, "cuban-missile-crisis")
+    editor = t.editor
+    t.press(Qt.Key.Key_3, Ctrl)
+    sources = editor.sources
+    ids = editor.document.draft.source_ids()
+    t.click_row(sources.editor.list, ids.index("essay"))
+    coverage = sources.coverage
+    # The pack does not carry the essay's text: the sentences it cites are listed.
+    assert "does not carry this document's text" in coverage.no_text.text()
+    cited = coverage.coverage
+    assert cited is not None and cited.sentences and all(s.cited for s in cited.sentences)
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(SOURCES / "essay.txt"), "")
+    )
+    t.click(coverage.open_text)
+    lines = (SOURCES / "essay.txt").read_text(encoding="utf-8").splitlines()
+    assert coverage.list.count() == len([line for line in lines if line.strip()])
+    assert "not added to the pack" in coverage.no_text.text()
+    assert "sources/essay.txt" not in editor.document.draft.files
+    uncited = [s.line for s in coverage.coverage.uncited]  # type: ignore[union-attr]
+    assert 36 in uncited  # the publisher's appeal for donations is not history
+    item = next(
+        coverage.list.item(i)
+        for i in range(coverage.list.count())
+        if coverage.list.item(i).data(Qt.ItemDataRole.UserRole) == 36
+    )
+    assert "○ not cited" in item.text() and item.font().bold()
+
+
+def test_a_sentence_note_says_what_it_claims(app: Driver) -> None:
+    t = edit_installed(app)
+    editor = t.editor
+    editor.sources.editor.add_document("Notes", ["Castro took power in 1959.", "Two."])
+    coverage = editor.sources.coverage
+    t.press(Qt.Key.Key_3, Ctrl)
+    t.click_row(coverage.list, 0)
+    t.write(coverage.claim, "Castro came to power in January 1959")
+    t.settle()
+    source = editor.document.draft.sources[-1]
+    assert source["sentences"] == [{"line": 1, "claim": "Castro came to power in January 1959"}]
+    t.write(coverage.claim, "")
+    t.settle()
+    assert "sentences" not in editor.document.draft.sources[-1]
+    assert editor.document.check.ok

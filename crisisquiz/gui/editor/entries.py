@@ -84,7 +84,7 @@ class EntryEditor(QWidget):
         self.list.currentRowChanged.connect(self._row_changed)
         self.list.move_requested.connect(self.move_current)
         # A few entries show at once; more scroll, leaving room for the chosen one's form.
-        self.list.setMaximumHeight(self.fontMetrics().height() * 9)
+        self.list.setMaximumHeight(self.fontMetrics().height() * 7)
         layout.addWidget(self.list)
         self.add_button = push_button(add_text, description=f"Add a {item_name} at the end")
         self.add_button.clicked.connect(self.add_entry)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.core.draft_check import DraftCheck
 from crisisquiz.core.pack_draft import DraftChange, DraftQuestion
-from crisisquiz.core.pack_schema import QuestionType
+from crisisquiz.core.pack_schema import CLOZE_BLANK, QuestionType
 from crisisquiz.gui.editor.document import DraftDocument
 from crisisquiz.gui.editor.fields import ComboBox, FlowButtons, MenuButton, key_text
 from crisisquiz.gui.editor.question_form import TYPE_WORDS, type_name
@@ -43,11 +43,11 @@ SHORT_TEXT = 70
 
 
 def question_text(data: Mapping[str, Any]) -> str:
-    """The words a question is known by: its prompt, statement or sentence."""
+    """The words a question is known by: its prompt, statement or sentence (blanks in [ ])."""
     for name in ("prompt", "statement", "text"):
         value = data.get(name)
         if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
+            return CLOZE_BLANK.sub(lambda m: f"[{m.group(1)}]", " ".join(value.split()))
     return "(not written yet)"
 
 

@@ -36,14 +36,20 @@ from PySide6.QtWidgets import (
 )
 
 from crisisquiz.core.coverage import DocumentCoverage, SentenceCoverage, document_coverage
-from crisisquiz.core.draft_check import Section
+from crisisquiz.core.draft_check import DraftCheck, Section
 from crisisquiz.core.pack_draft import DraftChange, PackDraft
 from crisisquiz.core.pack_schema import QuestionType, SourceKind
 from crisisquiz.core.slugs import slugify, unique_id
 from crisisquiz.core.source_texts import split_sentences
 from crisisquiz.gui.editor.document import DraftDocument
 from crisisquiz.gui.editor.entries import EntryEditor
-from crisisquiz.gui.editor.fields import Field, FlowButtons, MenuButton, PlainTextEdit
+from crisisquiz.gui.editor.fields import (
+    Field,
+    FlowButtons,
+    MenuButton,
+    PlainTextEdit,
+    set_line_text,
+)
 from crisisquiz.gui.editor.question_form import TYPE_WORDS
 from crisisquiz.gui.questions.look import is_dark
 from crisisquiz.gui.widgets import Page, heading, push_button, text_label
@@ -266,11 +272,27 @@ class CoverageView(QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.currentItemChanged.connect(lambda _c, _o: self._sentence_chosen())
-        self.list.setMinimumHeight(self.fontMetrics().height() * 12)
+        self.list.setMinimumHeight(self.fontMetrics().height() * 16)
         layout.addWidget(self.list, 1)
         self.detail = text_label("", selectable=True)
         self.detail.setAccessibleName("The chosen sentence")
         layout.addWidget(self.detail)
+        self.claim_field = Field(
+            "What it claims, in your words",
+            "Optional. Learners see this after answering instead of “sentence 12”.",
+        )
+        self.claim = QLineEdit()
+        self.claim_field.add_editor(self.claim)
+        self.claim.textEdited.connect(lambda text: self._set_note("claim", text))
+        layout.addWidget(self.claim_field)
+        self.error_field = Field(
+            "What is wrong in it",
+            "Only where the document is wrong: the record, in your words.",
+        )
+        self.error = QLineEdit()
+        self.error_field.add_editor(self.error)
+        self.error.textEdited.connect(lambda text: self._set_note("error", text))
+        layout.addWidget(self.error_field)
         self.citing = QListWidget()
         self.citing.setAccessibleName("Questions citing the sentence")
         self.citing.setWordWrap(True)
@@ -293,6 +315,15 @@ class CoverageView(QWidget):
         self.open_button.clicked.connect(lambda: self._open_citing(self.citing.currentItem()))
         layout.addWidget(FlowButtons([self.new_button, self.open_button]))
         document.changed.connect(self._changed)
+        document.checked.connect(self._checked)
+
+    def _checked(self, check: DraftCheck) -> None:
+        notes = [
+            p.message
+            for p in check.of_section(Section.SOURCES, self.source_index)
+            if p.base_field == "sentences"
+        ]
+        self.claim_field.show_problems(notes)
 
     def show_source(self, index: int) -> None:
         """Show the coverage of source ``index`` of the draft."""
@@ -412,6 +443,8 @@ class CoverageView(QWidget):
         line = self.current_line()
         sentence = self.coverage.sentence(line) if self.coverage and line is not None else None
         self.citing.clear()
+        for field in (self.claim_field, self.error_field):
+            field.setVisible(sentence is not None)
         if sentence is None:
             self.detail.setText("")
             self.citing.hide()
@@ -419,10 +452,8 @@ class CoverageView(QWidget):
             self.open_button.setEnabled(False)
             return
         parts = [f"Sentence {sentence.line}: {sentence.text or '(text not in the pack)'}"]
-        if sentence.note:
-            parts.append(f"The pack's note: {sentence.note}")
-        if sentence.error:
-            parts.append(f"What is wrong in it: {sentence.error}")
+        set_line_text(self.claim, sentence.note)
+        set_line_text(self.error, sentence.error)
         parts.append(
             f"Cited by {len(sentence.citing)} question{'s' if len(sentence.citing) != 1 else ''}."
             if sentence.citing
@@ -445,6 +476,31 @@ class CoverageView(QWidget):
             self.citing.setCurrentRow(0)
         self.new_button.setEnabled(True)
         self.open_button.setEnabled(self.citing.count() > 0)
+
+    def _set_note(self, name: str, text: str) -> None:
+        """Write what the chosen sentence claims (or what is wrong in it) into the source."""
+        source = self._source()
+        line = self.current_line()
+        if source is None or line is None:
+            return
+        notes = [dict(n) for n in source.get("sentences", ()) or () if isinstance(n, Mapping)]
+        note = next((n for n in notes if n.get("line") == line), None)
+        if note is None:
+            note = {"line": line}
+            notes.append(note)
+            notes.sort(key=lambda n: int(n.get("line", 0)))
+        note[name] = text
+        if not str(note.get("claim", "")).strip() and not str(note.get("error", "")).strip():
+            notes.remove(note)
+        else:
+            for empty in [k for k in ("error",) if not str(note.get(k, "")).strip()]:
+                note.pop(empty, None)
+        index = self.source_index
+        self.document.apply(
+            "Edit a sentence note",
+            lambda draft: draft.set_entry("sources", index, {"sentences": notes}),
+            merge=f"note{index}:{line}:{name}",
+        )
 
     def _open_citing(self, item: QListWidgetItem | None) -> None:
         if item is not None:

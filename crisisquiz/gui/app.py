@@ -13,6 +13,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from crisisquiz.core.app_context import AppContext
+from crisisquiz.core.draft_store import DRAFTS_FOLDER
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.local_zone import SYSTEM_ZONE
 from crisisquiz.core.sign_in import Connected, SignIn, SignInStore, connect
@@ -163,7 +164,11 @@ class AppController:
     def _open(self, database: Database) -> bool:
         # Study days start at the learner's local hour, summer time included.
         services = Services.create(
-            database, clock=self._ctx.clock, tz=SYSTEM_ZONE, rng=random.Random()
+            database,
+            clock=self._ctx.clock,
+            tz=SYSTEM_ZONE,
+            rng=random.Random(),
+            drafts_folder=self._ctx.data_dir / DRAFTS_FOLDER,
         )
         settings = services.settings.load()
         self.appearance.apply(settings.theme, settings.text_scale)

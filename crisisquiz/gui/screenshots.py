@@ -490,7 +490,9 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
             def editor(part: str) -> Callable[[], QWidget]:
                 def show() -> QWidget:
                     if not editor_window:
-                        made = EditorWindow(services, editor_draft("shots"))
+                        made = EditorWindow(
+                            services, editor_draft("shots"), rng=random.Random(1962)
+                        )
                         made.resize(WIDTH, HEIGHT)
                         editor_window.append(made)
                     shown = editor_window[0]

@@ -6,6 +6,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from pathlib import Path
 
 from crisisquiz.core.app_settings import SettingsService
 from crisisquiz.core.classes import ClassService
@@ -16,7 +17,7 @@ from crisisquiz.core.quiz import QuizService
 from crisisquiz.core.reading import ReadingService
 from crisisquiz.core.stats import StatsService
 from crisisquiz.core.study import StudyService
-from crisisquiz.storage.database import Database
+from crisisquiz.storage.database import Database, resolve_data_dir
 from crisisquiz.storage.school import Account, may_manage_packs, signed_in_account
 
 
@@ -43,9 +44,23 @@ class Services:
 
     @classmethod
     def create(
-        cls, database: Database, *, clock: Callable[[], datetime], tz: tzinfo, rng: random.Random
+        cls,
+        database: Database,
+        *,
+        clock: Callable[[], datetime],
+        tz: tzinfo,
+        rng: random.Random,
+        drafts_folder: Path | None = None,
     ) -> Services:
-        """Build every service on ``database``."""
+        """Build every service on ``database``.
+
+        Pack drafts are kept in ``drafts_folder``: by default beside the SQLite file, so
+        a data folder carries its drafts (a school server's database has no file; its
+        drafts stay on the teacher's own computer).
+        """
+        if drafts_folder is None:
+            home = database.path.parent if database.path is not None else resolve_data_dir()
+            drafts_folder = home / DRAFTS_FOLDER
         return cls(
             database=database,
             packs=PackService(database),
@@ -58,8 +73,7 @@ class Services:
             reading=ReadingService(database),
             clock=clock,
             tz=tz,
-            # Pack drafts live beside the database, so a data folder carries its drafts.
-            drafts=DraftStore(database.path.parent / DRAFTS_FOLDER),
+            drafts=DraftStore(drafts_folder),
             account=signed_in_account(database),
             can_manage_packs=may_manage_packs(database),
         )

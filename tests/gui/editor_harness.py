@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QWindow
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -46,12 +45,13 @@ class Teacher:
     def focus(self) -> QWidget:
         """The widget with the keyboard focus.
 
-        The offscreen platform of the tests sometimes reports a closed dialog's or
-        popup's focus change late and leaves no window active, where a desktop gives
-        the keyboard back to the window beneath; when no window is active, the editor
-        is made active again, as the desktop would.
+        The offscreen platform of the tests reports a closed dialog's or popup's focus
+        changes late and may leave no window (or the closed one) active, where a
+        desktop gives the keyboard back to the window beneath; then the editor is made
+        active again, as the desktop would.
         """
-        if QApplication.activeWindow() is None:
+        active = QApplication.activeWindow()
+        if active is None or not active.isVisible():
             self.editor.activateWindow()
             self.qtbot.waitUntil(self.editor.isActiveWindow)
         widget = QApplication.focusWidget()
@@ -103,33 +103,10 @@ class Teacher:
 
     @contextmanager
     def popup_watched(self) -> Iterator[None]:
-        """Around opening and closing a popup: after it, the editor has the keyboard back.
-
-        The offscreen platform of the tests reports a popup's activation late, after
-        it closed, and then leaves no window active, where a desktop gives the keyboard
-        back to the window: the test waits for that late report and then does what the
-        desktop does.
-        """
-        seen: list[QWindow | None] = []
-        app = QGuiApplication.instance()
-        assert isinstance(app, QGuiApplication)
-        app.focusWindowChanged.connect(seen.append)
-        try:
-            yield
-            self.qtbot.waitUntil(
-                lambda: (
-                    any(w is not None and w.flags() & Qt.WindowType.Popup for w in seen)
-                    and not (
-                        QGuiApplication.focusWindow()
-                        and QGuiApplication.focusWindow().flags() & Qt.WindowType.Popup
-                    )
-                )
-            )
-        finally:
-            app.focusWindowChanged.disconnect(seen.append)
-        if not self.editor.isActiveWindow():
-            self.editor.activateWindow()
-            self.qtbot.waitUntil(self.editor.isActiveWindow)
+        """Around opening and choosing in a popup menu: after it, the menu is gone."""
+        before = QApplication.activePopupWidget()
+        yield
+        self.qtbot.waitUntil(lambda: QApplication.activePopupWidget() is before)
 
     def add_question(self, qtype: QuestionType) -> None:
         """Add a question of ``qtype`` with the list's "Add a question" button."""

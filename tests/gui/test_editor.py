@@ -170,7 +170,9 @@ def test_a_pack_of_every_type_from_an_empty_editor_to_a_learner_and_back(
     t.click_row(coverage.list, 0)
     t.press(Qt.Key.Key_Down)
     assert coverage.current_line() == 2
+    count = len(editor.document.draft.questions)
     t.pick(coverage.new_button, "True or false")
+    app.qtbot.waitUntil(lambda: len(editor.document.draft.questions) == count + 1)
     assert editor.tabs.currentWidget() is editor.questions_tab
     t.type("Kennedy announced the quarantine on 22 October 1962.")
     t.settle()

@@ -92,8 +92,8 @@ class Field(QWidget):
         self.label = text_label(label, "strong")
         layout.addWidget(self.label)
         self.help = text_label(help_text, "small")
+        layout.addWidget(self.help)  # given its parent before it is hidden or shown
         self.help.setVisible(bool(help_text))
-        layout.addWidget(self.help)
         self.body = QVBoxLayout()
         self.body.setSpacing(6)
         layout.addLayout(self.body)

@@ -64,10 +64,13 @@ class PreviewPane(QWidget):
         document: DraftDocument,
         clock: Callable[[], datetime],
         parent: QWidget | None = None,
+        *,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__(parent)
         self.document = document
-        self._rng = random.Random()
+        # Choices are shuffled as for a learner; pictures of the editor pass a seeded one.
+        self._rng = rng or random.Random()
         self.key: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -9,6 +9,7 @@ Every change can be undone (Ctrl+Z) and redone (Ctrl+Shift+Z).
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -62,8 +63,11 @@ class EditorWindow(QMainWindow):
         draft: PackDraft,
         runner: TaskRunner | None = None,
         parent: QWidget | None = None,
+        *,
+        rng: random.Random | None = None,
     ) -> None:
         super().__init__(parent)
+        self._rng = rng
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.services = services
         self.runner = runner or TaskRunner(self)
@@ -173,7 +177,7 @@ class EditorWindow(QMainWindow):
         form_page.body.addWidget(self.form)
         self.form_page = form_page
         self.question_tabs.addTab(form_page, "Edit")
-        self.preview = PreviewPane(self.document, self.services.clock)
+        self.preview = PreviewPane(self.document, self.services.clock, rng=self._rng)
         self.question_tabs.addTab(self.preview, "Preview")
         self.question_tabs.setTabToolTip(
             1, f"The question as a learner sees it ({key_text(PREVIEW_KEYS)})"

@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
             "Change an installed pack; learners see it when you publish"
         )
         self.edit_pack_action.triggered.connect(self.choose_pack_to_edit)
+        self.edit_pack_action.setEnabled(self._services.can_manage_packs)
         packs_menu.addAction(self.edit_pack_action)
         self.edit_file_action = QAction("&Open a file to edit…", self)
         self.edit_file_action.setStatusTip(

@@ -329,6 +329,8 @@ class PacksScreen(QWidget):
             card.export_requested.connect(self.choose_and_export)
             card.remove_requested.connect(self.confirm_and_remove)
             card.export_button.setEnabled(not self._runner.busy)
+            # Editing an installed pack ends in publishing it, which the server may refuse.
+            card.edit_button.setEnabled(self._services.can_manage_packs)
             if not pack.builtin:
                 card.remove_button.setEnabled(
                     not self._runner.busy and self._services.can_manage_packs

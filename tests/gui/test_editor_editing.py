@@ -4,6 +4,7 @@ pictures, saving, opening files, names for screen readers, the window at 200 % t
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -489,3 +490,17 @@ def test_a_sentence_note_says_what_it_claims(app: Driver) -> None:
     t.settle()
     assert "sentences" not in editor.document.draft.sources[-1]
     assert editor.document.check.ok
+
+
+def test_without_the_right_to_manage_packs_a_draft_is_saved_not_published(
+    qtbot: QtBot, services: Services, appearance: Appearance, learner: Learner
+) -> None:
+    # A learner signed in to a school server: the server refuses their pack changes.
+    app = open_window(qtbot, replace(services, can_manage_packs=False), appearance, learner)
+    app.press(Qt.Key.Key_N, Ctrl)
+    t = editor_of(app)
+    assert not t.editor.publish_button.isEnabled()
+    assert "only teachers and the administrator publish" in t.editor.publish_button.toolTip()
+    t.press(Qt.Key.Key_P, Ctrl | Shift)
+    assert t.editor.publish_dialog is None
+    assert "use Save as" in t.editor.message_label.text()

@@ -8,17 +8,21 @@ question with problems cannot be shown: the preview says what to fix first.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from crisisquiz.core.citations import Citation, Quotation
 from crisisquiz.core.draft_check import DraftCheck
 from crisisquiz.core.grading import grade
-from crisisquiz.core.items import Citation, ItemKind, StudyItem, presented_options
+from crisisquiz.core.items import ItemKind, StudyItem, presented_options
+from crisisquiz.core.pack_draft import PackDraft
 from crisisquiz.core.pack_loader import check_question
+from crisisquiz.core.pack_schema import SourceKind
 from crisisquiz.core.recording import QuestionRef
 from crisisquiz.gui.editor.document import DraftDocument
 from crisisquiz.gui.questions.stage import QuestionStage, Submission
@@ -36,18 +40,45 @@ def preview_item(document: DraftDocument, key: int, rng: random.Random) -> Study
     if question is None or problems:
         return None
     titles = {str(t.get("id")): str(t.get("title") or t.get("id")) for t in draft.topics}
-    sources = {str(s.get("id")): str(s.get("title") or s.get("id")) for s in draft.sources}
-    citations = []
-    for ref in question.sources:
-        source_id, _, line = ref.partition(":")
-        citations.append(Citation(sources.get(source_id, source_id), int(line) if line else None))
+    guides = {str(t.get("id")) for t in draft.topics if str(t.get("guide") or "").strip()}
+    citations = tuple(draft_citation(draft, ref) for ref in question.sources)
+    quote = question.quote
     return StudyItem(
-        ref=QuestionRef(0, str(draft.info.get("id", "")), question.topic),
+        ref=QuestionRef(
+            0, str(draft.info.get("id", "")), question.topic, str(draft.info.get("version", ""))
+        ),
         question=question,
         topic_title=titles.get(question.topic, question.topic),
         kind=ItemKind.NEW,
         options=presented_options(question, rng),
-        citations=tuple(citations),
+        citations=citations,
+        quote=None if quote is None else Quotation(quote.text, draft_citation(draft, quote.ref)),
+        has_guide=question.topic in guides,
+    )
+
+
+def draft_citation(draft: PackDraft, ref: str) -> Citation:
+    """A citation as learners see it after answering, from the draft's sources and notes."""
+    source_id, _, number = ref.partition(":")
+    source = next((s for s in draft.sources if s.get("id") == source_id), None)
+    if source is None:
+        return Citation(source_id, source_id=source_id)
+    kind = source.get("kind", SourceKind.DOCUMENT.value)
+    whole = Citation(
+        str(source.get("title") or source_id),
+        kind=SourceKind(kind) if kind in set(SourceKind) else SourceKind.DOCUMENT,
+        author=str(source.get("author") or ""),
+        publisher=str(source.get("publisher") or ""),
+        date=str(source["date"]) if source.get("date") else None,
+        source_id=source_id,
+    )
+    if not number.isdigit():
+        return whole
+    line = int(number)
+    notes = source.get("sentences") or ()
+    note = next((n for n in notes if isinstance(n, Mapping) and n.get("line") == line), {})
+    return replace(
+        whole, line=line, claim=str(note.get("claim") or ""), error=str(note.get("error") or "")
     )
 
 

@@ -96,6 +96,17 @@ class EditorWindow(QMainWindow):
         self.document.undo_stack.indexChanged.connect(self._undo_moved)
         self._checked(self.document.check)
         self._title()
+        if not services.can_manage_packs:
+            # On a school server only teachers publish; the draft can still be saved as a file.
+            why = (
+                "On the school server only teachers and the administrator publish packs: "
+                "use Save as and give the file to your teacher"
+            )
+            self.publish_button.setEnabled(False)
+            self.publish_button.setToolTip(why)
+            self.publish_button.setAccessibleDescription(why)
+            # The menu item and its keys stay, to say why when used.
+            self.publish_action.setStatusTip(why)
         if draft.questions:
             self.tabs.setCurrentWidget(self.questions_tab)
         self.document.save_now()
@@ -500,6 +511,9 @@ class EditorWindow(QMainWindow):
 
     def publish(self) -> None:
         """Check the draft, ask for the version, and install it (keeping every history)."""
+        if not self.services.can_manage_packs:
+            self.say(self.publish_button.toolTip() + ".")
+            return
         check = self.document.check_now()
         if not check.ok:
             count = len(check.problems)
@@ -535,7 +549,7 @@ class EditorWindow(QMainWindow):
         )
 
     def _published(self, result: ImportResult, builtin: bool) -> None:
-        self.publish_button.setEnabled(True)
+        self.publish_button.setEnabled(self.services.can_manage_packs)
         draft = self.document.draft
         draft.set_info({"version": result.version})
         draft.origin = DraftOrigin(
@@ -554,7 +568,7 @@ class EditorWindow(QMainWindow):
         self.published.emit(result)
 
     def _publish_failed(self, error: Exception) -> None:
-        self.publish_button.setEnabled(True)
+        self.publish_button.setEnabled(self.services.can_manage_packs)
         if isinstance(error, PackVersionError | PackError):
             message = str(error)
         else:

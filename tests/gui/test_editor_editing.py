@@ -256,6 +256,11 @@ def test_a_picture_is_copied_into_the_pack_and_needs_its_description(
     t.settle()
     assert t.field_text("image") == ""
     assert editor.document.check.ok
+    # The preview draws the picture as the study screen does, described for screen readers.
+    t.press(Qt.Key.Key_P, Ctrl)
+    view = editor.preview.stage.view
+    assert view is not None and view.picture is not None
+    assert view.picture.accessibleDescription().startswith("Aerial photograph of a missile site")
 
 
 def test_save_as_writes_a_folder_or_a_zip_that_imports(
@@ -504,3 +509,24 @@ def test_without_the_right_to_manage_packs_a_draft_is_saved_not_published(
     t.press(Qt.Key.Key_P, Ctrl | Shift)
     assert t.editor.publish_dialog is None
     assert "use Save as" in t.editor.message_label.text()
+
+
+def mnemonic(text: str) -> str | None:
+    plain = text.replace("&&", "")
+    place = plain.find("&")
+    return plain[place + 1].lower() if 0 <= place < len(plain) - 1 else None
+
+
+def test_no_two_alt_keys_in_the_editor_clash(app: Driver) -> None:
+    t = edit_installed(app)
+    editor = t.editor
+    window_keys = [mnemonic(a.text()) for a in editor.menuBar().actions()]
+    window_keys += [mnemonic(editor.tabs.tabText(i)) for i in range(editor.tabs.count())]
+    for tab in (editor.details_tab, editor.questions_tab, editor.sources):
+        editor.tabs.setCurrentWidget(tab)
+        keys = list(window_keys)
+        for button in tab.findChildren(QAbstractButton):
+            if button.isVisibleTo(tab) and mnemonic(button.text()):
+                keys.append(mnemonic(button.text()))
+        keys = [k for k in keys if k]
+        assert len(keys) == len(set(keys)), sorted(keys)

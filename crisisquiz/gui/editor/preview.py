@@ -54,6 +54,7 @@ def preview_item(document: DraftDocument, key: int, rng: random.Random) -> Study
         citations=citations,
         quote=None if quote is None else Quotation(quote.text, draft_citation(draft, quote.ref)),
         has_guide=question.topic in guides,
+        image=draft.files.get(question.image) if question.image else None,
     )
 
 

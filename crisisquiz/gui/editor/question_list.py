@@ -223,7 +223,7 @@ class QuestionList(QWidget):
         for qtype, (words, purpose) in TYPE_WORDS.items():
             self.add_button.add_choice(words, purpose, partial(self.add_question, qtype))
         self.duplicate_button = push_button(
-            "Du&plicate", description=f"Add a copy of this question after it ({key_text('Ctrl+D')})"
+            "Dupli&cate", description=f"Add a copy of this question after it ({key_text('Ctrl+D')})"
         )
         self.duplicate_button.clicked.connect(self.duplicate_current)
         self.delete_button = push_button(

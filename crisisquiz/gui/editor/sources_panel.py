@@ -151,7 +151,7 @@ class SourcesEditor(EntryEditor):
         self.add_button.setAccessibleDescription("Add a source text by pasting it")
         self.add_button.setToolTip("Add a source text by pasting it")
         self.open_button = push_button(
-            "Open a text &file…", description="Add a source text from a .txt or .md file"
+            "Open a te&xt file…", description="Add a source text from a .txt or .md file"
         )
         self.open_button.clicked.connect(self.open_text_file)
         self.reference_button = push_button(

@@ -230,7 +230,7 @@ class EditorWindow(QMainWindow):
         )
         self._action(edit_menu, "Go to the next &problem", NEXT_PROBLEM_KEYS, self.next_problem)
 
-        question_menu = bar.addMenu("&Question")
+        question_menu = bar.addMenu("Q&uestion")
         add_menu = question_menu.addMenu("&Add a question")
         for qtype, (words, purpose) in TYPE_WORDS.items():
             action = QAction(words, self)

@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         learner_menu.addAction(manage)
         self.learner_actions = (switch, manage)
 
-        packs_menu = bar.addMenu("&Packs")
+        packs_menu = bar.addMenu("Pac&ks")  # Alt+P opens a question's picture
         self.new_pack_action = QAction("&New pack…", self)
         self.new_pack_action.setShortcut(QKeySequence(NEW_PACK_SHORTCUT))
         self.new_pack_action.setStatusTip("Write a new question pack in the pack editor")

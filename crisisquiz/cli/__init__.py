@@ -9,6 +9,7 @@ from pathlib import Path
 
 from crisisquiz import __version__
 from crisisquiz.cli import classes, learners, packs, reports, server, terminal_study
+from crisisquiz.cli import database as db_commands
 from crisisquiz.cli.context import UserError
 from crisisquiz.cli.terminal_text import (
     CLOSED_PIPE_STATUS,
@@ -21,7 +22,12 @@ from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import PackVersionError, UnknownPackError
 from crisisquiz.core.quiz import QuizError
-from crisisquiz.storage.database import DATA_DIR_ENV, DatabaseError, resolve_data_dir
+from crisisquiz.storage.database import (
+    DATA_DIR_ENV,
+    DamagedDatabaseError,
+    DatabaseError,
+    resolve_data_dir,
+)
 from crisisquiz.storage.dialects import ConnectionLost, connection_problem, permission_problem
 from crisisquiz.storage.school import SchoolError
 from crisisquiz.storage.server import DATABASE_URL_ENV, resolve_database_url
@@ -68,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     classes.register(commands)
     terminal_study.register(commands)
     reports.register(commands)
+    db_commands.register(commands)
     server.register(commands)
     return parser
 
@@ -99,6 +106,19 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_app(ctx)
         ctx.on_notice = _warn
         return int(args.handler(args, ctx))
+    except DamagedDatabaseError as exc:
+        print(f"crisisquiz: error: {exc}", file=sys.stderr)
+        from crisisquiz.core.backups import BackupService
+
+        newest = BackupService(ctx.data_dir, clock=ctx.clock, tz=db_commands.local_zone()).newest()
+        if newest is not None:
+            print(
+                "crisisquiz: the newest backup is from "
+                f"{db_commands.describe_backup(newest, db_commands.local_zone())}: "
+                "'crisisquiz db restore --latest' puts it in place.",
+                file=sys.stderr,
+            )
+        return 1
     except USER_ERRORS as exc:
         print(f"crisisquiz: error: {exc}", file=sys.stderr)
         return 1

@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import random
 import shutil
+import sqlite3
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from functools import partial
 from typing import TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from crisisquiz.cli.answer_input import (
     RATING_HINT,
@@ -177,6 +180,7 @@ def _study(args: argparse.Namespace, ctx: AppContext) -> int:
     now = ctx.clock()
     session = service.start(learner.id, now=now, topics=topics)
     console = Console()
+    console.on_idle = ctx.idle
     if session.counts(now).total == 0:
         scope = f" in {short_refs(topics, installed_topics(ctx.database))}" if topics else ""
         if service.new_left_today(learner, now) == 0:
@@ -201,6 +205,7 @@ def _quiz(args: argparse.Namespace, ctx: AppContext) -> int:
     settings = QuizSettings(count=args.count, topics=topics, seed=seed, feedback=feedback)
     quiz = QuizService(ctx.database, tz=tz).start(learner.id, settings, now=ctx.clock())
     console = Console()
+    console.on_idle = ctx.idle
     status = _run_guarded(lambda: run_quiz(quiz, console, ctx.clock, tz), console)
     if status == 1:
         return status  # the session ended, saying why: nothing more can be saved
@@ -302,6 +307,7 @@ class Console:
         columns = shutil.get_terminal_size((80, 24)).columns
         self.width = width or max(MIN_WIDTH, min(MAX_WIDTH, columns - 1))
         self.interactive = sys.stdin.isatty()
+        self.on_idle: Callable[[], object] | None = None
         if self.interactive:
             # Line editing with the arrow keys, where the platform has it (not Windows).
             with contextlib.suppress(ImportError):
@@ -318,7 +324,15 @@ class Console:
             self.say(line)
 
     def ask(self, prompt: str = PROMPT) -> str | None:
-        """Read one line after ``prompt``; None at the end of input."""
+        """Read one line after ``prompt``; None at the end of input.
+
+        While the person reads and types, :attr:`on_idle` does the database's quiet
+        work first (a log checkpoint, a backup when one is due).
+        """
+        if self.on_idle is not None:
+            # The next answer's save reports a storage problem; a quiet moment stays quiet.
+            with contextlib.suppress(SQLAlchemyError, sqlite3.Error, OSError):
+                self.on_idle()
         if self.interactive:
             try:
                 return input(prompt)

@@ -8,17 +8,26 @@ given, else the SQLite file in the data folder.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crisisquiz.core.builtin import ensure_builtin_pack
+from crisisquiz.core.local_zone import SYSTEM_ZONE
 from crisisquiz.core.packs import PackService
 from crisisquiz.resources import builtin_pack_path
 from crisisquiz.storage.database import DATABASE_FILE, Database, open_database
 from crisisquiz.storage.school import may_manage_packs
+from crisisquiz.storage.sqlite_backup import BackupError
 from crisisquiz.storage.sqlite_health import explain_storage_error
+
+# How often a quiet moment looks whether an automatic backup is due.
+BACKUP_CHECK = timedelta(minutes=1)
 
 
 def utc_now() -> datetime:
@@ -43,17 +52,18 @@ class AppContext:
     # ``notices`` for the window to show.
     notices: list[str] = field(default_factory=list, init=False)
     on_notice: Callable[[str], None] | None = field(default=None, init=False)
+    _backup_checked: datetime | None = field(default=None, init=False)
 
     @property
     def database(self) -> Database:
         """The open database (opened, migrated and seeded on first access)."""
         if self._database is None:
             self._database = self._open()
+            # Backups are stamped by the app's clock and thinned on the local calendar.
+            self._database.clock = self.clock
+            self._database.tz = SYSTEM_ZONE
             for notice in opening_notices(self._database):
-                if self.on_notice is None:
-                    self.notices.append(notice)
-                else:
-                    self.on_notice(notice)
+                self._tell(notice)
             if may_manage_packs(self._database):
                 # On a school server pupils cannot write packs: the administrator's
                 # 'server init' installs and updates the built-in one for them.
@@ -79,9 +89,49 @@ class AppContext:
             return None  # a server's errors are described beside its engine
         return explain_storage_error(error, self.data_dir / DATABASE_FILE)
 
-    def close(self) -> None:
-        """Close the database if it was opened."""
+    def idle(self) -> None:
+        """A quiet moment (the person reading): checkpoint the log, and back up if it is time.
+
+        The backup check runs at most once a minute; the backup itself only every 30
+        minutes while the data changes (see :mod:`crisisquiz.core.backups`).
+        """
+        if self._database is None or self._database.path is None:
+            return
+        self._database.idle()
+        now = self.clock()
+        if self._backup_checked is not None and now - self._backup_checked < BACKUP_CHECK:
+            return
+        self._backup_checked = now
+        self._back_up(closing=False)
+
+    def _back_up(self, *, closing: bool) -> None:
+        from crisisquiz.core.backups import BackupService  # loaded when it is time to look
+
+        try:
+            BackupService(self.data_dir, clock=self.clock, tz=SYSTEM_ZONE).maybe_back_up(
+                closing=closing
+            )
+        except (BackupError, OSError) as exc:
+            self._tell(f"The automatic backup could not be made: {exc}")
+
+    def _tell(self, notice: str) -> None:
+        if self.on_notice is None:
+            self.notices.append(notice)
+        else:
+            self.on_notice(notice)
+
+    def close(self, *, back_up: bool = False) -> None:
+        """Close the database if it was opened, backing it up first if it is time.
+
+        ``back_up`` (the window closing) makes a backup whenever the data changed since
+        the last one; otherwise only the 30-minute rule applies.
+        """
         if self._database is not None:
+            if self._database.path is not None:
+                # Never a reason for closing to fail: the log is copied in by the close too.
+                with contextlib.suppress(SQLAlchemyError, sqlite3.Error):
+                    self._database.idle()
+                self._back_up(closing=back_up)
             self._database.close()
             self._database = None
 

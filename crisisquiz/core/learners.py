@@ -157,7 +157,10 @@ class LearnerService:
             return _to_learner(row)
 
     def remove(self, name: str) -> None:
-        """Remove a learner and all of their progress."""
+        """Remove a learner and all of their progress (the database is backed up first)."""
+        with self._db.sessions() as session:
+            self._find(session, name)  # an unknown name changes nothing, backs nothing up
+        self._db.safety_backup("before-learner-removal")
         with self._db.transaction() as session:
             session.delete(self._find(session, name))
 
@@ -167,6 +170,7 @@ class LearnerService:
         Everything counted from the answers goes with them: the daily figures, their
         lifetime totals and the finished quizzes' scores.
         """
+        self._db.safety_backup("before-learner-reset")
         with self._db.transaction() as session:
             # The daily rows' triggers zero the totals; their rows go too. A quiz's answers
             # go with their attempt.

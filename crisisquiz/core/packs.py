@@ -142,7 +142,14 @@ class PackService:
         return self.import_pack(load_pack(path), now=now, builtin=builtin)
 
     def import_pack(self, pack: Pack, *, now: datetime, builtin: bool = False) -> ImportResult:
-        """Install ``pack``, or update it in place when it is a newer version."""
+        """Install ``pack``, or update it in place when it is a newer version.
+
+        An update is preceded by a backup of the database (it rewrites questions that
+        learners' history refers to).
+        """
+        installed = self.installed_version(pack.pack.id)
+        if installed is not None and version_key(pack.pack.version) > version_key(installed):
+            self._db.safety_backup("before-pack-update")
         with self._db.transaction() as session:
             row = session.get(PackRow, pack.pack.id)
             if row is None:
@@ -244,7 +251,12 @@ class PackService:
             return _read_pack(session, row, with_media=with_media)
 
     def remove_pack(self, pack_id: str) -> None:
-        """Remove a pack with its questions and every learner's progress on them."""
+        """Remove a pack with its questions and every learner's progress on them.
+
+        The database is backed up first: this cannot be undone otherwise.
+        """
+        if self.installed_version(pack_id) is not None:
+            self._db.safety_backup("before-pack-removal")
         with self._db.transaction() as session:
             if session.get(PackRow, pack_id) is None:
                 raise UnknownPackError(

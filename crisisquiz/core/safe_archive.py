@@ -32,6 +32,7 @@ __all__ = [
     "ArchiveLimits",
     "SafeZip",
     "UnsafeArchiveError",
+    "describe_size",
     "is_zip_file",
     "open_regular_file",
     "read_regular_file",
@@ -110,7 +111,9 @@ def read_regular_file(path: Path, *, max_bytes: int) -> bytes:
         size = os.fstat(handle.fileno()).st_size
         data = handle.read(max_bytes + 1) if size <= max_bytes else b""
     if size > max_bytes or len(data) > max_bytes:
-        raise UnsafeArchiveError(f"{path.name} is larger than the {_size(max_bytes)} allowed")
+        raise UnsafeArchiveError(
+            f"{path.name} is larger than the {describe_size(max_bytes)} allowed"
+        )
     return data
 
 
@@ -244,13 +247,13 @@ class SafeZip:
                 )
             if info.file_size > self.limits.max_member_bytes:
                 raise UnsafeArchiveError(
-                    f"{info.filename!r} in {name} unpacks to {_size(info.file_size)}, more "
-                    f"than the {_size(self.limits.max_member_bytes)} allowed for one file"
+                    f"{info.filename!r} in {name} unpacks to {describe_size(info.file_size)}, more "
+                    f"than the {describe_size(self.limits.max_member_bytes)} allowed for one file"
                 )
             total += info.file_size
             if total > self.limits.max_total_bytes:
                 raise UnsafeArchiveError(
-                    f"{name} unpacks to more than {_size(self.limits.max_total_bytes)}; "
+                    f"{name} unpacks to more than {describe_size(self.limits.max_total_bytes)}; "
                     "it was refused"
                 )
             if info.filename in members:
@@ -277,8 +280,8 @@ class SafeZip:
         cap = min(info.file_size, max_bytes if max_bytes is not None else info.file_size)
         if info.file_size > cap:
             raise UnsafeArchiveError(
-                f"{name!r} in {self.path.name} is {_size(info.file_size)}, more than the "
-                f"{_size(cap)} allowed"
+                f"{name!r} in {self.path.name} is {describe_size(info.file_size)}, more than the "
+                f"{describe_size(cap)} allowed"
             )
         chunks: list[bytes] = []
         got = 0
@@ -304,9 +307,8 @@ class SafeZip:
             ) from None
         self._read_so_far += got
         if self._read_so_far > self.limits.max_total_bytes:
-            raise UnsafeArchiveError(
-                f"{self.path.name} unpacks to more than {_size(self.limits.max_total_bytes)}"
-            )
+            limit = describe_size(self.limits.max_total_bytes)
+            raise UnsafeArchiveError(f"{self.path.name} unpacks to more than {limit}")
         return b"".join(chunks)
 
     def close(self) -> None:
@@ -338,11 +340,14 @@ def _reason(exc: Exception) -> str:
     return text
 
 
-def _size(count: int) -> str:
+def describe_size(count: int) -> str:
+    """A byte count for people: "5,120 bytes", "20 KB", "12 MB", "1.5 GB"."""
     if count < 10 << 10:
         return f"{count:,} bytes"
     if count >= 1 << 30:
         return f"{count / (1 << 30):.1f} GB"
-    if count >= 1 << 20:
+    if count >= 10 << 20:
         return f"{count / (1 << 20):.0f} MB"
+    if count >= 1 << 20:
+        return f"{count / (1 << 20):.1f} MB"
     return f"{count / 1024:.0f} KB"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from sqlalchemy.exc import SQLAlchemyError
 
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.draft_store import DRAFTS_FOLDER
@@ -19,6 +22,7 @@ from crisisquiz.core.local_zone import SYSTEM_ZONE
 from crisisquiz.core.sign_in import Connected, SignIn, SignInStore, connect
 from crisisquiz.gui import credentials
 from crisisquiz.gui.accessibility import install_accessibility
+from crisisquiz.gui.backups_dialog import held_text, when_text
 from crisisquiz.gui.connect_dialog import ConnectDialog
 from crisisquiz.gui.learner_dialog import LearnerPickerDialog, remembered_learner
 from crisisquiz.gui.main_window import MainWindow
@@ -26,9 +30,11 @@ from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
 from crisisquiz.gui.wheel_guard import install_wheel_guard
 from crisisquiz.gui.widgets import message_box
+from crisisquiz.gui.worker import TaskRunner
 from crisisquiz.resources import asset_path
-from crisisquiz.storage.database import Database, DatabaseError
+from crisisquiz.storage.database import DamagedDatabaseError, Database, DatabaseError
 from crisisquiz.storage.dialects import ConnectionLost, connection_problem
+from crisisquiz.storage.sqlite_backup import BackupError, BackupInfo
 
 
 def application() -> QApplication:
@@ -58,6 +64,10 @@ def _tell(icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str)
     """A message whose text shows as written: names, titles and paths are never markup."""
     message_box(parent, icon, title, text).exec()
 
+
+CANNOT_OPEN = "crisisquiz cannot open its data"
+QUIET_MS = 2_000  # how often the window looks for quiet work (a log checkpoint)
+BACKUP_CHECK_MS = 5 * 60_000  # how often it looks whether an automatic backup is due
 
 _Hook = Callable[[type[BaseException], BaseException, TracebackType | None], None]
 
@@ -120,6 +130,14 @@ class AppController:
         0: the learner dialog was cancelled)."""
         try:
             database = self._ctx.database
+        except DamagedDatabaseError as exc:
+            if not self.offer_newest_backup(exc):
+                return 1
+            try:
+                database = self._ctx.database
+            except DatabaseError as again:
+                _tell(QMessageBox.Icon.Critical, None, CANNOT_OPEN, str(again))
+                return 1
         except DatabaseError as exc:
             _tell(QMessageBox.Icon.Critical, None, "crisisquiz cannot open its data", str(exc))
             return 1
@@ -133,10 +151,122 @@ class AppController:
             database = self._remembered_server() or database
         if not self._open(database):
             return 0
+        self._start_quiet_work()
         for notice in self._ctx.notices:
             _tell(QMessageBox.Icon.Warning, self.window, "crisisquiz", notice)
         self._ctx.notices.clear()
         return None
+
+    # -- backups and the way back ---------------------------------------------------------
+
+    def offer_newest_backup(self, error: DamagedDatabaseError) -> bool:
+        """The data is damaged: offer the newest backup, with one confirmation.
+
+        True when it was restored (the data can be opened again). Nothing is changed
+        unless the person says so; the damaged file is kept beside the database.
+        """
+        from crisisquiz.core.backups import BackupService  # loaded when needed
+
+        service = BackupService(self._ctx.data_dir, clock=self._ctx.clock, tz=SYSTEM_ZONE)
+        newest = service.newest()
+        if newest is None:
+            _tell(
+                QMessageBox.Icon.Critical,
+                None,
+                CANNOT_OPEN,
+                f"{error}\n\nThere is no backup to restore yet. The damaged file has not "
+                "been changed.",
+            )
+            return False
+        box = message_box(
+            None,
+            QMessageBox.Icon.Warning,
+            "Your data is damaged",
+            f"{error}\n\nThe newest backup is from {when_text(newest, SYSTEM_ZONE)} and "
+            f"holds {held_text(newest)}. Put it in place of the damaged data? The damaged "
+            "file is kept beside it; nothing is lost either way.",
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.button(QMessageBox.StandardButton.Yes).setText("Restore the newest backup")
+        box.button(QMessageBox.StandardButton.No).setText("Quit without changing anything")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            service.restore(newest)
+        except BackupError as exc:
+            _tell(QMessageBox.Icon.Critical, None, CANNOT_OPEN, f"Nothing was restored: {exc}")
+            return False
+        return True
+
+    def restore(self, backup: BackupInfo) -> None:
+        """File ▸ Backups… ▸ Restore: put ``backup`` in place, then a new window on it."""
+        from crisisquiz.core.backups import BackupService  # loaded when needed
+
+        service = BackupService(self._ctx.data_dir, clock=self._ctx.clock, tz=SYSTEM_ZONE)
+        if self.window is not None:
+            self.window.runner.wait()
+        self._local.close()
+        try:
+            restored = service.restore(backup)
+        except BackupError as exc:
+            _tell(QMessageBox.Icon.Critical, self.window, "Nothing was restored", str(exc))
+            restored = None
+        try:
+            database = self._local.database
+        except DatabaseError as exc:
+            _tell(QMessageBox.Icon.Critical, self.window, CANNOT_OPEN, str(exc))
+            return
+        if self._open(database) and restored is not None and self.window is not None:
+            _tell(
+                QMessageBox.Icon.Information,
+                self.window,
+                "Backup restored",
+                f"Your data is now as it was on {when_text(backup, SYSTEM_ZONE)}. "
+                + (
+                    f"What was there before is backed up as {restored.safety.path.name}."
+                    if restored.safety is not None
+                    else ""
+                ),
+            )
+
+    def _start_quiet_work(self) -> None:
+        """Timers for the database's quiet work: log checkpoints, automatic backups."""
+        self._quiet_timer = QTimer(self._app)
+        self._quiet_timer.setInterval(QUIET_MS)
+        self._quiet_timer.timeout.connect(self._quiet_moment)
+        self._quiet_timer.start()
+        self._backup_timer = QTimer(self._app)
+        self._backup_timer.setInterval(BACKUP_CHECK_MS)
+        self._backup_timer.timeout.connect(self._backup_if_due)
+        self._backup_timer.start()
+        self._backups = TaskRunner(self._app)  # its own: the screens' busy signs are not for it
+
+    def _quiet_moment(self) -> None:
+        database = self.database
+        if database is None or database.path is None:
+            return
+        # A problem here shows when something is next saved; a quiet moment stays quiet.
+        with contextlib.suppress(SQLAlchemyError, sqlite3.Error, OSError):
+            database.idle()
+
+    def _backup_if_due(self) -> None:
+        database = self.database
+        if database is None or database.path is None or self._backups.busy:
+            return
+        from crisisquiz.core.backups import BackupService  # loaded when needed
+
+        service = BackupService(self._ctx.data_dir, clock=self._ctx.clock, tz=SYSTEM_ZONE)
+        self._backups.run(service.maybe_back_up, lambda _made: None, self._backup_failed)
+
+    def _backup_failed(self, error: Exception) -> None:
+        _tell(
+            QMessageBox.Icon.Warning,
+            self.window,
+            "No backup was made",
+            f"The automatic backup could not be made: {error}. Your data itself is fine; "
+            "free some space or check the data folder, and it is tried again.",
+        )
 
     def _remembered_server(self) -> Database | None:
         """The school server signed in to last time with a remembered password, if it answers."""
@@ -177,6 +307,7 @@ class AppController:
             return False
         window = MainWindow(services, self.appearance, learner)
         window.connect_requested.connect(self.ask_to_connect)
+        window.restore_requested.connect(self.restore)
         window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         old_database, self.database = self.database, database
@@ -262,4 +393,7 @@ def run_app(ctx: AppContext) -> int:
     if status is not None:
         return status
     sys.excepthook = _error_reporter(ctx)
-    return int(app.exec())
+    status = int(app.exec())
+    # Closing the window backs the data up when it changed since the last backup.
+    ctx.close(back_up=True)
+    return status

@@ -42,7 +42,7 @@ from crisisquiz.gui.questions.stage import QuestionStage
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
 from crisisquiz.gui.wheel_guard import install_wheel_guard
-from crisisquiz.gui.widgets import Page, heading, push_button, text_label
+from crisisquiz.gui.widgets import Page, heading, push_button, show_error, text_label
 from crisisquiz.gui.worker import TaskRunner
 
 if TYPE_CHECKING:
@@ -189,6 +189,8 @@ class MainWindow(QMainWindow):
 
     connect_requested = Signal()
     sign_out_requested = Signal()
+    # File ▸ Backups… ▸ Restore: the app puts the backup in place and opens a new window.
+    restore_requested = Signal(object)
 
     def __init__(
         self,
@@ -215,6 +217,7 @@ class MainWindow(QMainWindow):
         self.learner_picker: LearnerPickerDialog | None = None
         self.learner_manager: ManageLearnersDialog | None = None
         self.reading_dialog: QDialog | None = None
+        self.backups_dialog: QDialog | None = None
         self.resize(1024, 768)
 
         self.nav_buttons: dict[Screen, QPushButton] = {}
@@ -306,6 +309,10 @@ class MainWindow(QMainWindow):
         self.export_results_action.triggered.connect(self.export_results)
         self.export_results_action.setEnabled(progress_screen_available())
         file_menu.addAction(self.export_results_action)
+        self.backups_action = QAction("&Backups…", self)
+        self.backups_action.setStatusTip("See your data's backups, make one now, or restore one")
+        self.backups_action.triggered.connect(self.open_backups)
+        file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         self.connect_action = QAction("Co&nnect to a school server…", self)
         self.connect_action.setStatusTip("Sign in to your school's server to keep progress there")
@@ -794,6 +801,27 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         if before is not None and shiboken_alive(before) and before.isVisible():
             before.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def open_backups(self) -> None:
+        """File ▸ Backups…: the backups of this computer's data (a school server keeps its own)."""
+        database = self._services.database
+        if database.path is None:
+            from crisisquiz.core.backups import SERVER_BACKUPS
+
+            show_error(self, "Backups", SERVER_BACKUPS)
+            return
+        from crisisquiz.core.backups import BackupService  # loaded on use
+        from crisisquiz.gui.backups_dialog import BackupsDialog
+
+        service = BackupService(
+            database.path.parent, clock=self._services.clock, tz=self._services.tz
+        )
+        dialog = BackupsDialog(service, TaskRunner(self), self._services.tz, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restore_requested.connect(self.restore_requested)
+        self.backups_dialog = dialog
+        dialog.finished.connect(lambda _result: setattr(self, "backups_dialog", None))
+        dialog.open()
 
     def show_shortcuts(self) -> None:
         """Help ▸ Keyboard shortcuts."""

@@ -24,10 +24,10 @@ import json
 import os
 import sqlite3
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +37,14 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crisisquiz.storage.dialects import SQLITE, EngineRules, rules_of
+from crisisquiz.storage.sqlite_backup import (
+    BACKUP_DIR,
+    BackupError,
+    content_marker,
+    list_backups,
+    thin_backups,
+    write_backup,
+)
 from crisisquiz.storage.sqlite_health import (
     FileState,
     FileStateError,
@@ -57,7 +65,6 @@ if TYPE_CHECKING:
 APP_NAME = "crisisquiz"
 DATA_DIR_ENV = "CRISISQUIZ_DATA_DIR"
 DATABASE_FILE = "crisisquiz.sqlite3"
-BACKUP_DIR = "backups"
 
 # The newest migration in storage/migrations/versions. A database already at this revision
 # opens without Alembic; bump it with every new migration (tests/storage checks it is
@@ -170,6 +177,10 @@ class Database:
     wal_missing: bool = False
     set_aside: Path | None = None  # an unfinished first start moved out of the way
     server: ServerLocation | None = None
+    # When and on which calendar backups are made and thinned (the app sets its own).
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    tz: tzinfo = UTC
+    _checkpointed: int = field(default=-1, init=False, repr=False)
 
     @property
     def rules(self) -> EngineRules:
@@ -182,6 +193,56 @@ class Database:
         with self.sessions() as session, session.begin():
             yield session
 
+    def safety_backup(self, reason: str) -> Path | None:
+        """Before a change that cannot be undone: back the database up; the backup made.
+
+        Nothing is made when the newest backup holds the same data already (two changes
+        in a row), nor for a school server's database, which its administrator backs up.
+        A backup that cannot be made stops the change with :class:`DatabaseError`.
+        """
+        if self.path is None:
+            return None
+        folder = self.path.parent / BACKUP_DIR
+        newest = list_backups(folder)[:1]
+        if newest and newest[0].marker is not None:
+            connection = sqlite3.connect(self.path, timeout=5)
+            try:
+                unchanged = newest[0].marker == content_marker(connection)
+            finally:
+                connection.close()
+            if unchanged:
+                return None
+        try:
+            made = write_backup(self.path, folder, reason=reason, now=self.clock())
+            thin_backups(folder, now=self.clock(), tz=self.tz)
+        except BackupError as exc:
+            raise DatabaseError(
+                f"nothing was changed, because no backup could be made: {exc}"
+            ) from None
+        return made.path
+
+    def idle(self) -> None:
+        """Work for a quiet moment, while the person reads or thinks: a WAL checkpoint.
+
+        Answers are appended to the write-ahead log; copying them into the database
+        file (a checkpoint) takes a few milliseconds every few hundred pages. SQLite
+        would otherwise do it inside the commit of whichever answer crossed the line,
+        and that answer would take several times as long as the others; here it is done
+        between answers instead (passively: it never waits for, or holds up, another
+        reader or writer). Nothing is done when nothing was written since the last time.
+        """
+        if self.path is None:
+            return
+        try:
+            written = _wal_path(self.path).stat().st_mtime_ns
+        except OSError:
+            return
+        if written == self._checkpointed:
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        self._checkpointed = written
+
     def close(self) -> None:
         """Release every connection (the file can then be copied or removed).
 
@@ -190,7 +251,7 @@ class Database:
         """
         self.engine.dispose()
         if self.path is not None and not _wal_path(self.path).exists():
-            _write_state(self.path, is_open=False)
+            write_state(self.path, is_open=False, now=self.clock())
 
 
 def open_database(data_dir: Path, *, now: datetime) -> Database:
@@ -203,7 +264,7 @@ def open_database(data_dir: Path, *, now: datetime) -> Database:
     """
     _make_folder(data_dir)
     path = data_dir / DATABASE_FILE
-    record = _read_state(path)
+    record = read_state(path)
     wal_missing = record is not None and record.get("open") is True
     wal_missing = wal_missing and not _wal_path(path).exists()
     state = _inspect(path, _full_check_needed(path, record)) if _holds_something(path) else None
@@ -218,7 +279,7 @@ def open_database(data_dir: Path, *, now: datetime) -> Database:
     if current != SCHEMA_HEAD:
         backup = _migrate(path, current, has_rows=state is not None and state.has_rows, now=now)
     engine = make_engine(path)
-    _write_state(path, is_open=True)
+    write_state(path, is_open=True, now=now)
     return Database(
         path=path,
         engine=engine,
@@ -291,7 +352,8 @@ def _state_path(path: Path) -> Path:
     return path.with_name(path.name + STATE_SUFFIX)
 
 
-def _read_state(path: Path) -> dict[str, Any] | None:
+def read_state(path: Path) -> dict[str, Any] | None:
+    """The record :func:`write_state` keeps beside the database, or None."""
     try:
         record = json.loads(_state_path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -299,8 +361,15 @@ def _read_state(path: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) else None
 
 
-def _write_state(path: Path, *, is_open: bool) -> None:
+def write_state(path: Path, *, is_open: bool, now: datetime) -> None:
+    """Record beside the database whether a session has it open, and its size after a close.
+
+    The record also keeps when crisisquiz first saw this database: the automatic
+    backups count their first 30 minutes from then.
+    """
+    before = read_state(path) or {}
     record: dict[str, Any] = {"open": is_open}
+    record["first_seen"] = before.get("first_seen") or now.isoformat()
     if is_open:
         record["pid"] = os.getpid()
     else:
@@ -370,7 +439,13 @@ def _migrate(path: Path, current: str | None, *, has_rows: bool, now: datetime) 
             )
     backup = None
     if has_rows and current != head:
-        backup = backup_database(path, path.parent / BACKUP_DIR, label=f"before-{head}", now=now)
+        try:
+            made = write_backup(path, path.parent / BACKUP_DIR, reason=f"before-{head}", now=now)
+        except BackupError as exc:
+            raise DatabaseError(
+                f"{path} was not upgraded, because it could not be backed up first: {exc}"
+            ) from None
+        backup = made.path
     engine = make_engine(path)
     try:
         with migration_connection(engine) as connection:
@@ -410,20 +485,3 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
             connection.rollback()
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
-
-
-def backup_database(path: Path, folder: Path, *, label: str, now: datetime) -> Path:
-    """Copy the database at ``path`` into ``folder`` with SQLite's online backup API."""
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = now.strftime("%Y%m%dT%H%M%SZ")
-    target = folder / f"{path.stem}-{stamp}-{label}.sqlite3"
-    source = sqlite3.connect(path)
-    try:
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-    finally:
-        source.close()
-    return target

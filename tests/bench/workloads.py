@@ -121,6 +121,10 @@ def run_study_session(
             answer.append(t3 - t2)
             total.append(t1 - t0 + t3 - t2)
             cpu.append(c1 - c0 + c3 - c2)
+            # What the app does while the learner reads the feedback (the terminal before
+            # reading the next line, the window on its timer): the log checkpoint. Not
+            # timed: the learner is reading.
+            database.idle()
             now += timedelta(milliseconds=response_ms + 1_500)
     finally:
         database.close()

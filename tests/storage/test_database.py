@@ -18,11 +18,11 @@ from crisisquiz.storage.database import (
     Database,
     DatabaseError,
     _alembic_config,
-    backup_database,
     head_revision,
     open_database,
     resolve_data_dir,
 )
+from crisisquiz.storage.sqlite_backup import unpack, write_backup
 
 
 def test_empty_database_upgraded_to_head_matches_the_models(database: Database) -> None:
@@ -79,8 +79,10 @@ def test_older_database_is_backed_up_then_migrated(tmp_path: Path, now: datetime
     again.close()
     assert again.backup is not None
     assert again.backup.parent == tmp_path / "backups"
-    assert again.backup.name.endswith(f"-before-{SCHEMA_HEAD}.sqlite3")
-    copy = sqlite3.connect(again.backup)
+    assert again.backup.name.endswith(f"-before-{SCHEMA_HEAD}.sqlite3.zst")
+    plain = tmp_path / "unpacked.sqlite3"
+    unpack(again.backup, plain)
+    copy = sqlite3.connect(plain)
     assert copy.execute("SELECT version_num FROM alembic_version").fetchone() == (older,)
     copy.close()
 
@@ -113,9 +115,11 @@ def test_foreign_database_and_garbage_file_are_refused(tmp_path: Path, now: date
 def test_backup_is_a_readable_copy(database: Database, tmp_path: Path, now: datetime) -> None:
     with database.engine.begin() as connection:
         connection.execute(text("INSERT INTO settings (key, value) VALUES ('theme', 'dark')"))
-    copy = backup_database(database.path, tmp_path / "backups", label="manual", now=now)
-    assert copy.name == "crisisquiz-20260302T150000Z-manual.sqlite3"
-    connection = sqlite3.connect(copy)
+    made = write_backup(database.path, tmp_path / "backups", reason="manual", now=now)
+    assert made.path.name == "crisisquiz-20260302T150000000000Z-manual.sqlite3.zst"
+    plain = tmp_path / "unpacked.sqlite3"
+    unpack(made.path, plain)
+    connection = sqlite3.connect(plain)
     assert connection.execute("SELECT value FROM settings").fetchone() == ("dark",)
     connection.close()
 

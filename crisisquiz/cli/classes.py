@@ -7,9 +7,9 @@ import json
 
 from crisisquiz.cli.context import UserError, confirm
 from crisisquiz.core.app_context import AppContext
-from crisisquiz.core.class_report import plural
 from crisisquiz.core.classes import ClassInfo, ClassService
 from crisisquiz.core.packs import PackService
+from crisisquiz.core.words import plural
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

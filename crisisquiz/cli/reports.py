@@ -7,6 +7,7 @@ import json
 import sys
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,9 +15,10 @@ from crisisquiz.cli.context import UserError
 from crisisquiz.cli.terminal_study import local_zone
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.learners import LearnerService
-from crisisquiz.core.mastery import MASTERY_EXPLAINED
+from crisisquiz.core.mastery import MASTERY_EXPLAINED, MASTERY_FOR_TEACHERS
 from crisisquiz.core.packs import PackService, UnknownPackError
 from crisisquiz.core.stats import Figures, LearnerStats, StatsService, stats_to_json
+from crisisquiz.core.words import percent, plural
 
 if TYPE_CHECKING:
     from crisisquiz.core.class_report import ClassReport
@@ -60,23 +62,43 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     report = commands.add_parser(
         "report",
-        help="reports for teachers from learners' results files",
-        description="Build reports from learners' results files.",
+        help="reports for teachers, from this computer's learners or results files",
+        description="Build reports for teachers.",
     )
     report_sub = report.add_subparsers(dest="report_command", metavar="COMMAND", required=True)
     klass = report_sub.add_parser(
         "class",
         help="a class report: learner x topic, and item analysis per question",
-        description="Gather results files into a class report: mastery and accuracy per "
-        "learner and topic, and per question the facility and discrimination indices "
-        "and the wrong choices picked. A file given twice counts once.",
+        description="A class report: mastery and accuracy per learner and topic, per "
+        "question the facility and discrimination indices, the wrong choices picked and "
+        "the commonest wrong typed answers, and every answer. From a class's learners on "
+        "this computer (--class), from learners' results files, or both. A file that "
+        "cannot be used is listed with the reason and the others are reported; the exit "
+        "status is 1 only when there is nothing to report.",
     )
-    klass.add_argument("files", nargs="+", type=Path, metavar="FILE", help="results files")
+    klass.add_argument(
+        "files", nargs="*", type=Path, metavar="FILE", help="learners' results files"
+    )
+    klass.add_argument(
+        "--class",
+        dest="class_name",
+        metavar="NAME",
+        help="the learners of this class on this computer, read from its database",
+    )
+    klass.add_argument("--pack", metavar="PACK_ID", help="only this pack's topics and questions")
+    klass.add_argument(
+        "--since",
+        type=_date,
+        metavar="DATE",
+        help="only answers given from this day on (YYYY-MM-DD, local time) for accuracy, "
+        "the item analysis and the answers listed; mastery always counts every answer",
+    )
     klass.add_argument(
         "--csv",
         type=Path,
         metavar="OUT",
-        help="also write OUT-learners.csv and OUT-questions.csv (for Excel or LibreOffice)",
+        help="also write OUT-learners.csv, OUT-questions.csv and OUT-answers.csv "
+        "(for Excel or LibreOffice)",
     )
     klass.add_argument("--pdf", type=Path, metavar="OUT", help="also write a printable PDF")
     klass.add_argument(
@@ -86,6 +108,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--json", action="store_true", help="print the whole report as JSON instead of tables"
     )
     klass.set_defaults(handler=_class_report)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-03-02"
+        ) from None
 
 
 def _stats(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -104,7 +135,6 @@ def _stats(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def format_stats(stats: LearnerStats) -> str:
     """The learner's figures as a table for a terminal."""
-    from crisisquiz.core.class_report import percent
 
     header = (
         "TOPIC",
@@ -148,7 +178,6 @@ def format_stats(stats: LearnerStats) -> str:
 
 
 def _stats_row(title: str, f: Figures) -> tuple[str, ...]:
-    from crisisquiz.core.class_report import percent
 
     return (
         title,
@@ -178,9 +207,7 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
     from crisisquiz.core.results import ResultsError, export_results, write_results
 
     learner = LearnerService(ctx.database).by_name(args.learner)
-    data = export_results(
-        ctx.database, learner.id, now=ctx.clock(), file_id=uuid.uuid4(), tz=local_zone()
-    )
+    data = export_results(ctx.database, learner.id, now=ctx.clock(), file_id=uuid.uuid4())
     try:
         write_results(data, args.output)
     except ResultsError as exc:
@@ -195,14 +222,46 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _class_report(args: argparse.Namespace, ctx: AppContext) -> int:
-    from crisisquiz.core.class_report import build_class_report, report_to_json, write_class_csv
-    from crisisquiz.core.results import ResultsError, load_results
+    from crisisquiz.core.class_report import build_class_report
+    from crisisquiz.core.class_report_tables import report_to_json, write_class_csv
+    from crisisquiz.core.class_sources import (
+        class_learner_ids,
+        database_results,
+        installed_texts,
+        load_results_files,
+    )
 
-    try:
-        files = [load_results(path) for path in args.files]
-    except ResultsError as exc:
-        raise UserError(str(exc)) from None
-    report = build_class_report(files)
+    if args.class_name is None and not args.files:
+        raise UserError(
+            "name a class of this computer with --class NAME, or give learners' results "
+            "files, or both"
+        )
+    now = ctx.clock()
+    tz = local_zone()
+    since = None
+    if args.since is not None:
+        since = datetime.combine(args.since, time(0), tzinfo=tz).astimezone(UTC)
+    results = []
+    if args.class_name is not None:
+        ids = class_learner_ids(ctx.database, args.class_name)
+        results += database_results(ctx.database, ids, now=now)
+    files, refused = load_results_files(args.files, installed=installed_texts(ctx.database))
+    results += files
+    for bad in refused:
+        print(f"crisisquiz: {bad.source} is left out: {bad.reason}", file=sys.stderr)
+    if not results:
+        if refused:
+            raise UserError(
+                f"no results to report on: {plural(len(refused), 'file')} given, none usable"
+            )
+        raise UserError(f"the class {args.class_name!r} has no learners yet; see 'class enrol'")
+    if args.pack is not None:
+        known = {p.id for r in results for p in r.data.packs}
+        if args.pack not in known:
+            raise UserError(
+                f"no pack {args.pack!r} in these results (packs: {', '.join(sorted(known))})"
+            )
+    report = build_class_report(results, now=now, since=since, pack_id=args.pack)
     written: list[Path] = []
     if args.csv is not None:
         try:
@@ -217,7 +276,12 @@ def _class_report(args: argparse.Namespace, ctx: AppContext) -> int:
 
         try:
             write_class_report_pdf(
-                report, args.pdf, page_size=args.page_size, generated_at=ctx.clock()
+                report,
+                args.pdf,
+                page_size=args.page_size,
+                generated_at=now,
+                tz=tz,
+                refused=[(bad.source, bad.reason) for bad in refused],
             )
         except ReportPdfError as exc:
             raise UserError(str(exc)) from None
@@ -225,21 +289,27 @@ def _class_report(args: argparse.Namespace, ctx: AppContext) -> int:
             raise UserError(f"cannot write {args.pdf}: {exc.strerror or exc}") from None
         written.append(args.pdf)
     if args.json:
-        print(json.dumps(report_to_json(report), indent=2, ensure_ascii=False))
+        data = report_to_json(report)
+        data["refused"] = [{"source": bad.source, "reason": bad.reason} for bad in refused]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(format_class_report(report))
+        print(format_class_report(report, tz=tz, refused=[(b.source, b.reason) for b in refused]))
     for path in written:
         print(f"Wrote {path}", file=sys.stderr)
     return 0
 
 
-def format_class_report(report: ClassReport) -> str:
+def format_class_report(
+    report: ClassReport, *, tz: tzinfo = UTC, refused: Sequence[tuple[str, str]] = ()
+) -> str:
     """The learner x topic table, the weakest topics and the hardest questions, for a terminal."""
-    from crisisquiz.core.class_report import merge_note, percent
+    from crisisquiz.core.class_report_tables import item_figure, merge_note, percent, scope_line
 
-    lines = [f"Class report: {len(report.learners)} learners, {len(report.questions)} questions"]
+    lines = [f"Class report: {scope_line(report, tz)}"]
+    for source, reason in refused:
+        lines.append(f"  left out {source}: {reason.splitlines()[0]}")
     for skipped in report.skipped:
-        lines.append(f"  skipped {skipped.source}: {skipped.reason}")
+        lines.append(f"  left out {skipped.source}: {skipped.reason}")
     for merged in report.merged:
         lines.append(f"  merged {merge_note(merged)}")
     lines += ["", "Mastery / accuracy per learner and topic (T1... listed below):"]
@@ -258,23 +328,41 @@ def format_class_report(report: ClassReport) -> str:
         lines.append("  " + "  ".join(cells))
     lines.append("")
     lines += [f"  T{i + 1} {t.title}" for i, t in enumerate(report.topics)]
-    lines += ["", "Weakest topics (mean mastery, mean accuracy):"]
+    enough = report.min_learners
+    lines += [
+        "",
+        f"Weakest topics (mean mastery, mean accuracy; topics {enough} or more learners "
+        "have started):",
+    ]
     lines += [
         f"  {percent(t.mean_mastery):>4}  {percent(t.mean_accuracy):>4}  {t.topic.title}"
         for t in report.weakest_topics
-    ] or ["  none"]
-    lines += ["", "Hardest questions (facility, discrimination, learners):"]
+    ] or ["  none yet"]
+    lines += [
+        "",
+        f"Hardest questions (facility, discrimination, learners; questions {enough} or more "
+        "learners answered):",
+    ]
     for q in report.hardest:
         lines.append(
-            f"  {percent(q.facility_pct, ratio=False):>4}  "
-            f"{percent(q.discrimination_pct, ratio=False):>4}  {q.learners:>3}  "
-            f"{q.pack_id}/{q.question_id}: {_clip(q.prompt, 60)}"
+            f"  {item_figure(q, q.facility_pct):>4}  {item_figure(q, q.discrimination_pct):>4}  "
+            f"{q.learners:>3}  {q.pack_id}/{q.question_id}: {_clip(q.prompt, 60)}"
         )
         if q.wrong_choices:
             picked = ", ".join(f"{c.choice} x{c.picks}" for c in q.wrong_choices if c.picks)
             lines.append(f"{'':21}wrong picks: {picked or 'none'}")
+        if q.wrong_typed:
+            typed = ", ".join(f"{t.text} x{t.count}" for t in q.wrong_typed[:3])
+            lines.append(f"{'':21}wrong answers: {typed}")
     if not report.hardest:
-        lines.append("  none answered by two learners or more")
+        lines.append(f"  none: no question has been answered by {enough} learners yet")
+    few = sum(1 for q in report.questions if q.learners and not q.enough_learners)
+    if few:
+        lines.append(
+            f"  ({plural(few, 'question')} answered by fewer than {enough} learners: "
+            "too few answers for facility and discrimination)"
+        )
+    lines += ["", MASTERY_FOR_TEACHERS]
     return "\n".join(lines)
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "read_number",
     "response_from_json",
     "response_to_json",
+    "wrong_typed_parts",
 ]
 
 # Longer typed answers are refused unread: every key is far shorter, and fuzzy
@@ -569,6 +570,38 @@ def grade(question: Question, response: object) -> GradeResult:
 
 
 # --- storage ---------------------------------------------------------------------------------
+
+
+def wrong_typed_parts(question: Question, response: object) -> tuple[tuple[int | None, str], ...]:
+    """The typed parts of an answer that were wrong, as typed: for item analysis.
+
+    A short answer, year or number wrong is one part (``None``, its text); a cloze
+    gives each wrong blank (its 0-based number, its text). Parts are judged exactly
+    as :func:`grade` judges them; any other type, or an unreadable answer, has none.
+    """
+    try:
+        if isinstance(question, ShortAnswer):
+            typed = _read_short(question, response)
+            kind, _lines = _judge_typed(typed, question.answer, question.accept, question.reject)
+            right = kind in (MatchKind.EXACT, MatchKind.SLIP)
+            return () if right or not typed.strip() else ((None, typed),)
+        if isinstance(question, Cloze):
+            blanks = _read_blanks(question, response)
+            parts: list[tuple[int | None, str]] = []
+            for index, (text, key) in enumerate(zip(blanks, question.blanks, strict=True)):
+                aliases = question.accept[index] if index < len(question.accept) else ()
+                kind, _lines = _judge_typed(text, key, aliases, ())
+                if kind not in (MatchKind.EXACT, MatchKind.SLIP) and text.strip():
+                    parts.append((index, text))
+            return tuple(parts)
+        wrong = isinstance(question, Year | Number) and (
+            grade(question, response).verdict is Verdict.WRONG
+        )
+        if wrong and str(response).strip():
+            return ((None, str(response).strip()),)
+    except _Unreadable:
+        return ()
+    return ()
 
 
 def _json_value(question: Question, response: object) -> Any:

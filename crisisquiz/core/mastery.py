@@ -19,14 +19,13 @@ be checked against, and worked out from, a results file.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from fsrs import Rating
+from fsrs import Card, Rating
 
-from crisisquiz.core.scheduling import CardState, next_state, retrievability
+from crisisquiz.core.scheduling import retrievability, scheduler_for
 
 # How far ahead mastery looks when the learner has no exam date.
 MASTERY_HORIZON = timedelta(days=7)
@@ -74,18 +73,20 @@ def recall_at(memory: Memory | None, moment: datetime) -> float:
 def replay(answers: Iterable[tuple[datetime, Rating | int]]) -> Memory | None:
     """The memory a sequence of (time, rating) answers leaves, in the order given.
 
-    The same steps the study schedule took, so for study answers the result is the
-    card's own stability and last review.
+    The same FSRS steps the study schedule took (:func:`~crisisquiz.core.scheduling.
+    next_state` without its due-date fuzz, which is not kept), so for study answers
+    the result is the card's own stability and last review.
     """
-    state: CardState | None = None
-    rng = random.Random(0)  # only the due date's fuzz reads it, which is not kept
+    scheduler = scheduler_for(_ANY_RETENTION)
+    card: Card | None = None
     for at, rating in answers:
-        state = next_state(
-            state, Rating(int(rating)), now=at, desired_retention=_ANY_RETENTION, rng=rng
-        )
-    if state is None:
+        moment = at.astimezone(UTC)
+        if card is None:
+            card = Card(card_id=0, due=moment)
+        card, _log = scheduler.review_card(card, Rating(int(rating)), review_datetime=moment)
+    if card is None:
         return None
-    return Memory(state.stability, state.last_review)
+    return Memory(card.stability, card.last_review)
 
 
 __all__ = [

@@ -1,58 +1,54 @@
 """A learner's results file: what a teacher gathers from each learner for a class report.
 
-The file is versioned JSON (``"format": "crisisquiz-results"``, ``"version": 2``)
-holding who the learner is (their name and the random id their profile was given,
-which tells two learners of one name apart), the packs and questions they have,
-every answer they gave (study and quiz) and their per-topic figures. Questions
-are named by (pack id, question id), never by database row, so files from
-different installations and pack versions fit together. Reading checks
-everything before returning anything: a file is taken whole or refused with a
-message naming it and the problem.
+The file is versioned JSON (``"format": "crisisquiz-results"``, ``"version": 3``; the
+models are in :mod:`crisisquiz.core.results_format`). It holds who the learner is
+(their name and the random id their profile was given, which tells two learners of
+one name apart), the packs they have, each question they answered in the text of
+every pack version they answered it in, every answer (study and quiz) with the
+version it was given in, and a summary per topic. Questions are named by (pack id,
+question id), never by database row, so files from different installations and
+pack versions fit together.
+
+Reading checks everything before returning anything (see
+:mod:`crisisquiz.core.results_check`): a file is taken whole or refused with a
+message naming it and the first problems found.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, tzinfo
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 from uuid import UUID
 
-from pydantic import (
-    AwareDatetime,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
+from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from crisisquiz import __version__
 from crisisquiz.core.learners import LearnerError
-from crisisquiz.core.pack_schema import (
-    SEMVER_PATTERN,
-    Cloze,
-    Matching,
-    MultipleChoice,
-    MultiSelect,
-    Number,
-    Ordering,
-    Question,
-    QuestionType,
-    ShortAnswer,
-    TrueFalse,
-    Year,
+from crisisquiz.core.mastery import mastery_moment
+from crisisquiz.core.question_versions import QuestionTexts
+from crisisquiz.core.results_check import check, compute_summary, iso
+from crisisquiz.core.results_format import (
+    RESULTS_FORMAT,
+    RESULTS_VERSION,
+    QuestionText,
+    ResultsAnswer,
+    ResultsData,
+    ResultsError,
+    ResultsFile,
+    ResultsPack,
+    ResultsQuestion,
+    ResultsSummary,
+    ResultsTopic,
+    SummaryFigures,
+    SummaryTopic,
 )
-from crisisquiz.core.packs import question_from_body
 from crisisquiz.core.safe_archive import UnsafeArchiveError, read_regular_file
-from crisisquiz.core.stats import Figures, LearnerStats, StatsService
 from crisisquiz.storage.database import Database
 from crisisquiz.storage.models import (
     LearnerRow,
@@ -64,8 +60,6 @@ from crisisquiz.storage.models import (
     TopicRow,
 )
 
-RESULTS_FORMAT = "crisisquiz-results"
-RESULTS_VERSION = 2
 MAX_PROBLEMS_SHOWN = 20
 # A results file comes from a learner's computer; its sizes are fixed in advance so no
 # file (a mistake or a prank) can stall or exhaust a teacher's report. A learner with
@@ -74,169 +68,6 @@ MAX_RESULTS_BYTES = 64 * 1024 * 1024
 MAX_RESULTS_NESTING = 12  # the format nests 5 deep (answers, response, lists)
 MAX_NUMBER_DIGITS = 20  # any count or id fits; a number of thousands of digits is refused
 MAX_STRING = 20_000  # characters in any one text of the file
-MAX_TITLE = 1_000
-MAX_PROMPT = 10_000
-MAX_CHOICES = 100
-
-Ratio = Annotated[float, Field(ge=0.0, le=1.0)]
-Count = Annotated[int, Field(ge=0)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200)]
-Title = Annotated[str, StringConstraints(max_length=MAX_TITLE)]
-Prompt = Annotated[str, StringConstraints(max_length=MAX_PROMPT)]
-Choices = Annotated[
-    tuple[Annotated[str, StringConstraints(max_length=MAX_PROMPT)], ...],
-    Field(max_length=MAX_CHOICES),
-]
-
-
-class ResultsError(Exception):
-    """A results file that cannot be read or written; the message names the file."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ResultsTopic(_Model):
-    """A topic of a pack, in pack order."""
-
-    id: Name
-    title: Title
-
-
-class ResultsPack(_Model):
-    """A pack at the version the learner had."""
-
-    id: Name
-    version: Annotated[str, StringConstraints(pattern=SEMVER_PATTERN)]
-    title: Title
-    topics: tuple[ResultsTopic, ...]
-
-
-class ResultsQuestion(_Model):
-    """A question with the part of its answer key a teacher's item analysis needs."""
-
-    pack_id: Name
-    question_id: Name
-    topic_id: Name
-    type: QuestionType
-    prompt: Prompt = ""
-    retired: bool = False  # no longer in the pack; listed because it was answered
-    # For multiple_choice and multi_select: every choice and the right one(s).
-    choices: Choices = ()
-    correct_choices: Choices = ()
-    # For the other types: the answer fields of the pack format (answer, items, pairs...).
-    key: dict[str, Any] = Field(default_factory=dict)
-
-    @model_validator(mode="after")
-    def _choices_fit(self) -> ResultsQuestion:
-        if self.type in (QuestionType.MULTIPLE_CHOICE, QuestionType.MULTI_SELECT):
-            if not self.choices or not self.correct_choices:
-                raise ValueError(f"a {self.type.value} question needs choices and correct_choices")
-            if not set(self.correct_choices) <= set(self.choices):
-                raise ValueError("correct_choices must be among the choices")
-            if self.type is QuestionType.MULTIPLE_CHOICE and len(self.correct_choices) != 1:
-                raise ValueError("a multiple_choice question has exactly one correct choice")
-        return self
-
-
-class ResultsAnswer(_Model):
-    """One answer: in study (``kind`` "study") or in a quiz ("quiz")."""
-
-    pack_id: Name
-    question_id: Name
-    topic_id: Name  # the question's topic when it was answered
-    time: AwareDatetime
-    correct: bool
-    score: Ratio
-    response: dict[str, Any]
-    response_ms: Count
-    kind: Literal["study", "quiz"]
-
-
-class SummaryFigures(_Model):
-    """:class:`crisisquiz.core.stats.Figures` as stored in the file."""
-
-    total: Count
-    seen: Count
-    coverage: Ratio
-    answers: Count
-    correct: Count
-    accuracy: Ratio | None
-    answers_30d: Count
-    correct_30d: Count
-    accuracy_30d: Ratio | None
-    mastery: Ratio
-    due_now: Count
-    due_7d: Count
-    mature: Count
-    mature_correct: Count
-    true_retention: Ratio | None
-    reviews_per_day_30d: Annotated[float, Field(ge=0.0)]
-    time_ms: Count
-
-
-class SummaryTopic(SummaryFigures):
-    """One topic's figures."""
-
-    pack_id: Name
-    topic_id: Name
-    title: str
-
-
-class SummaryQuiz(_Model):
-    """A finished quiz."""
-
-    finished_at: AwareDatetime
-    score: Ratio | None
-    topics: tuple[str, ...]
-
-
-class ResultsSummary(_Model):
-    """The learner's per-topic figures when the file was written."""
-
-    topics: tuple[SummaryTopic, ...]
-    overall: SummaryFigures
-    quizzes: tuple[SummaryQuiz, ...]
-
-
-class ResultsData(_Model):
-    """The whole content of a results file, version 2."""
-
-    format: Literal["crisisquiz-results"]
-    version: Literal[2]
-    file_id: UUID
-    learner: Name
-    learner_id: UUID  # the learner profile's random id: the same person in every file
-    exported_at: AwareDatetime
-    app_version: str
-    packs: tuple[ResultsPack, ...]
-    questions: tuple[ResultsQuestion, ...]
-    answers: tuple[ResultsAnswer, ...]
-    summary: ResultsSummary
-
-
-@dataclass(frozen=True)
-class ResultsFile:
-    """A validated results file and where it came from (for messages)."""
-
-    source: str
-    data: ResultsData
-
-    @property
-    def file_id(self) -> UUID:
-        """The id written when the file was exported; the same file read twice has the same id."""
-        return self.data.file_id
-
-    @property
-    def learner(self) -> str:
-        """The learner's name."""
-        return self.data.learner
-
-    @property
-    def learner_id(self) -> UUID:
-        """The learner's random id: two files with the same one are the same person."""
-        return self.data.learner_id
 
 
 # ---------------------------------------------------------------------------- export
@@ -248,180 +79,185 @@ def export_results(
     *,
     now: datetime,
     file_id: UUID | str,
-    tz: tzinfo = UTC,
+    packs: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """The results of one learner as a results-file dictionary (JSON-ready).
 
-    ``file_id`` is a fresh UUID chosen by the caller; ``tz`` sets the learner's
-    study days for the 30-day figures in the summary.
+    ``file_id`` is a fresh UUID chosen by the caller; ``packs`` limits the file to
+    some packs (None: every installed pack).
     """
-    stats = StatsService(database).learner_topic_stats(learner_id, now=now, tz=tz)
+    if now.tzinfo is None:
+        raise ValueError("times must be timezone-aware")
     with database.sessions() as session:
         learner = session.get(LearnerRow, learner_id)
         if learner is None:
             raise LearnerError(f"no learner with id {learner_id}")
-        answers, answered_rows = _answers(session, learner_id)
-        packs = _packs(session)
-        questions = _questions(session, answered_rows)
+        pack_query = select(PackRow.id, PackRow.version, PackRow.title).order_by(
+            PackRow.title, PackRow.id
+        )
+        if packs is not None:
+            pack_query = pack_query.where(PackRow.id.in_(list(packs)))
+        pack_rows = session.execute(pack_query).all()
+        wanted = [pack_id for pack_id, _version, _title in pack_rows]
+        current = {pack_id: version for pack_id, version, _title in pack_rows}
+        topics: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for pack_id, topic_id, title in session.execute(
+            select(TopicRow.pack_id, TopicRow.topic_id, TopicRow.title)
+            .where(TopicRow.pack_id.in_(wanted))
+            .order_by(TopicRow.pack_id, TopicRow.position)
+        ):
+            topics[pack_id].append((topic_id, title))
+        answers = _answers(session, learner_id, wanted, current)
+        listing = session.execute(
+            select(
+                QuestionRow.pack_id,
+                QuestionRow.question_id,
+                QuestionRow.topic_id,
+                QuestionRow.retired,
+            )
+            .where(QuestionRow.pack_id.in_(wanted))
+            .order_by(QuestionRow.pack_id, QuestionRow.position, QuestionRow.id)
+        ).all()
+        texts = QuestionTexts.load(session, wanted)
+    questions = _questions(listing, answers, texts, current)
+    answer_models = [ResultsAnswer.model_validate(a) for a in answers]
+    question_models = [ResultsQuestion.model_validate(q) for q in questions]
+    pack_topics = [(pack_id, topics[pack_id]) for pack_id in wanted]
     return {
         "format": RESULTS_FORMAT,
         "version": RESULTS_VERSION,
         "file_id": str(UUID(str(file_id))),
         "learner": learner.name,
         "learner_id": str(learner.uid),
-        "exported_at": _iso(now),
+        "exported_at": iso(now.astimezone(UTC)),
         "app_version": __version__,
-        "packs": packs,
+        "packs": [
+            {
+                "id": pack_id,
+                "version": version,
+                "title": title,
+                "topics": [{"id": t, "title": tt} for t, tt in topics[pack_id]],
+            }
+            for pack_id, version, title in pack_rows
+        ],
         "questions": questions,
         "answers": answers,
-        "summary": _summary(stats),
+        "summary": compute_summary(
+            pack_topics, question_models, answer_models, mastery_moment(now.astimezone(UTC))
+        ),
     }
 
 
-def _iso(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("times must be timezone-aware")
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _packs(session: Session) -> list[dict[str, Any]]:
-    topics: dict[str, list[dict[str, str]]] = {}
-    for pack_id, topic_id, title in session.execute(
-        select(TopicRow.pack_id, TopicRow.topic_id, TopicRow.title).order_by(
-            TopicRow.pack_id, TopicRow.position
-        )
-    ):
-        topics.setdefault(pack_id, []).append({"id": topic_id, "title": title})
-    return [
-        {"id": p.id, "version": p.version, "title": p.title, "topics": topics.get(p.id, [])}
-        for p in session.scalars(select(PackRow).order_by(PackRow.title, PackRow.id))
-    ]
-
-
-def _answers(session: Session, learner_id: int) -> tuple[list[dict[str, Any]], set[int]]:
+def _answers(
+    session: Any, learner_id: int, packs: list[str], current: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Every answer of the learner to the packs' questions, in the order they were given."""
     r, q, a, qa = ReviewRow, QuestionRow, QuizAttemptRow, QuizAnswerRow
-    rows: list[tuple[datetime, int, dict[str, Any]]] = []
-    answered: set[int] = set()
     study = session.execute(
         select(
             r.pack_id,
             q.question_id,
+            r.pack_version,
             r.topic_id,
             r.reviewed_at,
+            r.response,
             r.correct,
             r.score,
-            r.response,
+            r.rating,
             r.response_ms,
-            r.question_id,
         )
         .join(q, q.id == r.question_id)
-        .where(r.learner_id == learner_id)
+        .where(r.learner_id == learner_id, r.pack_id.in_(packs))
+        .order_by(r.reviewed_at, r.id)
     )
     quiz = session.execute(
         select(
-            q.pack_id,
+            qa.pack_id,
             q.question_id,
+            qa.pack_version,
             qa.topic_id,
             qa.answered_at,
+            qa.response,
             qa.correct,
             qa.score,
-            qa.response,
+            qa.rating,
             qa.response_ms,
-            qa.question_id,
         )
         .join(a, a.id == qa.attempt_id)
         .join(q, q.id == qa.question_id)
-        .where(a.learner_id == learner_id)
+        .where(a.learner_id == learner_id, qa.pack_id.in_(packs))
+        .order_by(qa.answered_at, qa.attempt_id, qa.position)
     )
+    rows: list[tuple[datetime, int, dict[str, Any]]] = []
     for kind, result in (("study", study), ("quiz", quiz)):
-        for pack_id, question_id, topic_id, when, correct, score, response, ms, row_id in result:
-            answered.add(row_id)
+        for (
+            pack_id,
+            question_id,
+            version,
+            topic_id,
+            when,
+            response,
+            correct,
+            score,
+            rating,
+            ms,
+        ) in result:
             entry = {
                 "pack_id": pack_id,
                 "question_id": question_id,
+                # Answers stored before versions were recorded have none of their own.
+                "pack_version": version or current[pack_id],
                 "topic_id": topic_id,
-                "time": _iso(when),
+                "time": iso(when),
+                "kind": kind,
+                "response": response,
                 "correct": bool(correct),
                 "score": float(score),
-                "response": response,
+                "rating": int(rating),
                 "response_ms": int(ms),
-                "kind": kind,
             }
             rows.append((when, len(rows), entry))
     rows.sort(key=lambda item: (item[0], item[1]))
-    return [entry for _when, _order, entry in rows], answered
+    return [entry for _when, _order, entry in rows]
 
 
-def _questions(session: Session, answered: set[int]) -> list[dict[str, Any]]:
-    # Every live question (so the teacher sees what was never answered) and the
-    # retired ones this learner answered (so every answer names a listed question).
-    q = QuestionRow
+def _questions(
+    listing: Any, answers: list[dict[str, Any]], texts: QuestionTexts, current: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Every live question in its current text, and each answered one in every text answered.
+
+    Versions whose texts are equal share one entry.
+    """
+    answered: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for a in answers:
+        answered[(a["pack_id"], a["question_id"])].add(a["pack_version"])
     listed = []
-    rows = session.execute(
-        select(q.id, q.pack_id, q.question_id, q.topic_id, q.retired, q.body).order_by(
-            q.pack_id, q.position, q.id
-        )
-    )
-    for row_id, pack_id, question_id, topic_id, retired, body in rows:
-        if retired and row_id not in answered:
+    for pack_id, question_id, topic_id, retired in listing:
+        key = (pack_id, question_id)
+        versions = set(answered.get(key, ()))
+        if retired and not versions:
             continue
-        question = question_from_body(body)
-        entry: dict[str, Any] = {
-            "pack_id": pack_id,
-            "question_id": question_id,
-            "topic_id": topic_id,
-            "type": question.type.value,
-            "prompt": question.display_prompt,
-            "retired": bool(retired),
-        }
-        entry.update(answer_key(question))
-        listed.append(entry)
+        if not retired:
+            versions.add(current[pack_id])
+        groups: dict[str, tuple[list[str], dict[str, Any]]] = {}
+        for version in sorted(versions):
+            body = texts.body_at(key, version)
+            assert body is not None  # every listed question has a current text
+            same = json.dumps(body, sort_keys=True)
+            groups.setdefault(same, ([], body))[0].append(version)
+        listed.append(
+            {
+                "pack_id": pack_id,
+                "question_id": question_id,
+                "topic_id": topic_id,
+                "retired": bool(retired),
+                "texts": [
+                    {"pack_versions": versions_of, "body": body}
+                    for versions_of, body in groups.values()
+                ],
+            }
+        )
     return listed
-
-
-def answer_key(question: Question) -> dict[str, Any]:
-    """What a results file keeps of a question's answer: enough to analyse wrong answers."""
-    if isinstance(question, MultipleChoice):
-        return {"choices": list(question.choices), "correct_choices": [question.answer]}
-    if isinstance(question, MultiSelect):
-        return {"choices": list(question.choices), "correct_choices": list(question.answers)}
-    key: dict[str, Any]
-    if isinstance(question, TrueFalse):
-        key = {"answer": question.answer}
-    elif isinstance(question, ShortAnswer):
-        key = {"answer": question.answer, "accept": list(question.accept)}
-    elif isinstance(question, Cloze):
-        key = {"blanks": list(question.blanks)}
-    elif isinstance(question, Ordering):
-        key = {"items": list(question.items)}
-    elif isinstance(question, Matching):
-        key = {"pairs": [list(pair) for pair in question.pairs]}
-        if question.extra:
-            key["extra"] = list(question.extra)
-    elif isinstance(question, Year | Number):
-        key = {"answer": question.answer, "tolerance": question.tolerance}
-    else:  # a flashcard: the learner grades themself, there is nothing to analyse
-        key = {}
-    return {"key": key}
-
-
-def _summary(stats: LearnerStats) -> dict[str, Any]:
-    def figures(values: Figures) -> dict[str, Any]:
-        # The file keeps its own set of figures: later additions to Figures stay out of it.
-        every = asdict(values)
-        return {name: every[name] for name in SummaryFigures.model_fields}
-
-    return {
-        "topics": [
-            {"pack_id": t.pack_id, "topic_id": t.topic_id, "title": t.title, **figures(t.figures)}
-            for t in stats.topics
-        ],
-        "overall": figures(stats.overall),
-        "quizzes": [
-            {"finished_at": _iso(q.finished_at), "score": q.score, "topics": list(q.topics)}
-            for q in stats.quizzes
-        ],
-    }
 
 
 def write_results(data: Mapping[str, Any], path: Path) -> ResultsFile:
@@ -447,12 +283,14 @@ def write_results(data: Mapping[str, Any], path: Path) -> ResultsFile:
 # ---------------------------------------------------------------------------- reading
 
 
-def load_results(path: Path) -> ResultsFile:
+def load_results(path: Path, *, installed: QuestionTexts | None = None) -> ResultsFile:
     """Read and check the results file at ``path``; :class:`ResultsError` names what is wrong.
 
-    Only a regular file of at most :data:`MAX_RESULTS_BYTES` is read (a FIFO or a device
-    is refused, never waited on); JSON nested deeper than the format, numbers of more
-    than :data:`MAX_NUMBER_DIGITS` digits and NaN or Infinity are refused in words.
+    ``installed``: the questions of this computer's packs, against which answers given
+    in a version installed here are graded too. Only a regular file of at most
+    :data:`MAX_RESULTS_BYTES` is read (a FIFO or a device is refused, never waited on);
+    JSON nested deeper than the format, numbers of more than :data:`MAX_NUMBER_DIGITS`
+    digits and NaN or Infinity are refused in words.
     """
     try:
         raw = read_regular_file(path, max_bytes=MAX_RESULTS_BYTES)
@@ -473,7 +311,7 @@ def load_results(path: Path) -> ResultsFile:
         raise ResultsError(_too_deep(str(path))) from None
     except _RefusedValue as exc:
         raise ResultsError(f"{path}: not a results file ({exc})") from None
-    return parse_results(data, source=str(path))
+    return parse_results(data, source=str(path), installed=installed)
 
 
 class _RefusedValue(ValueError):
@@ -519,7 +357,9 @@ def _shape_problem(data: object, source: str) -> str | None:
     return None
 
 
-def parse_results(data: object, *, source: str) -> ResultsFile:
+def parse_results(
+    data: object, *, source: str, installed: QuestionTexts | None = None
+) -> ResultsFile:
     """Check already-decoded JSON as a results file; ``source`` names it in messages."""
     problem = _shape_problem(data, source)
     if problem is not None:
@@ -533,10 +373,10 @@ def parse_results(data: object, *, source: str) -> ResultsFile:
     if version != RESULTS_VERSION or isinstance(version, bool):
         if isinstance(version, int) and not isinstance(version, bool) and version > RESULTS_VERSION:
             hint = "it was written by a newer crisisquiz; update crisisquiz to read it"
-        elif version == 1:
+        elif version in (1, 2):
             hint = (
-                "it was written by an older crisisquiz, whose files do not say which learner "
-                "profile they come from; ask the learner to export their results again"
+                "it was written by an older crisisquiz, whose files cannot be checked "
+                "answer by answer; ask the learner to export their results again"
             )
         else:
             hint = "the version is unknown"
@@ -549,10 +389,10 @@ def parse_results(data: object, *, source: str) -> ResultsFile:
     except ValidationError as exc:
         problems = [_describe(error) for error in exc.errors()]
         raise ResultsError(_problems(source, problems)) from None
-    problems = _inconsistencies(parsed)
-    if problems:
-        raise ResultsError(_problems(source, problems))
-    return ResultsFile(source=source, data=parsed)
+    checked = check(parsed, installed)
+    if checked.problems:
+        raise ResultsError(_problems(source, checked.problems))
+    return ResultsFile(source=source, data=parsed, memories=checked.memories)
 
 
 def _describe(error: Mapping[str, Any]) -> str:
@@ -572,54 +412,10 @@ def _problems(source: str, problems: list[str]) -> str:
     return "\n".join(lines)
 
 
-def _inconsistencies(data: ResultsData) -> list[str]:
-    """Relations between the tables: each one broken is listed."""
-    problems: list[str] = []
-    pack_ids = Counter(p.id for p in data.packs)
-    problems += [f"pack {pid!r} is listed {n} times" for pid, n in pack_ids.items() if n > 1]
-    for pack in data.packs:
-        topic_ids = Counter(t.id for t in pack.topics)
-        problems += [
-            f"pack {pack.id!r}: topic {tid!r} is listed {n} times"
-            for tid, n in topic_ids.items()
-            if n > 1
-        ]
-    keys = Counter((q.pack_id, q.question_id) for q in data.questions)
-    problems += [
-        f"question {pid}/{qid} is listed {n} times" for (pid, qid), n in keys.items() if n > 1
-    ]
-    problems += [
-        f"questions[{i}] ({q.pack_id}/{q.question_id}) names pack {q.pack_id!r}, "
-        "which is not listed in packs"
-        for i, q in enumerate(data.questions)
-        if q.pack_id not in pack_ids
-    ]
-    unknown = [
-        f"answers[{i}] names question {a.pack_id}/{a.question_id}, which is not listed in questions"
-        for i, a in enumerate(data.answers)
-        if (a.pack_id, a.question_id) not in keys
-    ]
-    problems += unknown
-    # The summary's answer counts come from the learner's daily figures; the answers
-    # listed must add up to them, so a cut or edited file shows itself here.
-    study = Counter((a.pack_id, a.topic_id) for a in data.answers if a.kind == "study")
-    for topic in data.summary.topics:
-        listed = study.get((topic.pack_id, topic.topic_id), 0)
-        if listed != topic.answers:
-            problems.append(
-                f"summary for topic {topic.pack_id}/{topic.topic_id} counts {topic.answers} "
-                f"study answers but the file lists {listed}"
-            )
-        if topic.pack_id not in pack_ids:
-            problems.append(
-                f"summary names topic {topic.pack_id}/{topic.topic_id} of a pack not listed"
-            )
-    return problems
-
-
 __all__ = [
     "RESULTS_FORMAT",
     "RESULTS_VERSION",
+    "QuestionText",
     "ResultsAnswer",
     "ResultsData",
     "ResultsError",
@@ -629,9 +425,7 @@ __all__ = [
     "ResultsSummary",
     "ResultsTopic",
     "SummaryFigures",
-    "SummaryQuiz",
     "SummaryTopic",
-    "answer_key",
     "export_results",
     "load_results",
     "parse_results",

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -74,6 +75,7 @@ def _words(folded: str) -> list[str]:
     return kept.split()
 
 
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Reduce ``text`` to the form in which typed answers are compared.
 
@@ -83,6 +85,9 @@ def normalise(text: str) -> str:
     A text with no letters or digits at all (say "?!") keeps its symbols, so
     that it still differs from an empty answer. The result is stable:
     ``normalise(normalise(t)) == normalise(t)``.
+
+    Remembered for recent texts: every typed answer is compared with the same keys,
+    aliases and near misses, and a class report grades thousands of answers.
     """
     words = _words(_fold(text))
     while len(words) > 1 and words[0] in ARTICLES:

@@ -34,9 +34,8 @@ from crisisquiz.core.class_report import (
     QuestionReport,
     TopicCell,
     build_class_report,
-    write_class_csv,
-    wrong_choice_text,
 )
+from crisisquiz.core.class_report_tables import write_class_csv, wrong_choice_text
 from crisisquiz.core.results import ResultsError, ResultsFile, load_results
 from crisisquiz.gui.charts import (
     NO_VALUE,
@@ -87,7 +86,9 @@ class LoadOutcome:
     report: ClassReport | None
 
 
-def load_files(paths: Sequence[Path], earlier: Sequence[ResultsFile]) -> LoadOutcome:
+def load_files(
+    paths: Sequence[Path], earlier: Sequence[ResultsFile], *, now: datetime
+) -> LoadOutcome:
     """Read ``paths`` and build the report from them and ``earlier`` (safe off the GUI thread).
 
     A file that cannot be read or is not a valid results file is refused with its
@@ -101,7 +102,8 @@ def load_files(paths: Sequence[Path], earlier: Sequence[ResultsFile]) -> LoadOut
         except ResultsError as exc:
             refused.append(str(exc))
     files = [*earlier, *added]
-    return LoadOutcome(tuple(added), tuple(refused), build_class_report(files) if files else None)
+    report = build_class_report(files, now=now) if files else None
+    return LoadOutcome(tuple(added), tuple(refused), report)
 
 
 def _name(source: str) -> str:
@@ -136,7 +138,7 @@ def learner_cells(
 
 def topic_cell(name: str, title: str, cell: TopicCell, *, dark: bool) -> QStandardItem:
     """One learner on one topic: mastery over accuracy, heat-coloured by mastery."""
-    if cell.mastery is None and not cell.answers:
+    if not cell.started:
         return figure_item("—", NO_VALUE, spoken=f"{name}, {title}: not started")
     text = f"{percent_text(cell.mastery)}\n{percent_text(cell.accuracy)} right"
     spoken = (
@@ -419,9 +421,10 @@ class ClassReportScreen(QWidget):
                 known.add(key)
                 fresh.append(path)
         earlier = tuple(self.files)
+        now = self._services.clock()
         self._start(f"Reading {_plural(len(fresh), 'file')}…")
         self._runner.run(
-            lambda: load_files(fresh, earlier),
+            lambda: load_files(fresh, earlier, now=now),
             lambda outcome: self._added(outcome, again),
             self._failed("The files were not added", "Nothing changed; try adding them again."),
         )
@@ -534,7 +537,7 @@ class ClassReportScreen(QWidget):
                 f"accuracy {percent_text(t.mean_accuracy)} ({_plural(t.learners, 'learner')})"
                 for i, t in enumerate(report.weakest_topics, 1)
             )
-            or "No topic has figures yet."
+            or f"None yet: a topic is ranked once {report.min_learners} learners have started it."
         )
         self._show_hardest(report.hardest)
         unanswered = len(report.questions) - len(answered)
@@ -556,7 +559,10 @@ class ClassReportScreen(QWidget):
         self.hardest_labels = []
         if not hardest:
             self.hardest_box.addWidget(
-                text_label("No question was answered by two learners or more yet.")
+                text_label(
+                    "None yet: a question is ranked once "
+                    f"{self.report.min_learners if self.report else 5} learners have answered it."
+                )
             )
             return
         for rank, q in enumerate(hardest, 1):
@@ -625,10 +631,10 @@ class ClassReportScreen(QWidget):
             self._failed(f"{path.name} was not saved", "Choose another folder and save again."),
         )
 
-    def _csv_saved(self, paths: tuple[Path, Path]) -> None:
+    def _csv_saved(self, paths: tuple[Path, Path, Path]) -> None:
         if not self._finish():
             return
-        learners, questions = paths
+        learners, questions, _answers = paths
         self.result.show_success(
             "CSV files saved",
             f"Saved the learner table to {learners} and the question table to {questions}.",

@@ -626,13 +626,12 @@ class ProgressScreen(QWidget):
         database = self._services.database
         learner_id = self._learner.id
         now = self._services.clock()
-        tz = self._services.tz
         # A file's id must differ on every computer and every export, so it is a random
         # UUID rather than a draw from the app's seeded generator.
         file_id = uuid.uuid4()
 
         def work() -> int:
-            data = export_results(database, learner_id, now=now, file_id=file_id, tz=tz)
+            data = export_results(database, learner_id, now=now, file_id=file_id)
             write_results(data, path)
             return len(data["answers"])
 

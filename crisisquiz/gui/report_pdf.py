@@ -11,7 +11,7 @@ from __future__ import annotations
 import colorsys
 import html
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Literal
 
@@ -26,14 +26,19 @@ from PySide6.QtGui import (
     QTextDocument,
 )
 
-from crisisquiz.core.class_report import (
-    ClassReport,
-    QuestionReport,
-    TopicReport,
+from crisisquiz.core.class_report import ClassReport, QuestionReport, TopicReport
+from crisisquiz.core.class_report_tables import (
+    TOO_FEW,
+    item_figure,
+    learner_detail,
+    local_time,
     merge_note,
-    percent,
+    scope_line,
     wrong_choice_text,
+    wrong_typed_text,
 )
+from crisisquiz.core.mastery import MASTERY_FOR_TEACHERS
+from crisisquiz.core.words import percent, plural
 
 PageSizeName = Literal["a4", "letter"]
 PAGE_SIZES: dict[str, QPageSize.PageSizeId] = {
@@ -80,42 +85,56 @@ def clip(text: str, limit: int) -> str:
 
 
 def class_report_html(
-    report: ClassReport, *, title: str = "Class report", generated_at: datetime | None = None
+    report: ClassReport,
+    *,
+    title: str = "Class report",
+    generated_at: datetime | None = None,
+    tz: tzinfo = UTC,
+    refused: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The report as HTML for ``QTextDocument``."""
+    """The report as HTML for ``QTextDocument``: the same figures as the screen and CSV."""
+    e = html.escape
+    made = f" Made {local_time(generated_at, tz)}." if generated_at else ""
     parts = [
         "<html><body>",
         f"<h1>{clip(title, TITLE_CHARS)}</h1>",
-        f"<p>{len(report.learners)} learners, {len(report.questions)} questions, "
-        f"{len(report.topics)} topics."
-        + (f" Made {generated_at:%Y-%m-%d %H:%M} UTC." if generated_at else "")
-        + "</p>",
+        f"<p>{e(scope_line(report, tz))}.{e(made)}</p>",
     ]
-    if report.skipped:
+    left_out = [*refused, *((s.source, s.reason) for s in report.skipped)]
+    if left_out:
         items = "".join(
-            f"<li>{clip(s.source, NOTE_CHARS)}: {clip(s.reason, NOTE_CHARS)}</li>"
-            for s in report.skipped
+            f"<li>{clip(source, NOTE_CHARS)}: {clip(reason.splitlines()[0], NOTE_CHARS)}</li>"
+            for source, reason in left_out
         )
-        parts.append(f"<p>Files left out:</p><ul>{items}</ul>")
+        parts.append(f"<p>Left out:</p><ul>{items}</ul>")
     if report.merged:
         items = "".join(f"<li>{clip(merge_note(m), NOTE_CHARS)}</li>" for m in report.merged)
-        parts.append(f"<p>Files of one learner taken together:</p><ul>{items}</ul>")
+        parts.append(f"<p>Results of one learner taken together:</p><ul>{items}</ul>")
     parts += _learner_table(report)
-    parts += ["<h2>Weakest topics</h2>", *_topic_table(report.weakest_topics)]
-    parts += ["<h2>Hardest questions</h2>"]
+    enough = report.min_learners
+    parts += [
+        "<h2>Weakest topics</h2>",
+        f"<p><small>Among topics {enough} or more learners have started.</small></p>",
+        *_topic_table(report.weakest_topics),
+    ]
+    parts += [
+        "<h2>Hardest questions</h2>",
+        f"<p><small>Among questions {enough} or more learners answered.</small></p>",
+    ]
     if report.hardest:
         parts += _question_table(report.hardest)
     else:
-        parts.append("<p>No question was answered by two learners or more.</p>")
+        parts.append(f"<p>No question has been answered by {enough} learners yet.</p>")
     answered = [q for q in report.questions if q.learners]
     parts.append("<h2>Every question answered</h2>")
     parts += _question_table(answered) if answered else ["<p>No answers yet.</p>"]
+    parts += _learner_pages(report, tz)
     parts.append(
-        "<p><small>Mastery: the mean predicted chance of recalling each question of the "
-        "topic now (unseen questions count as 0). Accuracy: right answers out of all "
-        "answers. Facility: the mean score on the question. Discrimination: how well "
-        "the question separates learners who do well on the rest from those who do "
-        "not (correlation, %). Both as Moodle defines them.</small></p>"
+        f"<p><small>{e(MASTERY_FOR_TEACHERS)} Accuracy: right answers out of all answers in "
+        "the period. Facility: the mean score on the question. Discrimination: how well the "
+        "question separates learners who do well on the rest from those who do not "
+        f"(correlation, %). Both as Moodle defines them, and only from {enough} learners "
+        f"on (fewer: “{TOO_FEW}”).</small></p>"
     )
     parts.append("</body></html>")
     return "\n".join(parts)
@@ -127,10 +146,13 @@ def _learner_table(report: ClassReport) -> list[str]:
     for learner in report.learners:
         cells = []
         for cell in learner.cells:
-            if cell.mastery is None:
+            if not cell.started:
                 cells.append('<td align="center">-</td>')
                 continue
-            accuracy = f"<br/><small>acc {percent(cell.accuracy)}</small>"
+            accuracy = (
+                f"<br/><small>acc {percent(cell.accuracy)}, "
+                f"{plural(cell.answers, 'answer')}</small>"
+            )
             cells.append(
                 f'<td align="center" bgcolor="{heat_colour(cell.mastery)}">'
                 f"<b>{percent(cell.mastery)}</b>{accuracy}</td>"
@@ -139,14 +161,15 @@ def _learner_table(report: ClassReport) -> list[str]:
         rows.append(f"<tr><td nowrap>{name}</td>{''.join(cells)}</tr>")
     return [
         "<h2>Mastery by learner and topic</h2>",
-        "<p><small>Each cell: mastery (coloured) and accuracy.</small></p>",
+        "<p><small>Each cell: mastery (coloured), accuracy and answers in the period. "
+        "A dash: not started.</small></p>",
         _table(f"<tr><th>Learner</th>{head}</tr>", rows),
     ]
 
 
 def _topic_table(topics: Sequence[TopicReport]) -> list[str]:
     if not topics:
-        return ["<p>No topic figures.</p>"]
+        return ["<p>No topic has been started by enough learners yet.</p>"]
     rows = [
         f"<tr><td>{clip(t.topic.title, TITLE_CHARS)}</td>"
         f'<td align="center" bgcolor="{heat_colour(t.mean_mastery or 0.0)}">'
@@ -167,22 +190,58 @@ def _question_table(questions: Sequence[QuestionReport]) -> list[str]:
             f'<td align="center" bgcolor="{heat_colour(q.facility_pct / 100)}">'
             f"{percent(q.facility_pct, ratio=False)}</td>"
             if q.facility_pct is not None
-            else '<td align="center">-</td>'
+            else f'<td align="center"><small>{e(item_figure(q, None))}</small></td>'
         )
         retired = " <i>(retired)</i>" if q.retired else ""
+        wrong = "; ".join(text for text in (wrong_choice_text(q), wrong_typed_text(q)) if text)
         rows.append(
             f'<tr><td width="40%">{clip(q.prompt, PROMPT_CHARS)}{retired}<br/><small>'
             f"{e(q.pack_id)}/{e(q.question_id)}, "
             f"{clip(q.topic_title, TITLE_CHARS)}</small></td>"
-            f'<td align="center">{q.learners}</td>{facility}'
-            f'<td align="center">{percent(q.discrimination_pct, ratio=False)}</td>'
-            f"<td><small>{clip(wrong_choice_text(q), NOTE_CHARS)}</small></td></tr>"
+            f'<td align="center">{q.learners}</td><td align="center">{q.answers}</td>{facility}'
+            f'<td align="center"><small>{e(item_figure(q, q.discrimination_pct))}</small></td>'
+            f"<td><small>{clip(wrong, NOTE_CHARS)}</small></td></tr>"
         )
     header = (
-        "<tr><th>Question</th><th>Learners</th><th>Facility</th>"
-        "<th>Discrimination</th><th>Wrong choices picked</th></tr>"
+        "<tr><th>Question</th><th>Learners</th><th>Answers</th><th>Facility</th>"
+        "<th>Discrimination</th><th>Wrong answers given</th></tr>"
     )
     return [_table(header, rows)]
+
+
+def _learner_pages(report: ClassReport, tz: tzinfo) -> list[str]:
+    """Each learner: weakest topics and questions, then every answer in the period."""
+    e = html.escape
+    prompts = {q.key: q.prompt for q in report.questions}
+    parts = ["<h2>Each learner</h2>"]
+    for index, learner in enumerate(report.learners):
+        detail = learner_detail(report, index)
+        parts.append(f"<h3>{clip(learner.name, NAME_CHARS)}</h3>")
+        topics = ", ".join(
+            f"{clip(t.title, TITLE_CHARS)} {percent(cell.mastery)}"
+            for t, cell in detail.weakest_topics
+        )
+        parts.append(f"<p><small>Weakest topics (mastery): {topics or 'none started'}</small></p>")
+        if detail.weakest_questions:
+            items = "".join(
+                f"<li>{clip(w.question.prompt, PROMPT_CHARS)}: latest {percent(w.latest_score)}, "
+                f"{w.wrong} of {plural(w.answers, 'answer')} wrong</li>"
+                for w in detail.weakest_questions
+            )
+            parts.append(f"<p><small>Weakest questions:</small></p><ul>{items}</ul>")
+        if not detail.answers:
+            parts.append("<p><small>No answers in the period.</small></p>")
+            continue
+        rows = [
+            f"<tr><td nowrap><small>{e(local_time(a.time, tz))}</small></td>"
+            f"<td><small>{clip(prompts.get(a.key, a.question_id), PROMPT_CHARS)}</small></td>"
+            f"<td><small>{clip(a.response, NOTE_CHARS)}</small></td>"
+            f"<td><small>{e(a.verdict)}</small></td></tr>"
+            for a in detail.answers
+        ]
+        header = "<tr><th>When</th><th>Question</th><th>Answer given</th><th>Verdict</th></tr>"
+        parts.append(_table(header, rows))
+    return parts
 
 
 def _table(header: str, rows: Sequence[str]) -> str:
@@ -200,14 +259,22 @@ def write_class_report_pdf(
     page_size: PageSizeName = "a4",
     title: str = "Class report",
     generated_at: datetime | None = None,
+    tz: tzinfo = UTC,
+    refused: Sequence[tuple[str, str]] = (),
 ) -> int:
-    """Write the report as a PDF at ``path``; returns the number of pages."""
+    """Write the report as a PDF at ``path``; returns the number of pages.
+
+    ``tz`` is the teacher's time zone for the times shown; ``refused`` lists files
+    left out of the report and why.
+    """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page size must be one of {', '.join(PAGE_SIZES)}")
     if not path.parent.is_dir():
         raise ReportPdfError(f"cannot write {path}: the folder {path.parent} does not exist")
     application = ensure_gui_application()  # held until the PDF is written
-    markup = class_report_html(report, title=title, generated_at=generated_at)
+    markup = class_report_html(
+        report, title=title, generated_at=generated_at, tz=tz, refused=refused
+    )
     writer = QPdfWriter(str(path))
     writer.setTitle(title)
     writer.setCreator("crisisquiz")

@@ -325,7 +325,7 @@ def export_class(services: Services, folder: Path) -> list[Path]:
     for name in ("Maya", *(classmate for classmate, _days, _rate in CLASSMATES)):
         learner = services.learners.by_name(name)
         file_id = uuid.UUID(int=rng.getrandbits(128), version=4)  # fixed, so shots repeat
-        data = export_results(services.database, learner.id, now=SHOT_TIME, file_id=file_id, tz=UTC)
+        data = export_results(services.database, learner.id, now=SHOT_TIME, file_id=file_id)
         path = folder / f"results-{name.casefold()}.json"
         write_results(data, path)
         paths.append(path)

@@ -177,6 +177,7 @@ class Outcome:
     response: str  # JSON, as the review row stores it
     correct: bool
     score: float
+    rating: int  # what the grader makes of the response (a results file is checked on it)
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ def question_info(
             json.dumps(response_to_json(question, response)),
             result.verdict.value == "right",
             result.score,
+            int(result.rating),
         )
     return QuestionInfo(
         row_id=row_id,
@@ -434,7 +436,9 @@ def write_histories(
                 learner_id,
                 info.row_id,
                 moment.isoformat(" ", "microseconds"),
-                step.rating,
+                # The grader's rating, as the app stores it: the plan's Easy on a question
+                # the grader calls Good is stored as Good (the card state keeps the plan's).
+                outcome.rating,
                 int(outcome.correct),
                 outcome.score,
                 outcome.response,
@@ -562,8 +566,8 @@ def write_quizzes(
             attempt = cursor.lastrowid
             connection.executemany(
                 "INSERT INTO quiz_answers (attempt_id, position, question_id, answered_at,"
-                " correct, score, response, response_ms, pack_id, topic_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " correct, score, response, response_ms, pack_id, topic_id, rating)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         attempt,
@@ -576,6 +580,7 @@ def write_quizzes(
                         rng.randrange(2_000, 20_000),
                         info.pack_id,
                         info.topic_id,
+                        o.rating,
                     )
                     for position, info, o in answers
                 ],

@@ -284,8 +284,13 @@ def build_class_files(work: Path, now: datetime, seed: int = 30) -> list[Path]:
 
 
 def class_report_workload(work: Path, repeats: int, now: datetime) -> dict[str, Any]:
-    """Workload 5: read 30 results files and build the class report."""
+    """Workload 5: read 30 results files, checked whole, and build the class report.
+
+    As the teacher's command does, answers are also graded against the pack as
+    installed on the teacher's computer (here the computer that wrote the files).
+    """
     from crisisquiz.core.class_report import build_class_report
+    from crisisquiz.core.class_sources import installed_texts
     from crisisquiz.core.results import load_results
 
     t0 = time.perf_counter()
@@ -294,9 +299,14 @@ def class_report_workload(work: Path, repeats: int, now: datetime) -> dict[str, 
     runs = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        files = [load_results(p) for p in paths]
+        database = open_database(work / "class-db", now=now)
+        try:
+            installed = installed_texts(database)
+        finally:
+            database.close()
+        files = [load_results(p, installed=installed) for p in paths]
         t1 = time.perf_counter()
-        report = build_class_report(files)
+        report = build_class_report(files, now=now)
         t2 = time.perf_counter()
         runs.append(
             {

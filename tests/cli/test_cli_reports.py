@@ -181,6 +181,8 @@ def test_export_then_class_report(
     assert load_results(ana).learner == "Ana"
     code, out, err = run(
         capsys,
+        "--data-dir",
+        str(data),
         "report",
         "class",
         str(ana),
@@ -190,35 +192,124 @@ def test_export_then_class_report(
         str(tmp_path / "class.csv"),
     )
     assert code == 0, err
-    assert out.startswith("Class report: 2 learners")
-    assert f"skipped {ana}: the same file as {ana}" in out
+    assert out.startswith(
+        # The files hold every installed pack: the small one's 9 questions and the built-in's.
+        "Class report: 2 learners, 1 of 259 questions in the packs answered, 1 topic\n"
+    )
+    assert f"left out {ana}: the same file as {ana}" in out
     assert "T1 Alpha" in out
-    # Facility 50 % on mc; Ben picked Brezhnev.
-    assert "50%" in out and "test-pack/mc" in out and "wrong picks: Brezhnev x1" in out
-    assert (tmp_path / "class-learners.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert (tmp_path / "class-questions.csv").exists()
-    assert f"Wrote {tmp_path / 'class-learners.csv'}" in err
+    # Two learners are too few for facility and discrimination.
+    assert "none: no question has been answered by 5 learners yet" in out
+    assert "(1 question answered by fewer than 5 learners: too few answers" in out
+    for name in ("learners", "questions", "answers"):
+        path = tmp_path / f"class-{name}.csv"
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+        assert f"Wrote {path}" in err
 
 
 def test_class_report_json(capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path) -> None:
     ana, ben = tmp_path / "ana.json", tmp_path / "ben.json"
     export(capsys, data, "Ana", ana)
     export(capsys, data, "Ben", ben)
-    code, out, _ = run(capsys, "report", "class", str(ana), str(ben), "--json")
+    code, out, _ = run(
+        capsys, "--data-dir", str(data), "report", "class", str(ana), str(ben), "--json"
+    )
     assert code == 0
     report = json.loads(out)
     assert [learner["name"] for learner in report["learners"]] == ["Ana", "Ben"]
     mc = next(q for q in report["questions"] if q["question_id"] == "mc")
-    assert (mc["learners"], mc["facility_pct"]) == (2, 50.0)
+    assert (mc["learners"], mc["facility_pct"]) == (2, None)  # fewer than 5 learners
+    assert [(a["learner"], a["response"], a["verdict"]) for a in report["answers"]] == [
+        (0, "Khrushchev", "right"),
+        (1, "Brezhnev", "wrong"),
+    ]
+    assert report["refused"] == []
 
 
-def test_class_report_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_class_report_figures_by_hand(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    from results_builder import results_data
+    from test_class_report import ANA, BEN, CY, DI, ED
+
+    paths = []
+    for i, (name, given) in enumerate(
+        [("Ana", ANA), ("Ben", BEN), ("Cy", CY), ("Di", DI), ("Ed", ED)], 1
+    ):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(results_data(name, given, file_id=i)), encoding="utf-8")
+        paths.append(str(path))
+    code, out, _ = run(capsys, "--data-dir", str(data), "report", "class", *paths)
+    assert code == 0
+    assert out.startswith(
+        "Class report: 5 learners, 4 of 4 questions in the packs answered, 2 topics"
+    )
+    hardest = out[out.index("Hardest questions") :].splitlines()[1:]
+    # Worked out in tests/core/test_class_report.py: q4 40 % (D 75.8), q1 60 % (D 49.7).
+    assert hardest[0].split()[:3] == ["40%", "76%", "5"]
+    assert hardest[0].endswith("p/q4: Who was the Soviet leader?")
+    assert hardest[1] == "                     wrong answers: Brezhnev x2, Gromyko x1"
+    assert hardest[2].split()[:4] == ["60%", "50%", "5", "p/q1:"]
+    assert hardest[3] == "                     wrong picks: C x3, B x2"
+    assert "(1 question answered by fewer than 5 learners" in out
+
+
+def test_one_bad_file_does_not_sink_the_report(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
     bad = tmp_path / "notes.json"
     bad.write_text('{"hello": 1}', encoding="utf-8")
-    code, out, err = run(capsys, "report", "class", str(bad))
+    code, out, err = run(capsys, "--data-dir", str(data), "report", "class", str(bad))
     assert code == 1 and out == ""
-    assert f"{bad}: not a crisisquiz results file" in err
+    assert f"crisisquiz: {bad} is left out: not a crisisquiz results file" in err
+    assert err.endswith("crisisquiz: error: no results to report on: 1 file given, none usable\n")
     assert "Traceback" not in err
+    ana = tmp_path / "ana.json"
+    export(capsys, data, "Ana", ana)
+    code, out, err = run(capsys, "--data-dir", str(data), "report", "class", str(bad), str(ana))
+    assert code == 0
+    assert out.startswith("Class report: 1 learner,")
+    assert f"  left out {bad}: not a crisisquiz results file" in out
+    assert f"crisisquiz: {bad} is left out:" in err
+
+
+def test_class_report_needs_a_class_or_files(
+    capsys: pytest.CaptureFixture[str], data: Path
+) -> None:
+    code, _, err = run(capsys, "--data-dir", str(data), "report", "class")
+    assert code == 1 and "name a class of this computer with --class NAME" in err
+    code, _, err = run(capsys, "--data-dir", str(data), "report", "class", "--class", "9Z")
+    assert code == 1 and "no class named '9Z'" in err
+    with pytest.raises(SystemExit):
+        main(["--data-dir", str(data), "report", "class", "--class", "x", "--since", "May"])
+    assert "'May' is not a date; write it as YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_class_on_this_computer_reports_as_its_exported_files_do(
+    capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
+) -> None:
+    assert main(["--data-dir", str(data), "class", "add", "9H"]) == 0
+    assert main(["--data-dir", str(data), "class", "enrol", "9H", "Ana", "Ben"]) == 0
+    ana, ben = tmp_path / "ana.json", tmp_path / "ben.json"
+    export(capsys, data, "Ana", ana)
+    export(capsys, data, "Ben", ben)
+    since = ["--since", "2026-02-20", "--pack", "test-pack"]
+    code, from_db, err = run(
+        capsys, "--data-dir", str(data), "report", "class", "--class", "9H",
+        "--csv", str(tmp_path / "db.csv"), *since,
+    )  # fmt: skip
+    assert code == 0, err
+    code, from_files, err = run(
+        capsys, "--data-dir", str(data), "report", "class", str(ana), str(ben),
+        "--csv", str(tmp_path / "files.csv"), *since,
+    )  # fmt: skip
+    assert code == 0, err
+    assert from_db == from_files
+    assert "answers since 2026-02-20 00:00, pack test-pack" in from_db
+    for name in ("learners", "questions", "answers"):
+        assert (tmp_path / f"db-{name}.csv").read_bytes() == (
+            tmp_path / f"files-{name}.csv"
+        ).read_bytes()
 
 
 def test_class_report_pdf(
@@ -231,7 +322,16 @@ def test_class_report_pdf(
     export(capsys, data, "Ana", ana)
     pdf = tmp_path / "class.pdf"
     code, _, err = run(
-        capsys, "report", "class", str(ana), "--pdf", str(pdf), "--page-size", "letter"
+        capsys,
+        "--data-dir",
+        str(data),
+        "report",
+        "class",
+        str(ana),
+        "--pdf",
+        str(pdf),
+        "--page-size",
+        "letter",
     )
     assert code == 0, err
     assert pdf.read_bytes().startswith(b"%PDF")

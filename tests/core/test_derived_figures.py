@@ -66,7 +66,7 @@ def test_removing_a_pack_takes_its_daily_figures_and_totals(
 
     # Installed again, the pack starts from nothing and a results file is consistent.
     packs.import_pack(parse_pack_text(SMALL_PACK), now=later)
-    data = export_results(database, ana.id, now=later, file_id=FILE_ID, tz=UTC)
+    data = export_results(database, ana.id, now=later, file_id=FILE_ID)
     parse_results(data, source="ana.json")  # raised "summary ... counts 4 study answers"
     assert data["answers"] == []
 
@@ -124,6 +124,6 @@ def test_reset_forgets_every_answer_study_and_quiz(database: Database, now: date
     assert rows(database, QuizAnswerRow) == 0
     stats = StatsService(database).learner_topic_stats(ana.id, now=later, tz=UTC)
     assert stats.overall.answers == 0 and stats.quizzes == ()
-    data = export_results(database, ana.id, now=later, file_id=FILE_ID, tz=UTC)
+    data = export_results(database, ana.id, now=later, file_id=FILE_ID)
     assert data["answers"] == []
     assert learners.get(ana.id).name == "Ana"

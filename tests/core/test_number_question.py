@@ -18,7 +18,7 @@ from crisisquiz.core.grading import (
 from crisisquiz.core.items import presented_options
 from crisisquiz.core.pack_loader import PackError, check_question, parse_pack_text
 from crisisquiz.core.pack_schema import Matching, Number, QuestionType
-from crisisquiz.core.results import answer_key
+from crisisquiz.core.packs import question_body
 
 PI = Number(
     type=QuestionType.NUMBER,
@@ -78,7 +78,9 @@ def test_a_response_is_stored_and_read_back() -> None:
 
 
 def test_a_results_file_keeps_the_key() -> None:
-    assert answer_key(PI) == {"key": {"answer": 3.1415, "tolerance": 0.0005}}
+    # A results file keeps each question whole, in the pack format, to grade it again.
+    body = question_body(PI)
+    assert (body["answer"], body["tolerance"]) == (3.1415, 0.0005)
 
 
 def test_the_terminal_reads_numbers_and_says_what_it_wants() -> None:
@@ -150,7 +152,7 @@ def test_matching_extras_are_offered_and_never_right() -> None:
     tricked = grade(MATCH, {"Canada": "Chicago", "Italy": "Rome"})
     assert tricked.verdict is Verdict.PARTLY
     assert tricked.feedback == ('"Canada" goes with "Ottawa", not "Chicago".',)
-    assert answer_key(MATCH)["key"]["extra"] == ["Chicago"]
+    assert question_body(MATCH)["extra"] == ["Chicago"]
 
 
 def test_the_terminal_numbers_extras_among_the_partners() -> None:

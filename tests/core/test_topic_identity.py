@@ -90,8 +90,8 @@ def test_a_class_report_keeps_two_packs_topics_of_one_id_apart(
     item = session.next_item(now)
     assert item is not None and item.question.id == "fc"
     session.answer(item, 3, now=now, response_ms=1000)  # a flashcard rated Good
-    data = export_results(database, learner.id, now=now, file_id=uuid.uuid4(), tz=UTC)
-    report = build_class_report([parse_results(data, source="ana.json")])
+    data = export_results(database, learner.id, now=now, file_id=uuid.uuid4())
+    report = build_class_report([parse_results(data, source="ana.json")], now=now)
     cells = dict(
         zip(
             [(t.pack_id, t.topic_id) for t in report.topics],

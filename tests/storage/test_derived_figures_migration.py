@@ -67,7 +67,7 @@ def test_upgrade_drops_figures_of_removed_packs_and_recounts_totals(
             totals = sorted(s.execute(select(TopicTotalsRow.topic_id, TopicTotalsRow.answers)))
         assert packs_counted == {"other-pack"}
         assert totals == kept
-        data = export_results(upgraded, ana.id, now=now, file_id=_FILE_ID, tz=UTC)
+        data = export_results(upgraded, ana.id, now=now, file_id=_FILE_ID)
         parse_results(data, source="ana.json")
     finally:
         upgraded.close()

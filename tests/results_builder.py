@@ -150,3 +150,17 @@ def results_file(
     """A checked results file (see :func:`results_data`)."""
     data = results_data(learner, answers, **options)
     return parse_results(data, source=source or f"{learner.lower()}.json")
+
+
+# Latest item scores (earlier answers only feed the wrong-answer counts):
+#          q1   q2   q3   q4
+#   Ana     1    1    1    1    (first answered q1 with B; q4 "Krushchev", a slip: right)
+#   Ben     1    0   .5    0    (q3: W only; q4 Brezhnev)
+#   Cy      0    1   .5    0    (q1: C, then B; q3: X only; q4 "brezhnev ")
+#   Di      0    0    -    0    (q1: C twice; q4 Gromyko)
+#   Ed      1    1    0    1    (q3: Y)
+ANA = [("q1", "B"), ("q1", "A"), ("q2", True), ("q3", ["W", "X"]), ("q4", "Krushchev")]
+BEN = [("q1", "A"), ("q2", False), ("q3", ["W"]), ("q4", "Brezhnev")]
+CY = [("q1", "C"), ("q1", "B"), ("q2", True), ("q3", ["X"]), ("q4", "brezhnev ")]
+DI = [("q1", "C"), ("q1", "C"), ("q2", False), ("q4", "Gromyko")]
+ED = [("q1", "A"), ("q2", True), ("q3", ["Y"]), ("q4", "Khrushchev")]

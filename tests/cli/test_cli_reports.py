@@ -235,8 +235,7 @@ def test_class_report_json(capsys: pytest.CaptureFixture[str], data: Path, tmp_p
 def test_class_report_figures_by_hand(
     capsys: pytest.CaptureFixture[str], data: Path, tmp_path: Path
 ) -> None:
-    from results_builder import results_data
-    from test_class_report import ANA, BEN, CY, DI, ED
+    from results_builder import ANA, BEN, CY, DI, ED, results_data
 
     paths = []
     for i, (name, given) in enumerate(

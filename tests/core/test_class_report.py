@@ -34,18 +34,7 @@ DECAY, FACTOR = -0.1542, 0.9 ** (1 / -0.1542) - 1
 R8_GOOD = (1 + FACTOR * 8 / 2.3065) ** DECAY  # a first answer rated Good, 8 days on: 0.7957
 R8_AGAIN = (1 + FACTOR * 8 / 0.212) ** DECAY  # a first answer rated Again: 0.5707
 
-# Latest item scores (earlier answers only feed the wrong-answer counts):
-#          q1   q2   q3   q4
-#   Ana     1    1    1    1    (first answered q1 with B; q4 "Krushchev", a slip: right)
-#   Ben     1    0   .5    0    (q3: W only; q4 Brezhnev)
-#   Cy      0    1   .5    0    (q1: C, then B; q3: X only; q4 "brezhnev ")
-#   Di      0    0    -    0    (q1: C twice; q4 Gromyko)
-#   Ed      1    1    0    1    (q3: Y)
-ANA = [("q1", "B"), ("q1", "A"), ("q2", True), ("q3", ["W", "X"]), ("q4", "Krushchev")]
-BEN = [("q1", "A"), ("q2", False), ("q3", ["W"]), ("q4", "Brezhnev")]
-CY = [("q1", "C"), ("q1", "B"), ("q2", True), ("q3", ["X"]), ("q4", "brezhnev ")]
-DI = [("q1", "C"), ("q1", "C"), ("q2", False), ("q4", "Gromyko")]
-ED = [("q1", "A"), ("q2", True), ("q3", ["Y"]), ("q4", "Khrushchev")]
+from results_builder import ANA, BEN, CY, DI, ED  # noqa: E402  (the class worked by hand)
 
 
 @pytest.fixture

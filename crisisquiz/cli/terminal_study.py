@@ -118,6 +118,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="study only these topics, as PACK:TOPIC or a topic id found in one pack only "
         "(default: every topic; an unknown one lists them)",
     )
+    study.add_argument(
+        "--more",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start N new questions beyond today's limit, for today only (study more)",
+    )
     study.set_defaults(handler=_study)
 
     quiz = commands.add_parser(
@@ -178,13 +185,18 @@ def _study(args: argparse.Namespace, ctx: AppContext) -> int:
     tz = local_zone()
     service = StudyService(ctx.database, tz=tz, rng=make_rng())
     now = ctx.clock()
-    session = service.start(learner.id, now=now, topics=topics)
+    if args.more < 0:
+        raise UserError("--more takes a number of new questions, 0 or more")
+    session = service.start(learner.id, now=now, topics=topics, extra_new=args.more)
     console = Console()
     console.on_idle = ctx.idle
     if session.counts(now).total == 0:
         scope = f" in {short_refs(topics, installed_topics(ctx.database))}" if topics else ""
         if service.new_left_today(learner, now) == 0:
-            why = f"today's {_plural(learner.new_per_day, 'new question')} are done"
+            why = (
+                f"today's {_plural(learner.new_per_day, 'new question')} are done "
+                "(--more N starts N more today)"
+            )
         else:
             why = "no new questions are left"
         console.say(

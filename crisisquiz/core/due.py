@@ -12,7 +12,10 @@ their figures agree at any moment:
 - **due today**: due now, plus every card that comes due later in the learner's
   current study day (which ends at their rollover hour).
 
-Only live cards count (their question is still in its pack).
+Only live cards count (their question is still in its pack). A review whose question
+is a sibling of one answered this study day (the same ``group`` in the same pack) is
+buried until tomorrow, as Anki buries siblings, and counts nowhere; a learning step
+is never buried.
 """
 
 from __future__ import annotations
@@ -22,14 +25,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
 
 from crisisquiz.core.card_sql import live_card
 from crisisquiz.core.recording import StudyClock
 from crisisquiz.core.scheduling import State
 from crisisquiz.core.topic_keys import TopicKey, in_topics
-from crisisquiz.storage.models import CardStateRow
+from crisisquiz.storage.models import CardStateRow, QuestionRow
 
 # Learning steps due this soon are shown early rather than ending the session (as Anki does).
 LEARN_AHEAD = timedelta(minutes=20)
@@ -78,6 +81,37 @@ class DueCount:
             self.due + other.due,
             self.later_today + other.later_today,
         )
+
+
+def answered_since(learner_id: int, since: datetime) -> Select[int]:
+    """The questions the learner answered (in study) since ``since``: their card's last
+    review is that recent. Read from an index, never from the long reviews table."""
+    c = aliased(CardStateRow)
+    return select(c.question_id).where(c.learner_id == learner_id, c.last_review >= since)
+
+
+def groups_answered(learner_id: int, since: datetime) -> Select[str, str | None]:
+    """(pack, group) of every grouped question the learner answered in study since ``since``."""
+    q = QuestionRow
+    return select(q.pack_id, q.sibling_group).where(
+        q.id.in_(answered_since(learner_id, since)), q.sibling_group.is_not(None)
+    )
+
+
+def buried(learner_id: int, since: datetime) -> ColumnElement[bool]:
+    """The card's question is a sibling of one answered since ``since`` (and not it)."""
+    q = aliased(QuestionRow)
+    answered = answered_since(learner_id, since)
+    siblings = select(q.id).where(
+        tuple_(q.pack_id, q.sibling_group).in_(groups_answered(learner_id, since)),
+        q.id.not_in(answered),
+    )
+    return CardStateRow.question_id.in_(siblings)
+
+
+def day_start(clock: StudyClock, now: datetime) -> datetime:
+    """When the learner's current study day began."""
+    return clock.day_start(clock.day_of(now))
 
 
 def is_learning() -> ColumnElement[bool]:
@@ -143,14 +177,15 @@ def count_due(
     day_ends = clock.day_start(clock.day_of(now) + timedelta(days=1))
     learning = is_learning()
     current = shown_now(now)
+    review = and_(~learning, ~buried(learner_id, day_start(clock, now)))
     cutoff = max(day_ends, now + LEARN_AHEAD)
     rows = session.execute(
         select(
             c.pack_id,
             c.topic_id,
             func.sum(case((and_(current, learning), 1), else_=0)),
-            func.sum(case((and_(current, ~learning), 1), else_=0)),
-            func.sum(case((and_(~current, c.due < day_ends), 1), else_=0)),
+            func.sum(case((and_(current, review), 1), else_=0)),
+            func.sum(case((and_(~current, c.due < day_ends, or_(learning, review)), 1), else_=0)),
         )
         .where(
             c.learner_id == learner_id,

@@ -324,22 +324,31 @@ class QuizService:
         self._tz = tz
 
     def available(self, topics: Collection[TopicKey] = ()) -> int:
-        """How many live questions the topics hold (all topics when empty)."""
-        return len(self._candidates(topics, None))
+        """How many questions a quiz on the topics can hold (all topics when empty): the
+        live questions, siblings counting once (a quiz never holds two)."""
+        return len({key for _row, key in self._candidates(topics, None)})
 
-    def _candidates(self, topics: Collection[TopicKey], packs: frozenset[str] | None) -> list[int]:
+    def _candidates(
+        self, topics: Collection[TopicKey], packs: frozenset[str] | None
+    ) -> list[tuple[int, tuple[str, str] | int]]:
+        """The live questions, in pack order, each with what makes it distinct: its
+        (pack, group) when it has siblings, else its own row id."""
+        q = QuestionRow
         query = (
-            select(QuestionRow.id)
-            .join(PackRow, PackRow.id == QuestionRow.pack_id)
-            .where(QuestionRow.retired.is_(False))
-            .order_by(PackRow.id, QuestionRow.position)
+            select(q.id, q.pack_id, q.sibling_group)
+            .join(PackRow, PackRow.id == q.pack_id)
+            .where(q.retired.is_(False))
+            .order_by(PackRow.id, q.position)
         )
         if topics:
-            query = query.where(in_topics(QuestionRow.pack_id, QuestionRow.topic_id, topics))
+            query = query.where(in_topics(q.pack_id, q.topic_id, topics))
         elif packs is not None:
-            query = query.where(QuestionRow.pack_id.in_(packs))
+            query = query.where(q.pack_id.in_(packs))
         with self._db.sessions() as session:
-            return list(session.scalars(query))
+            return [
+                (row_id, (pack_id, group) if group is not None else row_id)
+                for row_id, pack_id, group in session.execute(query)
+            ]
 
     def start(self, learner_id: int, settings: QuizSettings, *, now: datetime) -> Quiz:
         """Pick the questions (the same ones again for the same seed) and open an attempt."""
@@ -353,7 +362,7 @@ class QuizService:
             wanted = ", ".join(topic_ref(key) for key in settings.topics) or "any topic"
             raise QuizError(f"no questions found for {wanted}")
         rng = random.Random(settings.seed)
-        chosen = rng.sample(candidates, min(settings.count, len(candidates)))
+        chosen = _one_per_group(rng, candidates, settings.count)
         loader = ItemLoader(rng)
         with self._db.transaction() as session:
             cursor = session_cursor(session)
@@ -384,3 +393,31 @@ class QuizService:
             started_at=now,
             items=items,
         )
+
+
+def _one_per_group(
+    rng: random.Random, candidates: list[tuple[int, tuple[str, str] | int]], count: int
+) -> list[int]:
+    """``count`` questions drawn at random, never two siblings (the same group).
+
+    Drawn as before siblings existed (one sample of ``count``), so a seed gives the same
+    quiz as ever where no group is involved; a second sibling drawn is replaced from
+    the rest, in an order the seed fixes too.
+    """
+    first = rng.sample(candidates, min(count, len(candidates)))
+    taken: set[tuple[str, str] | int] = set()
+    chosen: list[int] = []
+    for row_id, key in first:
+        if key not in taken:
+            taken.add(key)
+            chosen.append(row_id)
+    if len(chosen) < count:
+        picked = {row_id for row_id, _key in first}
+        rest = [c for c in candidates if c[0] not in picked]
+        for row_id, key in rng.sample(rest, len(rest)):
+            if len(chosen) >= count:
+                break
+            if key not in taken:
+                taken.add(key)
+                chosen.append(row_id)
+    return chosen

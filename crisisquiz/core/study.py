@@ -15,7 +15,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from crisisquiz.core.card_sql import has_math_functions, recall_expression
@@ -23,7 +23,10 @@ from crisisquiz.core.classes import visible_packs
 from crisisquiz.core.due import (
     LEARN_AHEAD,
     QueueCounts,
+    buried,
     count_due,
+    day_start,
+    groups_answered,
     is_learning,
     queued_criteria,
     total,
@@ -56,8 +59,12 @@ from crisisquiz.storage.models import (
 )
 from crisisquiz.storage.prepared import DriverCursor, read_cursor, run_write
 
+# "Study more" after the day's limit starts this many new questions, for today only.
+STUDY_MORE = 10
+
 __all__ = [
     "LEARN_AHEAD",
+    "STUDY_MORE",
     "AnswerOutcome",
     "LearnerRemovedError",
     "QuestionRemovedError",
@@ -107,6 +114,8 @@ class _Step:
     last_before: int | None
     was_new: bool
     time_ms: int
+    # Siblings the answer buried: (queue, index, question), to put back on undo.
+    buried: tuple[tuple[str, int, int], ...] = ()
 
 
 @dataclass
@@ -143,6 +152,8 @@ class StudySession:
     _history: list[_Step] = field(default_factory=list)
     _counters: _Counters = field(default_factory=_Counters)
     _loader: ItemLoader | None = None
+    # The (pack, group) of each queued question that has siblings (see core.due).
+    _groups: dict[int, tuple[str, str]] = field(default_factory=dict)
     # Questions dropped because they were removed while the session ran.
     removed_questions: int = 0
 
@@ -252,12 +263,37 @@ class StudySession:
             self._learning[qid] = recorded.state.due
         was_new = recorded.previous is None
         time_ms = max(0, response_ms)
+        buried = self._bury_siblings(qid)
         self._history.append(
-            _Step(outcome, source, index, learning_due, back_soon, self._last, was_new, time_ms)
+            _Step(
+                outcome,
+                source,
+                index,
+                learning_due,
+                back_soon,
+                self._last,
+                was_new,
+                time_ms,
+                buried,
+            )
         )
         self._last = qid
         self._counters.add(result, new=was_new, time_ms=time_ms)
         return outcome
+
+    def _bury_siblings(self, qid: int) -> tuple[tuple[str, int, int], ...]:
+        """Take the answered question's siblings out of the due and new queues for today."""
+        group = self._groups.get(qid)
+        if group is None:
+            return ()
+        removed: list[tuple[str, int, int]] = []
+        for name, queue in (("due", self._due), ("new", self._new)):
+            for index in range(len(queue) - 1, -1, -1):
+                other = queue[index]
+                if other != qid and self._groups.get(other) == group:
+                    del queue[index]
+                    removed.append((name, index, other))
+        return tuple(removed)
 
     def _remove(self, qid: int, kind: ItemKind) -> tuple[str, int]:
         # The item's kind names the queue it came from, so the other one (thousands
@@ -313,6 +349,9 @@ class StudySession:
             self._learning.pop(qid, None)
         if step.learning_due is not None:
             self._learning[qid] = step.learning_due
+        queues = {"due": self._due, "new": self._new}
+        for name, index, other in reversed(step.buried):
+            queues[name].insert(index, other)
         if step.source == "due":
             self._due.insert(step.source_index, qid)
         elif step.source == "new":
@@ -365,12 +404,19 @@ class StudyService:
         self._sql_math = sql_math
 
     def start(
-        self, learner_id: int, *, now: datetime, topics: Collection[TopicKey] = ()
+        self,
+        learner_id: int,
+        *,
+        now: datetime,
+        topics: Collection[TopicKey] = (),
+        extra_new: int = 0,
     ) -> StudySession:
         """A session over the learner's due and new questions, optionally for some topics only.
 
         Without topics, every topic of the packs the learner's classes study (see
         :mod:`crisisquiz.core.classes`); a learner in no class studies every pack.
+        ``extra_new`` more new questions than the day's limit allows ("study more"): for
+        today only, since every new question started counts towards today's limit.
         """
         learner = LearnerService(self._db).get(learner_id)
         clock = StudyClock(self._tz, learner.day_rollover_hour)
@@ -381,8 +427,27 @@ class StudyService:
             rng=self._rng,
             topics=frozenset(topics),
         )
-        self._fill(session, now)
+        self._fill(session, now, extra_new=extra_new)
         return session
+
+    def more_new(
+        self,
+        learner_id: int,
+        *,
+        now: datetime,
+        topics: Collection[TopicKey] = (),
+        up_to: int = 100,
+    ) -> int:
+        """How many unseen questions "study more" could start now beyond today's limit
+        (at most ``up_to``; siblings of today's questions and second siblings left out)."""
+        learner = LearnerService(self._db).get(learner_id)
+        with self._db.sessions() as session:
+            packs = _offered_packs(session, learner_id, topics)
+            left = self._new_left(session, learner, now)
+            found = self._new_questions(
+                session, learner, frozenset(topics), packs, now, extra=up_to
+            )
+        return max(0, len(found) - left)
 
     def new_left_today(self, learner: Learner, now: datetime) -> int:
         """How many new questions the learner may still start today."""
@@ -419,7 +484,7 @@ class StudyService:
             new = self._new_questions(session, learner, frozenset(topics), packs, now)
         return QueueCounts(learning=due.learning, due=due.due, new=len(new))
 
-    def _fill(self, study: StudySession, now: datetime) -> None:
+    def _fill(self, study: StudySession, now: datetime, *, extra_new: int = 0) -> None:
         c = CardStateRow
         learning = is_learning()
         if self._sql_math is None:  # asked before the session: one connection at a time
@@ -431,7 +496,8 @@ class StudyService:
                 select(c.question_id, c.due).where(*queued, learning)
             ):
                 study._learning[qid] = due_at
-            due_now = [*queued, ~learning]
+            since = day_start(study.clock, now)
+            due_now = [*queued, ~learning, ~buried(study.learner.id, since)]
             if self._sql_math:
                 # Ranked in SQLite: only the ids come back, not every due card's state.
                 ranked_ids = (
@@ -449,7 +515,12 @@ class StudyService:
                     for qid, stability, last_review in rows
                 )
                 study._due.extend(qid for _recall, qid in ranked)
-            study._new.extend(self._new_questions(session, study.learner, study.topics, packs, now))
+            study._new.extend(
+                self._new_questions(
+                    session, study.learner, study.topics, packs, now, extra=extra_new
+                )
+            )
+            study._groups.update(_sibling_groups(session, [*study._due, *study._new]))
 
     def _new_questions(
         self,
@@ -458,8 +529,12 @@ class StudyService:
         topics: frozenset[TopicKey],
         packs: frozenset[str] | None,
         now: datetime,
+        *,
+        extra: int = 0,
     ) -> list[int]:
-        limit = self._new_left(session, learner, now)
+        """Unseen questions to start now: up to today's limit (plus ``extra``), topics
+        interleaved, one question per sibling group and none of a group answered today."""
+        limit = self._new_left(session, learner, now) + max(0, extra)
         if limit <= 0:
             return []
         topic_query = (
@@ -471,40 +546,81 @@ class StudyService:
             topic_query = topic_query.where(in_topics(TopicRow.pack_id, TopicRow.topic_id, topics))
         elif packs is not None:
             topic_query = topic_query.where(TopicRow.pack_id.in_(packs))
+        q = QuestionRow
         seen = exists().where(
             CardStateRow.learner_id == learner.id,
-            CardStateRow.question_id == QuestionRow.id,
+            CardStateRow.question_id == q.id,
         )
+        clock = StudyClock(self._tz, learner.day_rollover_hour)
+        answered_groups = groups_answered(learner.id, day_start(clock, now))
+        not_buried = or_(
+            q.sibling_group.is_(None), ~tuple_(q.pack_id, q.sibling_group).in_(answered_groups)
+        )
+        taken: set[tuple[str, str]] = set()
+
+        def first_of_group(pack_id: str, row_id: int, group: str | None) -> bool:
+            # One sibling a day: the first in pack order; the others wait for another day.
+            if group is None:
+                return True
+            if (pack_id, group) in taken:
+                return False
+            taken.add((pack_id, group))
+            return True
+
         # Round-robin across topics: interleaving beats blocking for retention. A topic
         # is read only when its turn comes: with a small daily limit and many topics,
         # most are never queried.
         interleaved: list[int] = []
-        waiting: list[list[int]] = []
+        waiting: list[list[tuple[str, int, str | None]]] = []
         for pack_id, topic_id in session.execute(topic_query).all():
             if len(interleaved) >= limit:
                 break
-            ids = list(
-                session.scalars(
-                    select(QuestionRow.id)
+            rows = [
+                (pack_id, row_id, group)
+                for row_id, group in session.execute(
+                    select(q.id, q.sibling_group)
                     .where(
-                        QuestionRow.pack_id == pack_id,
-                        QuestionRow.topic_id == topic_id,
-                        QuestionRow.retired.is_(False),
+                        q.pack_id == pack_id,
+                        q.topic_id == topic_id,
+                        q.retired.is_(False),
                         ~seen,
+                        not_buried,
                     )
-                    .order_by(QuestionRow.position)
-                    .limit(limit)
+                    .order_by(q.position)
+                    # Siblings come in twos and threes: room for those skipped.
+                    .limit(3 * limit)
                 )
-            )
-            if ids:
-                interleaved.append(ids.pop(0))
-                if ids:
-                    waiting.append(ids)
+            ]
+            while rows and not first_of_group(*rows[0]):
+                rows.pop(0)
+            if rows:
+                interleaved.append(rows.pop(0)[1])
+                if rows:
+                    waiting.append(rows)
         while waiting and len(interleaved) < limit:
             for queue in list(waiting):
-                interleaved.append(queue.pop(0))
+                while queue and not first_of_group(*queue[0]):
+                    queue.pop(0)
+                if queue:
+                    interleaved.append(queue.pop(0)[1])
                 if not queue:
                     waiting.remove(queue)
                 if len(interleaved) >= limit:
                     break
         return interleaved
+
+
+def _sibling_groups(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """(pack, group) of each of these questions that has siblings."""
+    q = QuestionRow
+    groups: dict[int, tuple[str, str]] = {}
+    for first in range(0, len(ids), 500):
+        chunk = ids[first : first + 500]
+        for row_id, pack_id, group in session.execute(
+            select(q.id, q.pack_id, q.sibling_group).where(
+                q.id.in_(chunk), q.sibling_group.is_not(None)
+            )
+        ):
+            if group is not None:
+                groups[row_id] = (pack_id, group)
+    return groups

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from crisisquiz.core.mastery import MASTERY_EXPLAINED, MASTERY_SHORT
 from crisisquiz.core.stats import LearnerStats, StatsService, TopicStats
 from crisisquiz.core.streak import STREAK_LOOKBACK_DAYS, current_streak
-from crisisquiz.core.study import QueueCounts
+from crisisquiz.core.study import STUDY_MORE, QueueCounts
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import (
     Card,
@@ -53,6 +53,8 @@ class HomeData:
     answers_today: int
     streak: int
     stats: LearnerStats | None
+    mistakes_today: int = 0  # questions answered wrong today, not yet put right
+    more_new: int = 0  # new questions "study more" could start once today's are done
 
     @property
     def due(self) -> int:
@@ -69,6 +71,11 @@ class HomeData:
         unseen = topic.figures.total - topic.figures.seen
         return topic.figures.due_now > 0 or (unseen > 0 and self.new_left_today > 0)
 
+    @staticmethod
+    def more_in_topic(topic: TopicStats) -> int:
+        """Unseen questions "study more of this topic" could start, past today's limit."""
+        return max(0, topic.figures.total - topic.figures.seen)
+
 
 def load_home_data(
     services: Services, stats: StatsService, learner_id: int, *, topics: bool = True
@@ -78,15 +85,23 @@ def load_home_data(
     learner = services.learners.get(learner_id)
     counts = services.study.queue_counts(learner_id, now=now)
     activity = stats.reviews_per_day(learner_id, STREAK_LOOKBACK_DAYS, now=now, tz=services.tz)
+    new_left = services.study.new_left_today(learner, now)
     data = HomeData(
         read_at=now,
         learner_name=learner.name,
         new_per_day=learner.new_per_day,
         counts=counts,
-        new_left_today=services.study.new_left_today(learner, now),
+        new_left_today=new_left,
         answers_today=activity[-1].answers,
         streak=current_streak(activity),
         stats=None,
+        mistakes_today=len(services.mistakes.today(learner_id, now=now)),
+        # Past a limit met, not past new questions paused on purpose (0 a day).
+        more_new=(
+            0
+            if new_left or learner.new_per_day == 0
+            else services.study.more_new(learner_id, now=now, up_to=STUDY_MORE)
+        ),
     )
     return with_topic_stats(data, stats, learner_id, services) if topics else data
 
@@ -108,11 +123,18 @@ def with_topic_stats(
 
 
 class TopicRow(Card):
-    """One topic: its title, mastery bar, due count and a button to study just it."""
+    """One topic: its title, mastery bar, due count and a button to study just it.
+
+    When today's new questions are done and the topic still has unseen ones, the button
+    studies more of the topic instead (``more_requested`` with how many).
+    """
 
     study_requested = Signal(object)  # the topic's (pack id, topic id)
+    more_requested = Signal(object, int)  # the topic's key, unseen questions to start
 
-    def __init__(self, topic: TopicStats, can_study: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, topic: TopicStats, can_study: bool, more: int = 0, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.topic = topic
         figures = topic.figures
@@ -127,10 +149,18 @@ class TopicRow(Card):
             name=f"Study this topic: {topic.title}",
             description=f"Start a study session on {topic.title} only",
         )
-        self.study_button.setEnabled(can_study)
-        self.study_button.clicked.connect(
-            lambda: self.study_requested.emit((topic.pack_id, topic.topic_id))
-        )
+        key = (topic.pack_id, topic.topic_id)
+        if not can_study and more:
+            self.study_button.setText("Study more of this topic")
+            self.study_button.setAccessibleName(f"Study more of this topic: {topic.title}")
+            self.study_button.setAccessibleDescription(
+                f"Start {_plural(more, 'unseen question')} of {topic.title}, past today's "
+                "limit, for today only"
+            )
+            self.study_button.clicked.connect(lambda: self.more_requested.emit(key, more))
+        else:
+            self.study_button.setEnabled(can_study)
+            self.study_button.clicked.connect(lambda: self.study_requested.emit(key))
         top.addWidget(self.study_button, 0, Qt.AlignmentFlag.AlignTop)
         self.body.addLayout(top)
 
@@ -154,7 +184,9 @@ class TopicRow(Card):
             f"{figures.seen} of {_plural(figures.total, 'question')} seen",
         ]
         if not can_study:
-            parts.append("nothing to study here right now")
+            parts.append(
+                "today's new questions are done" if more else "nothing to study here right now"
+            )
         self.counts_label = text_label(" · ".join(parts), "muted")
         self.body.addWidget(self.counts_label)
 
@@ -176,6 +208,8 @@ class HomeScreen(QWidget):
     quiz_requested = Signal()
     topics_shown = Signal()
     read_requested = Signal()
+    more_requested = Signal(object, int)  # topic keys (empty: every topic), new to start
+    mistakes_requested = Signal()
 
     def __init__(
         self,
@@ -235,6 +269,22 @@ class HomeScreen(QWidget):
             description="A scored test on the topics you choose; it does not change your "
             "study schedule",
         )
+        self.more_button = push_button(f"Study {STUDY_MORE} more new questions")
+        self.more_button.setObjectName("studyMoreButton")
+        self.more_button.setAccessibleDescription(
+            "New questions beyond today's limit, for today only"
+        )
+        self.more_button.clicked.connect(
+            lambda: self.more_requested.emit((), self.data.more_new if self.data else STUDY_MORE)
+        )
+        actions.addWidget(self.more_button)
+        self.mistakes_button = push_button("Review my mistakes")
+        self.mistakes_button.setObjectName("reviewMistakesButton")
+        self.mistakes_button.setAccessibleDescription(
+            "Today's wrong answers again, until each is right; your schedule stays as it is"
+        )
+        self.mistakes_button.clicked.connect(self.mistakes_requested.emit)
+        actions.addWidget(self.mistakes_button)
         self.quiz_button.clicked.connect(self.quiz_requested.emit)
         actions.addWidget(self.quiz_button)
         self.read_button = push_button(
@@ -280,7 +330,10 @@ class HomeScreen(QWidget):
     def initial_focus(self) -> QWidget:
         """The control to focus when the screen is shown."""
         # isHidden, not isVisible: at start-up the window itself is not shown yet.
-        return self.quiz_button if self.study_button.isHidden() else self.study_button
+        for button in (self.study_button, self.more_button, self.mistakes_button):
+            if not button.isHidden():
+                return button
+        return self.quiz_button
 
     @property
     def topics_pending(self) -> bool:
@@ -326,6 +379,16 @@ class HomeScreen(QWidget):
             self.summary.setText(self._summary_text(due, new))
         self.study_button.setText(f"Study now ({due} due, {new} new)")
         self.study_button.setAccessibleName(f"Study now: {due} due, {new} new")
+        more = data.more_new if data.new_left_today == 0 else 0
+        self.more_button.setVisible(due == 0 and more > 0)
+        noun = "question" if more == 1 else "questions"
+        self.more_button.setText(f"Study {more} more new {noun}")
+        self.more_button.setAccessibleName(f"Study {more} more new {noun}, today only")
+        self.mistakes_button.setVisible(data.mistakes_today > 0)
+        self.mistakes_button.setText(f"Review my mistakes ({data.mistakes_today})")
+        self.mistakes_button.setAccessibleName(
+            f"Review my mistakes: {data.mistakes_today} from today, again until right"
+        )
         answers = (
             f"Answers today: {data.answers_today}" if data.answers_today else "No answers yet today"
         )
@@ -363,10 +426,15 @@ class HomeScreen(QWidget):
             new = "New questions are paused: set “New questions per day” in Settings to start more."
         else:
             new = "You have met today's new questions."
+        more = (
+            " To go on today, study more new questions or review your mistakes."
+            if data.more_new or data.mistakes_today
+            else ""
+        )
         return (
             f"Nothing is due for review. {new} Come back tomorrow: spacing your practice "
-            "out is what makes it stick. Or take a quiz: it tests you without changing "
-            "your schedule."
+            f"out is what makes it stick.{more} Or take a quiz: it tests you without "
+            "changing your schedule."
         )
 
     def _show_topics(self, data: HomeData) -> None:
@@ -393,8 +461,11 @@ class HomeScreen(QWidget):
 
     def _add_topics(self, data: HomeData, topics: Sequence[TopicStats]) -> None:
         for topic in topics:
-            row = TopicRow(topic, data.can_study_topic(topic))
+            can_study = data.can_study_topic(topic)
+            more = 0 if can_study or not data.more_new else data.more_in_topic(topic)
+            row = TopicRow(topic, can_study, more)
             row.study_requested.connect(lambda key: self.study_requested.emit((key,)))
+            row.more_requested.connect(lambda key, n: self.more_requested.emit((key,), n))
             self.topics_box.addWidget(row)
             # A widget added to a showing layout appears only on the next pass of the event
             # loop, and until then Tab skips it: shown now, Tab reaches it at once.

@@ -33,6 +33,7 @@ from shiboken6 import isValid as shiboken_alive
 
 from crisisquiz import __version__
 from crisisquiz.core.learners import Learner, LearnerError
+from crisisquiz.core.study import STUDY_MORE
 from crisisquiz.core.topic_keys import TopicKey
 from crisisquiz.gui.accessibility import install_accessibility
 from crisisquiz.gui.feedback_panel import READ_SHORTCUT
@@ -212,6 +213,7 @@ class MainWindow(QMainWindow):
         self.study_screen: QWidget | None = None
         self._study_topics: tuple[TopicKey, ...] = ()
         self.quiz_screen: QWidget | None = None
+        self.mistakes_screen: QWidget | None = None
         self.progress_screen: QWidget | None = None
         self.class_report: ClassReportScreen | None = None
         self.learner_picker: LearnerPickerDialog | None = None
@@ -408,6 +410,8 @@ class MainWindow(QMainWindow):
         self.home.set_read_hint(_native(READ_SHORTCUT))
         self.home.read_requested.connect(self.read_first)
         self.home.study_requested.connect(self.start_study)
+        self.home.more_requested.connect(lambda topics, extra: self.start_study(topics, extra))
+        self.home.mistakes_requested.connect(self.review_todays_mistakes)
         self.home.quiz_requested.connect(self.start_quiz)
         self.stack.insertWidget(0, self.home)
 
@@ -471,6 +475,7 @@ class MainWindow(QMainWindow):
         places: list[tuple[QWidget | None, Screen]] = [
             (self.home, Screen.HOME),
             (self.study_screen, Screen.STUDY),
+            (self.mistakes_screen, Screen.STUDY),
             (self.quiz_screen, Screen.QUIZ),
             (self.progress_screen, Screen.PROGRESS),
             (self._packs, Screen.PACKS),
@@ -552,26 +557,56 @@ class MainWindow(QMainWindow):
 
     # -- study and quiz -------------------------------------------------------------------
 
-    def start_study(self, topics: Sequence[TopicKey] = ()) -> None:
-        """Open a study session, on ``topics`` only when given."""
+    def start_study(self, topics: Sequence[TopicKey] = (), extra_new: int = 0) -> None:
+        """Open a study session, on ``topics`` only when given; ``extra_new`` new questions
+        beyond today's limit ("study more")."""
         from crisisquiz.gui.study_screen import StudyScreen  # written alongside; loaded on use
 
         wanted = tuple(topics)
         if self.study_screen is not None:
             # Back to the session in progress; a finished one (its summary on show) gives
             # way to a new session, which may hold questions that have come due since.
-            if wanted == self._study_topics and not self._study_finished():
+            if wanted == self._study_topics and not self._study_finished() and not extra_new:
                 self._show(self.study_screen)
                 return
             self._discard(self.study_screen)
+        self._discard_mistakes()
         learner = self._services.learners.get(self._learner.id)
-        screen = StudyScreen(self._services, learner, wanted)
+        screen = StudyScreen(self._services, learner, wanted, extra_new=extra_new)
         screen.closed.connect(lambda: self._activity_closed(screen))
+        screen.more_requested.connect(lambda: self.start_study((), extra_new=STUDY_MORE))
+        screen.mistakes_requested.connect(self.review_todays_mistakes)
         screen.stage.read_requested.connect(self.open_reading)
         self.study_screen = screen
         self._study_topics = wanted
         self.stack.addWidget(screen)
         self._show(screen)
+
+    def review_todays_mistakes(self) -> None:
+        """Review my mistakes: today's wrong answers in study, again until right."""
+        ids = self._services.mistakes.today(self._learner.id, now=self._services.clock())
+        self.start_mistakes(ids, "Review my mistakes: today's")
+
+    def review_quiz_mistakes(self, attempt_id: int) -> None:
+        """Review my mistakes: a quiz's wrong answers, again until right."""
+        self.start_mistakes(
+            self._services.mistakes.in_quiz(attempt_id), "Review my mistakes: this quiz's"
+        )
+
+    def start_mistakes(self, question_ids: Sequence[int], title: str) -> None:
+        """Open a review of these questions (see :mod:`crisisquiz.gui.mistakes_screen`)."""
+        from crisisquiz.gui.mistakes_screen import MistakesScreen
+
+        self._discard_mistakes()
+        screen = MistakesScreen(self._services, question_ids, title)
+        screen.closed.connect(lambda: self._activity_closed(screen))
+        self.mistakes_screen = screen
+        self.stack.addWidget(screen)
+        self._show(screen)
+
+    def _discard_mistakes(self) -> None:
+        if self.mistakes_screen is not None:
+            self._discard(self.mistakes_screen)
 
     def _study_finished(self) -> bool:
         """Whether the open study session has ended on its summary."""
@@ -587,10 +622,17 @@ class MainWindow(QMainWindow):
         learner = self._services.learners.get(self._learner.id)
         screen = QuizScreen(self._services, learner)
         screen.closed.connect(lambda: self._activity_closed(screen))
+        screen.mistakes_requested.connect(self._quiz_mistakes)
         screen.stage.read_requested.connect(self.open_reading)
         self.quiz_screen = screen
         self.stack.addWidget(screen)
         self._show(screen)
+
+    def _quiz_mistakes(self, attempt_id: int) -> None:
+        # The quiz is over (its results were on show): it gives way to the review.
+        if self.quiz_screen is not None:
+            self._discard(self.quiz_screen)
+        self.review_quiz_mistakes(attempt_id)
 
     def _activity_closed(self, screen: QWidget) -> None:
         self._discard(screen)
@@ -606,6 +648,8 @@ class MainWindow(QMainWindow):
             self._study_topics = ()
         if screen is self.quiz_screen:
             self.quiz_screen = None
+        if screen is self.mistakes_screen:
+            self.mistakes_screen = None
         self.stack.removeWidget(screen)
         screen.deleteLater()
 
@@ -667,7 +711,7 @@ class MainWindow(QMainWindow):
     def _packs_changed(self) -> None:
         # An open session or quiz may hold questions that were just removed or retired;
         # the next one is built from what is installed now.
-        for screen in (self.study_screen, self.quiz_screen):
+        for screen in (self.study_screen, self.quiz_screen, self.mistakes_screen):
             if screen is not None:
                 self._discard(screen)
 
@@ -716,7 +760,7 @@ class MainWindow(QMainWindow):
             self._learner = learner
             self._show_learner()
             return
-        for screen in (self.study_screen, self.quiz_screen):
+        for screen in (self.study_screen, self.quiz_screen, self.mistakes_screen):
             if screen is not None:
                 self._discard(screen)
         self._drop_learner_screens()

@@ -103,6 +103,7 @@ class QuizScreen(QWidget):
     """
 
     closed = Signal()
+    mistakes_requested = Signal(int)  # the attempt whose wrong answers to review
 
     def __init__(self, services: Services, learner: Learner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -640,6 +641,13 @@ class QuizScreen(QWidget):
         again.clicked.connect(self._new_quiz)
         buttons.addWidget(self.home_button)
         buttons.addWidget(again)
+        self.mistakes_button = push_button("Review my mistakes")
+        self.mistakes_button.setObjectName("reviewMistakesButton")
+        self.mistakes_button.setAccessibleDescription(
+            "This quiz's wrong answers again, until each is right; the score stays as it is"
+        )
+        self.mistakes_button.clicked.connect(self._review_mistakes)
+        buttons.addWidget(self.mistakes_button)
         buttons.addStretch(1)
         self.results_layout.addLayout(buttons)
         self.by_topic_heading = wrapped_label("By topic", role="h2")
@@ -695,6 +703,7 @@ class QuizScreen(QWidget):
         )
         self._fill_topics(result)
         self._fill_review(quiz, {answer.position: answer for answer in result.answers})
+        self._offer_mistakes(result.answers)
 
     def _fill_stopped(self, quiz: Quiz) -> None:
         """The results page of a quiz stopped early: no score, the answers given."""
@@ -717,6 +726,19 @@ class QuizScreen(QWidget):
             if (answer := quiz.answered(position)) is not None
         }
         self._fill_review(quiz, answers, only_answered=True)
+        self._offer_mistakes(tuple(answers.values()))
+
+    def _offer_mistakes(self, answers: tuple[QuizAnswer, ...]) -> None:
+        wrong = sum(1 for answer in answers if answer.grade.verdict is not Verdict.RIGHT)
+        self.mistakes_button.setVisible(wrong > 0)
+        self.mistakes_button.setText(f"Review my mistakes ({wrong})")
+        self.mistakes_button.setAccessibleName(
+            f"Review my mistakes: {wrong} from this quiz, again until right"
+        )
+
+    def _review_mistakes(self) -> None:
+        if self.quiz is not None:
+            self.mistakes_requested.emit(self.quiz.attempt_id)
 
     def _fill_topics(self, result: QuizResult | None) -> None:
         self._clear(self.topics_grid)

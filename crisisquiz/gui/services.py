@@ -12,6 +12,7 @@ from crisisquiz.core.app_settings import SettingsService
 from crisisquiz.core.classes import ClassService
 from crisisquiz.core.draft_store import DRAFTS_FOLDER, DraftStore
 from crisisquiz.core.learners import LearnerService
+from crisisquiz.core.mistakes import MistakesService
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import QuizService
 from crisisquiz.core.reading import ReadingService
@@ -34,6 +35,7 @@ class Services:
     stats: StatsService
     classes: ClassService
     reading: ReadingService
+    mistakes: MistakesService
     clock: Callable[[], datetime]
     tz: tzinfo
     drafts: DraftStore
@@ -71,6 +73,7 @@ class Services:
             stats=StatsService(database),
             classes=ClassService(database),
             reading=ReadingService(database),
+            mistakes=MistakesService(database, tz=tz, rng=rng),
             clock=clock,
             tz=tz,
             drafts=DraftStore(drafts_folder),

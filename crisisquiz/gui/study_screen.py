@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from crisisquiz.core.items import ItemKind, StudyItem
 from crisisquiz.core.learners import Learner
 from crisisquiz.core.removed import LearnerRemovedError, QuestionRemovedError
-from crisisquiz.core.study import StudySession, StudySummary
+from crisisquiz.core.study import STUDY_MORE, StudySession, StudySummary
 from crisisquiz.core.topic_keys import TopicKey
 from crisisquiz.gui.feedback_panel import comes_back_text
 from crisisquiz.gui.not_saved import NotSavedBar
@@ -28,7 +28,7 @@ from crisisquiz.gui.questions import GivenAnswer
 from crisisquiz.gui.questions.look import push_button, set_text_role, wrapped_label
 from crisisquiz.gui.questions.stage import CentredColumn, QuestionStage, Submission, scroll_page
 from crisisquiz.gui.services import Services
-from crisisquiz.gui.widgets import show_error
+from crisisquiz.gui.widgets import FlowRow, show_error
 from crisisquiz.storage.dialects import ConnectionLost
 from crisisquiz.storage.sqlite_health import explain_storage_error
 
@@ -63,6 +63,8 @@ class StudyScreen(QWidget):
     """
 
     closed = Signal()
+    more_requested = Signal()
+    mistakes_requested = Signal()
 
     def __init__(
         self,
@@ -70,6 +72,8 @@ class StudyScreen(QWidget):
         learner: Learner,
         topics: Sequence[TopicKey] = (),
         parent: QWidget | None = None,
+        *,
+        extra_new: int = 0,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("studyScreen")
@@ -77,7 +81,9 @@ class StudyScreen(QWidget):
         self._learner = learner
         self.session: StudySession | None = None
         try:
-            self.session = services.study.start(learner.id, now=services.clock(), topics=topics)
+            self.session = services.study.start(
+                learner.id, now=services.clock(), topics=topics, extra_new=extra_new
+            )
         except Exception:
             log.exception("could not start a study session")
         self._item: StudyItem | None = None
@@ -193,6 +199,23 @@ class StudyScreen(QWidget):
         buttons.addWidget(self.summary_undo)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        # More to do today: past the day's new-question limit, and the day's mistakes.
+        more = FlowRow()
+        self.more_button = push_button(f"Study {STUDY_MORE} more new questions")
+        self.more_button.setObjectName("studyMoreButton")
+        self.more_button.setAccessibleDescription(
+            "Starts new questions beyond today's limit, for today only"
+        )
+        self.more_button.clicked.connect(self.more_requested)
+        more.addWidget(self.more_button)
+        self.mistakes_button = push_button("Review my mistakes")
+        self.mistakes_button.setObjectName("reviewMistakesButton")
+        self.mistakes_button.setAccessibleDescription(
+            "Today's wrong answers again, until each is right; your schedule stays as it is"
+        )
+        self.mistakes_button.clicked.connect(self.mistakes_requested)
+        more.addWidget(self.mistakes_button)
+        layout.addLayout(more)
         layout.addStretch(1)
         return scroll_page(column)
 
@@ -418,6 +441,7 @@ class StudyScreen(QWidget):
             self.summary_next.setText("")
         self.summary_next.setVisible(bool(summary.still_learning))
         self.summary_undo.setVisible(session.can_undo)
+        self._offer_more(session)
         spoken = (
             f"{self.summary_title.text()}. Answered {summary.answered}: {summary.right} right, "
             f"{summary.partly} partly right, {summary.wrong} wrong; {summary.new} new. "
@@ -425,6 +449,35 @@ class StudyScreen(QWidget):
         )
         self.home_button.setAccessibleName("Back to home")
         self.home_button.setAccessibleDescription(spoken)
+
+    def _offer_more(self, session: StudySession) -> None:
+        """Study more when today's new questions are all started; mistakes to review."""
+        now = self._services.clock()
+        learner_id = session.learner.id
+        try:
+            more = self._services.study.more_new(learner_id, now=now, up_to=STUDY_MORE)
+            limit_met = self._services.study.new_left_today(session.learner, now) == 0
+            mistakes = len(self._services.mistakes.today(learner_id, now=now))
+        except Exception:
+            log.exception("could not count what else there is to study")
+            more, limit_met, mistakes = 0, False, 0
+        paused = session.learner.new_per_day == 0
+        self.more_button.setVisible(limit_met and more > 0 and not paused)
+        if more:
+            noun = "question" if more == 1 else "questions"
+            self.more_button.setText(f"Study {more} more new {noun}")
+            self.more_button.setAccessibleName(f"Study {more} more new {noun}, today only")
+        if limit_met and more and not paused and session.summary(now).answered == 0:
+            self.summary_intro.setText(
+                "No questions are due, and you have started today's new questions "
+                f"({self._learner.new_per_day} a day). You can study more today, or come "
+                "back tomorrow."
+            )
+        self.mistakes_button.setVisible(mistakes > 0)
+        self.mistakes_button.setText(f"Review my mistakes ({mistakes})")
+        self.mistakes_button.setAccessibleName(
+            f"Review my mistakes: {mistakes} from today, again until right"
+        )
 
     def _learner_name(self) -> str:
         return self.session.learner.name if self.session is not None else "The learner"

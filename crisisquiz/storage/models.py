@@ -263,6 +263,9 @@ class CardStateRow(Base):
             "last_review",
             "question_id",
         ),
+        # The questions a learner answered since a moment (today, for burying siblings),
+        # found without reading the reviews table.
+        Index("ix_card_states_learner_reviewed", "learner_id", "last_review", "question_id"),
         # Covers the per-topic figures (seen, due, recall), read in topic order from
         # the index alone instead of fetching every card row.
         Index(

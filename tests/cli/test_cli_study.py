@@ -224,7 +224,7 @@ def test_nothing_to_study(
     assert code == 0
     assert (
         "Nothing to study for Sam in alpha right now: no question is due and today's "
-        "0 new questions are done." in out
+        "0 new questions are done (--more N starts N more today)." in out
     )
 
 
@@ -366,3 +366,20 @@ def test_quotation_and_sources_in_words(
         "      What is wrong: The Bulgaria visit, and the decision, were in May 1962.\n"
         "    Michael Dobbs, One Minute to Midnight (Alfred A. Knopf, 2008)\n"
     ) in out
+
+
+def test_study_more_starts_new_questions_past_the_limit(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: str
+) -> None:
+    assert main(["--data-dir", data, "learner", "set", "Sam", "--new-per-day", "1"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("q\n"))
+    main(["--data-dir", data, "study", "--learner", "Sam", "--topic", "beta"])
+    out = capsys.readouterr().out
+    assert "1 new" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO("q\n"))
+    main(["--data-dir", data, "study", "--learner", "Sam", "--topic", "beta", "--more", "3"])
+    # Nothing answered yet: today's one new question plus three more.
+    assert "4 new" in capsys.readouterr().out
+    assert main(["--data-dir", data, "study", "--learner", "Sam", "--more", "-2"]) == 1
+    assert "--more takes a number" in capsys.readouterr().err

@@ -360,6 +360,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     from crisisquiz.gui.progress_screen import ProgressScreen
     from crisisquiz.gui.questions.base import GivenAnswer
     from crisisquiz.gui.quiz_screen import QuizScreen
+    from crisisquiz.gui.reading_dialog import ReadingDialog
     from crisisquiz.gui.study_screen import StudyScreen
     from crisisquiz.gui.theme import Appearance
 
@@ -487,6 +488,21 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
 
             editor_window: list[EditorWindow] = []
 
+            def reading(guide: str = "") -> Callable[[], QWidget]:
+                """Read first, opened from Home as Ctrl+G does; at ``guide`` when named."""
+
+                def show() -> QWidget:
+                    window.set_learner(maya)
+                    window.go(Screen.HOME)
+                    window.read_action.trigger()  # the action behind Ctrl+G
+                    dialog = window.reading_dialog
+                    assert isinstance(dialog, ReadingDialog)
+                    if guide:  # as the learner would pick it in the list
+                        dialog.contents.setCurrentRow(dialog.titles.index(guide))
+                    return dialog
+
+                return show
+
             def editor(part: str) -> Callable[[], QWidget]:
                 def show() -> QWidget:
                     if not editor_window:
@@ -545,6 +561,8 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "learner-first-start": first_start,
                 "manage-learners": manager,
                 "shortcuts": lambda: ShortcutsDialog(window),
+                "reading-timeline": reading(),
+                "reading-guide": reading("Discovery and the quarantine"),
                 "editor-list": editor("list"),
                 "editor-problem": editor("problem"),
                 "editor-preview": editor("preview"),
@@ -556,8 +574,9 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     if only and name not in only:
                         continue
                     widget = make()
+                    # These size themselves to the main window, as they open in the app.
                     if widget is not window and not isinstance(
-                        widget, ShortcutsDialog | EditorWindow
+                        widget, ShortcutsDialog | EditorWindow | ReadingDialog
                     ):
                         widget.adjustSize()
                     widget.show()

@@ -155,6 +155,7 @@ def _written_texts(pack: Pack) -> Iterator[tuple[str, str]]:
         if dumped.get("quote"):
             dumped["quote"] = {"ref": dumped["quote"]["ref"]}
         yield q.id, " ".join(_strings(dumped))
+    yield "pack description", pack.pack.description
     for topic in pack.topics:
         yield f"topic {topic.id}", " ".join((topic.title, topic.description, topic.guide))
     for number, entry in enumerate(pack.timeline, 1):
@@ -181,6 +182,33 @@ def test_no_sentence_is_copied_from_the_sources(pack: Pack) -> None:
     assert copies == []
 
 
+# A sentence ends at . ! or ? before a capital, except after an abbreviation such as
+# "U.S." (the summary's lines hold a sentence and its paraphrases, split by " . ").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.){2,}$")
+
+
+def _sentences(line: str) -> list[str]:
+    """The sentences of one source line, with their spacing made single."""
+    sentences, start = [], 0
+    for end in _SENTENCE_END.finditer(line):
+        if _ABBREVIATION.search(line[start : end.start()]):
+            continue
+        sentences.append(line[start : end.start()])
+        start = end.end()
+    sentences.append(line[start:])
+    return [" ".join(s.split()) for s in sentences if s.strip()]
+
+
+def test_a_summary_line_splits_into_its_sentences() -> None:
+    line = "Any ships would be sunk by the U.S. Navy . The U.K. had no part . It ended."
+    assert _sentences(line) == [
+        "Any ships would be sunk by the U.S. Navy .",
+        "The U.K. had no part .",
+        "It ended.",
+    ]
+
+
 @needs_sources
 def test_every_quotation_is_exact_and_no_longer_than_its_sentence(pack: Pack) -> None:
     lines = _source_lines()
@@ -190,11 +218,14 @@ def test_every_quotation_is_exact_and_no_longer_than_its_sentence(pack: Pack) ->
     for q in quoted:
         assert q.quote is not None
         source, _, line = q.quote.ref.partition(":")
-        sentence = " ".join(lines[source][int(line) - 1].split())
         text = " ".join(q.quote.text.split())
-        # Word for word: a part of that very line, so never longer than the sentence.
-        if text not in sentence:
-            wrong.append(f"{q.id}: {q.quote.text!r} is not word for word in {q.quote.ref}")
+        # Word for word, whole words, inside one sentence of that line: a quotation never
+        # runs on into the next sentence, even where a line holds several.
+        whole = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+        if not any(whole.search(s) for s in _sentences(lines[source][int(line) - 1])):
+            wrong.append(
+                f"{q.id}: {q.quote.text!r} is not word for word in one sentence of {q.quote.ref}"
+            )
     assert wrong == []
 
 

@@ -464,7 +464,8 @@ SOVIET_CITIES = {
     "Volgograd": (48.71, 44.51),
     "Tbilisi": (41.72, 44.79),
     "Baku": (40.41, 49.87),
-    "Sverdlovsk": (56.84, 60.60),
+    # Beyond the Urals and out of reach; not Sverdlovsk, whose name answers a U-2 question.
+    "Chelyabinsk": (55.16, 61.40),
 }
 
 GIOIA_DEL_COLLE = (40.80, 16.92)  # Jupiter wing headquarters, Apulia (10 sites around it)
@@ -668,7 +669,7 @@ def jupiters(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path
 
 
 def u2_over_cuba(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> Path:
-    """Heyser's overflight of 14 October and Anderson's last flight of 27 October."""
+    """Heyser's overflight of 14 October and the U-2 shot down on 27 October."""
     m = Map(Projection((25.1, -79.0), 2000, (-50, 0)), (-92, 14, -64, 33))
     m.land(world, soviet=False)
     # Heyser: from the Caribbean south of the Isle of Pines, north across western Cuba
@@ -697,7 +698,7 @@ def u2_over_cuba(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> 
     m.line(anderson, VERMILLION, 6, Qt.PenStyle.DashLine)
     at = m.marker(*BANES, VERMILLION, "cross", 14)
     m.label(
-        "27 Oct: Anderson's U-2\nshot down near Banes",
+        "27 Oct: a U-2 is\nshot down near Banes",
         at,
         bold=True,
         colour=DARK_VERMILLION,
@@ -720,7 +721,7 @@ def u2_over_cuba(world: dict[str, MultiPolygon | Polygon], facts: list[str]) -> 
     m.legend(
         [
             (m.sample_line(BLUE, 6, Qt.PenStyle.SolidLine), "14 Oct: found the missiles"),
-            (m.sample_line(VERMILLION, 6, Qt.PenStyle.DashLine), "27 Oct: Anderson's flight"),
+            (m.sample_line(VERMILLION, 6, Qt.PenStyle.DashLine), "27 Oct: the U-2 lost"),
             (m.sample_marker(VERMILLION, "cross"), "Shot down"),
         ],
         corner="top-right",

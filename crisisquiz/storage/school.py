@@ -142,6 +142,7 @@ def _sequences(connection: Connection, tables: list[str]) -> list[str]:
 def apply_security(connection: Connection) -> None:
     """Create the group roles, grant their rights and (re)create the row-level policies."""
     packs = ", ".join(pack_tables())
+    own_tables = [t for t in LEARNER_TABLES if t != "learners"] + ["quiz_answers", "settings"]
     learner_sequences = _sequences(connection, [*LEARNER_TABLES, "quiz_answers"])
     pack_sequences = _sequences(connection, pack_tables())
     database_name = str(connection.scalar(text("SELECT current_database()")))
@@ -165,8 +166,9 @@ def apply_security(connection: Connection) -> None:
         f"GRANT INSERT, UPDATE, DELETE ON {packs} TO {q[Kind.TEACHER]}",
         f"GRANT USAGE ON SEQUENCE {', '.join(pack_sequences)} TO {q[Kind.TEACHER]}",
         f"GRANT SELECT, UPDATE ({', '.join(LEARNER_SETTINGS)}) ON learners TO {both}",
-        "GRANT SELECT, INSERT, UPDATE, DELETE ON card_states, reviews, quiz_attempts, "
-        f"quiz_answers, daily_topic_stats, topic_totals, settings TO {both}",
+        # Every table of a learner's own rows (the policies below say whose), so a table
+        # added to LEARNER_TABLES is writable by its owner without another line here.
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(own_tables)} TO {both}",
         f"GRANT USAGE ON SEQUENCE {', '.join(learner_sequences)} TO {both}",
         f"GRANT SELECT ON server_accounts, classes, class_learners, class_packs, "
         f"class_teachers TO {both}",

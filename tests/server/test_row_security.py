@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 from engines import School
+from sqlalchemy import text
 
 from crisisquiz.core.app_context import AppContext
+from crisisquiz.core.app_settings import AppSettings, SettingsService
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.quiz import QuizService, QuizSettings
 from crisisquiz.core.study import StudyService
@@ -36,6 +38,15 @@ def study(school: School, role: str, answers: int, tmp_path: object) -> int:
         quiz = QuizService(ctx.database, tz=UTC).start(learner.id, QuizSettings(count=2), now=NOW)
         quiz.answer(0, "no idea", now=NOW, response_ms=500)
         quiz.finish(NOW)
+        SettingsService(ctx.database).save(AppSettings(last_learner_id=learner.id))
+        with ctx.database.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO exam_plans (learner_id, pack_id, exam_day, set_at) "
+                    "VALUES (:id, 'cuban-missile-crisis', '2026-05-20', now())"
+                ),
+                {"id": learner.id},
+            )
         return learner.id
     finally:
         ctx.close()
@@ -120,6 +131,66 @@ def test_a_pupil_cannot_change_or_delete_anothers_rows(
         assert count(admin, "SELECT new_per_day FROM learners WHERE id = %s", ben_id) == 15
 
 
+# Each table holding a learner's data: how to pick out Ben's rows, and a change to them.
+BENS_ROWS = {
+    "learners": ("id = {ben_id}", "new_per_day = 0, name = 'Taken'"),
+    "card_states": ("learner_id = {ben_id}", "due = due + interval '1 year', stability = 0"),
+    "reviews": ("learner_id = {ben_id}", "correct = true, score = 1"),
+    "quiz_attempts": ("learner_id = {ben_id}", "score = 1"),
+    "quiz_answers": ("attempt_id IN ({ben_attempts})", "correct = true, score = 1"),
+    "daily_topic_stats": ("learner_id = {ben_id}", "correct = answers"),
+    "topic_totals": ("learner_id = {ben_id}", "correct = answers"),
+    "exam_plans": ("learner_id = {ben_id}", "exam_day = '2026-01-01'"),
+    "settings": ("owner = '{ben}'", "value = 'taken over'"),
+}
+
+
+def bens_rows(admin: psycopg.Connection[tuple[object, ...]], table: str, where: str) -> list[str]:
+    rows = admin.execute(f"SELECT t::text FROM {table} t WHERE {where} ORDER BY 1").fetchall()  # type: ignore[arg-type]
+    return [str(row[0]) for row in rows]
+
+
+def rows_touched(connection: psycopg.Connection[tuple[object, ...]], statement: str) -> int:
+    """The rows ``statement`` changed and committed: 0 when refused outright."""
+    try:
+        touched = connection.execute(statement).rowcount  # type: ignore[arg-type]
+    except psycopg.errors.InsufficientPrivilege:
+        connection.rollback()
+        return 0
+    connection.commit()
+    return touched
+
+
+@pytest.mark.parametrize("table", sorted(BENS_ROWS))
+def test_a_pupil_can_neither_read_nor_change_nor_delete_anothers_rows(
+    classroom: tuple[School, str, str, int, int], table: str
+) -> None:
+    """For every table of a learner's data: Ana, with plain SQL, finds none of Ben's rows
+    to read, and an UPDATE or DELETE aimed at them touches nothing."""
+    school, ana, ben, _ana_id, ben_id = classroom
+    with as_user(school, school.admin) as admin:
+        attempts = admin.execute(
+            "SELECT id FROM quiz_attempts WHERE learner_id = %s", (ben_id,)
+        ).fetchall()
+        template, change = BENS_ROWS[table]
+        where = template.format(
+            ben_id=ben_id, ben=ben, ben_attempts=", ".join(str(a[0]) for a in attempts)
+        )
+        before = bens_rows(admin, table, where)
+        own = count(admin, f"SELECT count(*) FROM {table}") - len(before)
+    assert before, f"Ben has no rows in {table}: the test would prove nothing"
+    with as_user(school, ana) as pupil:
+        assert count(pupil, f"SELECT count(*) FROM {table} WHERE {where}") == 0
+        assert count(pupil, f"SELECT count(*) FROM {table}") < own + 1  # hers at most
+        for statement in (
+            f"UPDATE {table} SET {change} WHERE {where}",
+            f"DELETE FROM {table} WHERE {where}",
+        ):
+            assert rows_touched(pupil, statement) == 0, statement
+    with as_user(school, school.admin) as admin:
+        assert bens_rows(admin, table, where) == before
+
+
 @pytest.mark.parametrize(
     "statement",
     [
@@ -134,15 +205,45 @@ def test_a_pupil_cannot_change_or_delete_anothers_rows(
         # Starting a quiz in Ben's name.
         "INSERT INTO quiz_attempts (learner_id, started_at, seed, topics, question_ids, "
         "feedback) VALUES ({ben}, now(), 1, '[]', '[]', 'x')",
+        # An answer added to one of Ben's quizzes.
+        "INSERT INTO quiz_answers (attempt_id, position, question_id, answered_at, correct, "
+        "score, response, response_ms, pack_id, topic_id) SELECT {ben_attempt}, 99, id, now(), "
+        "true, 1, '{{}}', 1, pack_id, topic_id FROM questions LIMIT 1",
+        # A card state, a total, an exam date and a setting in Ben's name.
+        "INSERT INTO card_states (learner_id, question_id, due, stability, difficulty, state, "
+        "step, pack_id, topic_id) SELECT {ben}, id, now(), 1, 5, 1, 0, pack_id, topic_id "
+        "FROM questions ORDER BY id DESC LIMIT 1",
+        "INSERT INTO topic_totals VALUES ({ben}, 'p', 't', 9, 9, 0, 0, 0, 0)",
+        "INSERT INTO exam_plans (learner_id, pack_id, exam_day, set_at) "
+        "VALUES ({ben}, 'cuban-missile-crisis', '2026-06-01', now())",
+        "INSERT INTO settings (key, value, owner) VALUES ('theme', 'dark', '{ben_role}')",
+        # A learner row of her own making.
+        "INSERT INTO learners (name, desired_retention, new_per_day, day_rollover_hour, "
+        "quiz_counts_as_review, created_at, uid) VALUES ('Fake', 0.9, 10, 4, false, now(), "
+        "gen_random_uuid())",
     ],
-    ids=["insert-review", "move-review", "insert-figures", "insert-quiz"],
+    ids=[
+        "insert-review",
+        "move-review",
+        "insert-figures",
+        "insert-quiz",
+        "insert-quiz-answer",
+        "insert-card",
+        "insert-totals",
+        "insert-exam",
+        "insert-setting",
+        "insert-learner",
+    ],
 )
 def test_a_pupil_cannot_write_rows_in_anothers_name(
     classroom: tuple[School, str, str, int, int], statement: str
 ) -> None:
-    school, ana, _ben, _ana_id, ben_id = classroom
+    school, ana, ben, _ana_id, ben_id = classroom
+    with as_user(school, school.admin) as admin:
+        attempt = count(admin, "SELECT max(id) FROM quiz_attempts WHERE learner_id = %s", ben_id)
+    sql = statement.format(ben=ben_id, ben_role=ben, ben_attempt=attempt)
     with as_user(school, ana) as pupil, pytest.raises(psycopg.errors.InsufficientPrivilege):
-        pupil.execute(statement.format(ben=ben_id))  # type: ignore[arg-type]
+        pupil.execute(sql)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -183,7 +284,7 @@ def test_a_pupil_cannot_touch_roles_accounts_or_packs(
 
 def test_a_pupil_keeps_their_own_settings(classroom: tuple[School, str, str, int, int]) -> None:
     school, ana, ben, _ana_id, _ben_id = classroom
-    from crisisquiz.core.app_settings import AppSettings, SettingsService, Theme
+    from crisisquiz.core.app_settings import Theme
 
     contexts = {
         role: AppContext(school.tmp_path / role, clock=lambda: NOW, database_url=school.url(role))
@@ -276,6 +377,45 @@ def test_a_teacher_cannot_change_their_pupils_answers(
             "INSERT INTO class_teachers (class_id, role_name) SELECT id, %s FROM classes",
             (tia,),
         )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        # Taking Omar's class on, or bringing Cleo into her own class, to read Cleo's rows.
+        "INSERT INTO class_teachers (class_id, role_name) VALUES ({other_class}, '{tia}')",
+        "INSERT INTO class_learners (class_id, learner_id) VALUES ({own_class}, {cleo_id})",
+        "UPDATE class_learners SET class_id = {own_class}",
+        # Choosing the packs of a class she does not teach.
+        "INSERT INTO class_packs (class_id, pack_id) "
+        "VALUES ({other_class}, 'cuban-missile-crisis')",
+        # Rows in a pupil's name.
+        "INSERT INTO exam_plans (learner_id, pack_id, exam_day, set_at) "
+        "VALUES ({cleo_id}, 'cuban-missile-crisis', '2026-06-01', now())",
+        "UPDATE learners SET new_per_day = 0 WHERE id = {cleo_id}",
+    ],
+    ids=["teach-other-class", "enrol-pupil", "move-pupils", "other-class-packs", "exam", "learner"],
+)
+def test_a_teacher_cannot_reach_beyond_their_classes(
+    classroom: tuple[School, str, str, int, int], teachers: tuple[str, str, int], statement: str
+) -> None:
+    school = classroom[0]
+    tia, _omar, cleo_id = teachers
+    with as_user(school, school.admin) as admin:
+        classes = dict(admin.execute("SELECT name, id FROM classes").fetchall())  # type: ignore[arg-type]
+        before = admin.execute("SELECT * FROM class_learners ORDER BY 1, 2").fetchall()
+    sql = statement.format(
+        tia=tia, cleo_id=cleo_id, own_class=classes["7B"], other_class=classes["8C"]
+    )
+    with as_user(school, tia) as teacher:
+        assert rows_touched(teacher, sql) == 0
+    with as_user(school, school.admin) as admin:
+        assert admin.execute("SELECT * FROM class_learners ORDER BY 1, 2").fetchall() == before
+        assert count(admin, "SELECT count(*) FROM class_packs") == 0
+        teaching = admin.execute(
+            "SELECT role_name FROM class_teachers WHERE class_id = %s", (classes["8C"],)
+        ).fetchall()
+        assert (tia,) not in teaching
 
 
 def test_a_pupil_sees_only_their_own_class(

@@ -91,21 +91,35 @@ class School:
         return self.databases.server.dsn(self.name, user, password)
 
     def run(self, *argv: str, stdin: str | None = None) -> int:
-        """``crisisquiz --database ADMIN_URL ...`` in this process."""
+        """``crisisquiz ...`` as the administrator, in this process."""
+        return self.run_as(self.admin, *argv, stdin=stdin)
+
+    def run_as(self, user: str, *argv: str, stdin: str | None = None) -> int:
+        """``crisisquiz ...`` signed in as ``user``, in this process.
+
+        The URL, password included, goes in CRISISQUIZ_DATABASE_URL, as a school's
+        computer would set it: crisisquiz refuses a password on its command line.
+        """
         import io
+        import os
         import sys
 
         from crisisquiz.cli import main
+        from crisisquiz.storage.server import DATABASE_URL_ENV
 
-        saved = sys.stdin
+        url = self.admin_url if user == self.admin else self.url(user)
+        saved_stdin, saved_url = sys.stdin, os.environ.get(DATABASE_URL_ENV)
         if stdin is not None:
             sys.stdin = io.StringIO(stdin)
+        os.environ[DATABASE_URL_ENV] = url
         try:
-            return main(
-                ["--data-dir", str(self.tmp_path / "admin"), "--database", self.admin_url, *argv]
-            )
+            return main(["--data-dir", str(self.tmp_path / user), *argv])
         finally:
-            sys.stdin = saved
+            sys.stdin = saved_stdin
+            if saved_url is None:
+                del os.environ[DATABASE_URL_ENV]
+            else:
+                os.environ[DATABASE_URL_ENV] = saved_url
 
     def add(self, kind: str, name: str, user: str, *options: str) -> str:
         """``server add-learner`` / ``add-teacher`` with a password from standard input.

@@ -30,7 +30,13 @@ from crisisquiz.storage.database import (
 )
 from crisisquiz.storage.dialects import ConnectionLost, connection_problem, permission_problem
 from crisisquiz.storage.school import SchoolError
-from crisisquiz.storage.server import DATABASE_URL_ENV, resolve_database_url
+from crisisquiz.storage.server import (
+    DATABASE_URL_ENV,
+    PasswordRefused,
+    resolve_database_url,
+    url_with_password,
+    written_password,
+)
 
 # Errors a user can act on: printed as one message, never a traceback.
 USER_ERRORS: tuple[type[Exception], ...] = (
@@ -94,17 +100,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             return CLOSED_PIPE_STATUS
 
 
+def _refuse_password_in_arguments(url: str | None) -> None:
+    """A password on the command line is readable by every user of the computer (``ps``)."""
+    if url is not None and written_password(url):
+        raise UserError(
+            "--database holds a password, which other users of this computer could read "
+            "in the list of running programs. Leave it out: crisisquiz asks for it at the "
+            f"terminal, or finds it in ~/.pgpass or in ${DATABASE_URL_ENV}."
+        )
+
+
+def _open_asking_for_password(ctx: AppContext) -> None:
+    """Open a server database, asking at the terminal for a password the URL lacks."""
+    try:
+        ctx.database  # noqa: B018 - opening is the point
+    except PasswordRefused as refused:
+        if not refused.missing or ctx.database_url is None or not sys.stdin.isatty():
+            raise
+        import getpass
+
+        from crisisquiz.storage.server import location_of, parse_server_url
+
+        where = location_of(parse_server_url(ctx.database_url)).label
+        password = getpass.getpass(f"Password for {where}: ")
+        ctx.database_url = url_with_password(ctx.database_url, password)
+        ctx.database  # noqa: B018
+
+
 def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     ctx = AppContext(
         resolve_data_dir(args.data_dir), database_url=resolve_database_url(args.database)
     )
     try:
+        _refuse_password_in_arguments(args.database)
         if args.handler is None:
             from crisisquiz.gui.app import run_app  # Qt is loaded only for the window
 
             return run_app(ctx)
         ctx.on_notice = _warn
+        if ctx.database_url is not None:
+            _open_asking_for_password(ctx)
         return int(args.handler(args, ctx))
     except DamagedDatabaseError as exc:
         print(f"crisisquiz: error: {exc}", file=sys.stderr)

@@ -29,6 +29,14 @@ LOCAL_HOSTS = frozenset({"", "localhost", "127.0.0.1", "::1"})
 CONNECT_TIMEOUT = 10
 
 
+class PasswordRefused(DatabaseError):
+    """The server wants a password it was not given, or refused the one it was given."""
+
+    def __init__(self, message: str, *, missing: bool) -> None:
+        super().__init__(message)
+        self.missing = missing  # no password was sent at all: asking for one can help
+
+
 @dataclass(frozen=True)
 class ServerLocation:
     """Which server, database and user a connection is for (never the password)."""
@@ -98,6 +106,19 @@ def _require_tls(url: URL) -> URL:
             "(sslmode=require, verify-ca or verify-full)"
         )
     return url
+
+
+def written_password(url: str) -> bool:
+    """Whether ``url`` carries a password (an unreadable URL carries none we can tell)."""
+    try:
+        return bool(make_url(url).password)
+    except (ArgumentError, ValueError):
+        return ":" in url.partition("@")[0].rpartition("/")[2] and "@" in url
+
+
+def url_with_password(url: str, password: str) -> str:
+    """``url`` with ``password`` put in (the text form, for the app's own use only)."""
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
 
 
 def _hide_password(url: str) -> str:
@@ -205,7 +226,7 @@ def _current_revision(engine: Engine, location: ServerLocation) -> str | None:
             f"{_first_line(error)}. Ask whoever runs the server."
         ) from None
     except DBAPIError as error:
-        raise DatabaseError(_cannot_connect(error, location)) from None
+        raise _cannot_connect(error, location) from None
 
 
 def _check_known(current: str | None, location: ServerLocation) -> None:
@@ -236,17 +257,26 @@ def _upgrade(engine: Engine, location: ServerLocation, current: str | None) -> N
         raise
 
 
-def _cannot_connect(error: DBAPIError, location: ServerLocation) -> str:
+def _cannot_connect(error: DBAPIError, location: ServerLocation) -> DatabaseError:
     message = _first_line(error)
     lowered = message.lower()
-    if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return (
+    if "no password supplied" in lowered:
+        return PasswordRefused(
+            f"the server at {location.host or 'this computer'} asks for the password of "
+            f"{location.user}, and none was given.",
+            missing=True,
+        )
+    if "password authentication failed" in lowered:
+        return PasswordRefused(
             f"the server at {location.host or 'this computer'} refused the user name or "
-            f"password for {location.user}."
+            f"password for {location.user}.",
+            missing=False,
         )
     if "does not exist" in lowered and "database" in lowered:
-        return f"there is no database {location.database} on {location.host or 'this computer'}."
-    return describe_lost(error)
+        return DatabaseError(
+            f"there is no database {location.database} on {location.host or 'this computer'}."
+        )
+    return DatabaseError(describe_lost(error))
 
 
 def _first_line(error: BaseException) -> str:

@@ -150,17 +150,14 @@ def test_only_teachers_and_the_admin_import_packs(
     ana = school.add("learner", "Ana", "ana")
     tia = school.add("teacher", "Tia", "tia")
     capsys.readouterr()
-    data = str(school.tmp_path / "pupil")
-    pupil = ["--data-dir", data, "--database", school.url(ana)]
-    assert main([*pupil, "pack", "import", str(small_pack_file)]) == 1
+    assert school.run_as(ana, "pack", "import", str(small_pack_file)) == 1
     _, err = output(capsys)
     assert "does not allow this user" in err
-    assert main([*pupil, "pack", "list"]) == 0
+    assert school.run_as(ana, "pack", "list") == 0
     out, _ = output(capsys)
     assert "cuban-missile-crisis" in out
-    teacher = ["--data-dir", data, "--database", school.url(tia)]
-    assert main([*teacher, "pack", "import", str(small_pack_file)]) == 0
-    assert main([*pupil, "pack", "list"]) == 0
+    assert school.run_as(tia, "pack", "import", str(small_pack_file)) == 0
+    assert school.run_as(ana, "pack", "list") == 0
     out, _ = output(capsys)
     assert "test-pack" in out
 
@@ -182,11 +179,53 @@ def test_an_unreachable_server_is_a_message(
 
 def test_a_wrong_password_is_a_message(school: School, capsys: pytest.CaptureFixture[str]) -> None:
     ana = school.add("learner", "Ana", "ana")
+    school.passwords[ana] = "not-the-password"
     capsys.readouterr()
-    url = school.databases.url(school.name, ana, "not-the-password")
-    assert main(["--data-dir", str(school.tmp_path), "--database", url, "learner", "list"]) == 1
+    assert school.run_as(ana, "learner", "list") == 1
     _, err = output(capsys)
     assert f"refused the user name or password for {ana}" in err
+
+
+def test_a_password_in_the_database_argument_is_refused(
+    school: School, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every user of the computer can read a program's arguments (ps): no password there."""
+    ana = school.add("learner", "Ana", "ana")
+    capsys.readouterr()
+    data = ["--data-dir", str(school.tmp_path / "ana")]
+    assert main([*data, "--database", school.url(ana), "learner", "list"]) == 1
+    _, err = output(capsys)
+    assert "--database holds a password, which other users of this computer could read" in err
+    assert school.passwords[ana] not in err
+    # Without it, at a terminal, crisisquiz asks for it; without a terminal it says what
+    # is missing.
+    bare = school.databases.url(school.name, ana)
+    assert main([*data, "--database", bare, "learner", "list"]) == 1
+    _, err = output(capsys)
+    assert f"asks for the password of {ana}, and none was given" in err
+
+
+def test_a_missing_password_is_asked_for_at_a_terminal(
+    school: School, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ana = school.add("learner", "Ana", "ana")
+    capsys.readouterr()
+    asked: list[str] = []
+
+    def typed(prompt: str = "") -> str:
+        asked.append(prompt)
+        return school.passwords[ana]
+
+    monkeypatch.setattr("getpass.getpass", typed)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    bare = school.databases.url(school.name, ana)
+    data = ["--data-dir", str(school.tmp_path / "ana")]
+    assert main([*data, "--database", bare, "learner", "list"]) == 0
+    out, _ = output(capsys)
+    assert "Ana" in out
+    assert asked == [
+        f"Password for {ana} on {school.name} at 127.0.0.1:{school.databases.server.port}: "
+    ]
 
 
 def test_a_teachers_pack_update_and_removal_reach_every_learners_rows(
@@ -206,8 +245,7 @@ def test_a_teachers_pack_update_and_removal_reach_every_learners_rows(
     tia = school.add("teacher", "Tia", "tia")
     first = tmp_path / "v1.toml"
     first.write_text(small_pack_text, encoding="utf-8")
-    teacher = ["--data-dir", str(tmp_path / "t"), "--database", school.url(tia)]
-    assert main([*teacher, "pack", "import", str(first)]) == 0
+    assert school.run_as(tia, "pack", "import", str(first)) == 0
     ctx = AppContext(tmp_path / "a", clock=lambda: now, database_url=school.url(ana))
     try:
         learner = LearnerService(ctx.database).list()[0]
@@ -225,14 +263,14 @@ def test_a_teachers_pack_update_and_removal_reach_every_learners_rows(
     )
     second = tmp_path / "v2.toml"
     second.write_text(moved, encoding="utf-8")
-    assert main([*teacher, "pack", "import", str(second)]) == 0
+    assert school.run_as(tia, "pack", "import", str(second)) == 0
     with psycopg.connect(school.dsn(school.admin)) as admin:
         topic = admin.execute(
             "SELECT c.topic_id FROM card_states c JOIN questions q ON q.id = c.question_id "
             "WHERE q.question_id = 'fc' AND q.pack_id = 'test-pack'"
         ).fetchone()
         assert topic == ("beta",)
-    assert main([*teacher, "pack", "remove", "test-pack", "--yes"]) == 0
+    assert school.run_as(tia, "pack", "remove", "test-pack", "--yes") == 0
     with psycopg.connect(school.dsn(school.admin)) as admin:
         for table in ("card_states", "reviews", "daily_topic_stats", "topic_totals"):
             left = admin.execute(

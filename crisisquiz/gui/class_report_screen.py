@@ -1,6 +1,10 @@
 """Class report: a teacher gathers results files and sees the class per topic and question.
 
-Files are read and the report is built off the GUI thread. A file that is not a
+A class whose learners study on this database (this computer's file, or a school
+server the teacher is signed in to) is read straight from it, as it is now: on a
+server, PostgreSQL shows a teacher the learners of the classes they teach and no
+others, so the screen offers those classes. Reading again brings the report up to
+date. Files are read and the report is built off the GUI thread. A file that is not a
 valid results file is refused with the core's message (which names the file
 and the problem); the other files are still used. A file given twice counts
 once, as the core decides, and the screen says so. The report can be saved as
@@ -29,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from crisisquiz.core.class_report import (
+    DATABASE_SOURCE,
     ClassReport,
     LearnerResult,
     QuestionReport,
@@ -36,6 +41,8 @@ from crisisquiz.core.class_report import (
     build_class_report,
 )
 from crisisquiz.core.class_report_tables import write_class_csv, wrong_choice_text
+from crisisquiz.core.class_sources import class_learner_ids, database_results
+from crisisquiz.core.classes import ClassError, ClassService
 from crisisquiz.core.results import ResultsError, ResultsFile, load_results
 from crisisquiz.gui.charts import (
     NO_VALUE,
@@ -64,6 +71,8 @@ from crisisquiz.gui.widgets import (
     text_label,
 )
 from crisisquiz.gui.worker import TaskRunner
+from crisisquiz.storage.database import Database
+from crisisquiz.storage.dialects import connection_problem, permission_problem
 
 RESULTS_FILTER = "crisisquiz results (*.json);;All files (*)"
 CSV_FILTER = "CSV for spreadsheets (*.csv)"
@@ -106,7 +115,35 @@ def load_files(
     return LoadOutcome(tuple(added), tuple(refused), report)
 
 
+# What the file column shows for learners read from the database instead of a file:
+# on a school server it is not this computer's.
+DATABASE_LABEL = "read from the database"
+
+
+def class_names(database: Database) -> list[str]:
+    """The classes this database shows its user (on a school server: those they teach)."""
+    return [info.name for info in ClassService(database).list()]
+
+
+def read_class(
+    database: Database, class_name: str, earlier: Sequence[ResultsFile], *, now: datetime
+) -> tuple[list[ResultsFile], ClassReport | None]:
+    """The class's learners read from ``database`` as of ``now``, with ``earlier`` files.
+
+    Each learner's results are exactly what their exported file would hold. Learners
+    read from the database before are replaced by what they hold now, so reading
+    again brings the report up to date. Safe off the GUI thread.
+    """
+    fresh = database_results(database, class_learner_ids(database, class_name), now=now)
+    renewed = {f.learner_id for f in fresh}
+    kept = [f for f in earlier if not (f.source == DATABASE_SOURCE and f.learner_id in renewed)]
+    files = [*kept, *fresh]
+    return files, build_class_report(files, now=now) if files else None
+
+
 def _name(source: str) -> str:
+    if source == DATABASE_SOURCE:
+        return DATABASE_LABEL
     return Path(source).name or source
 
 
@@ -213,7 +250,7 @@ QUESTION_HEADERS = (
 FILE_HEADERS = (
     ("Learner", "The learner named in the file"),
     ("File", "The results file"),
-    ("Exported", "When the learner exported it"),
+    ("Exported", "When the learner exported it, or when it was read from the database"),
     ("In the report", "Whether the file counts, and why not when it does not"),
 )
 
@@ -249,12 +286,38 @@ class ClassReportScreen(QWidget):
         body.addWidget(heading("Class report", 1))
         body.addWidget(
             text_label(
-                "For teachers: gather the results files your learners exported to see how the "
-                "class is doing on each topic and each question. Nothing is stored: the "
-                "report is made from the files each time.",
+                "For teachers: see how a class is doing on each topic and each question. "
+                "Read a class whose learners study here (on this computer, or on the school "
+                "server you are signed in to) as it is now, or gather the results files your "
+                "learners exported, or both. Nothing is stored: the report is made afresh "
+                "each time.",
                 "muted",
             )
         )
+        self.class_row = QWidget()
+        class_line = QHBoxLayout(self.class_row)
+        class_line.setContentsMargins(0, 0, 0, 0)
+        self.class_choice = QComboBox()
+        self.class_choice.setAccessibleName("Class")
+        self.class_choice.setAccessibleDescription(
+            "A class whose learners study on this database"
+            + (" (the classes you teach)" if services.database.server else "")
+        )
+        class_label = QLabel("&Which class:")
+        class_label.setBuddy(self.class_choice)
+        self.read_class_button = push_button(
+            "Read from the data&base",
+            description="Read the chosen class's answers as they are now; again to update",
+        )
+        self.read_class_button.clicked.connect(self.read_chosen_class)
+        class_line.addWidget(class_label)
+        class_line.addWidget(self.class_choice)
+        class_line.addWidget(self.read_class_button)
+        class_line.addStretch(1)
+        body.addWidget(self.class_row)
+        self.class_note = text_label("", "small")
+        self.class_note.hide()
+        body.addWidget(self.class_note)
         actions = FlowRow()
         self.add_button = push_button(
             "&Add results files…",
@@ -302,10 +365,11 @@ class ClassReportScreen(QWidget):
         self.empty_state.body.addWidget(heading("No results files yet", 2))
         self.empty_state.body.addWidget(
             text_label(
-                "Ask each learner to export their results in crisisquiz (File ▸ Export my "
-                "results…) and send you the file. Then choose Add results files… and pick "
-                "them all at once. Files from different computers and pack versions fit "
-                "together."
+                "Choose a class above and Read from the database to see its learners as "
+                "they are now. For learners who study elsewhere, ask each to export their "
+                "results in crisisquiz (File ▸ Export my results…) and send you the file. "
+                "Then choose Add results files… and pick them all at once. Files from "
+                "different computers and pack versions fit together."
             )
         )
         body.addWidget(self.empty_state)
@@ -319,6 +383,7 @@ class ClassReportScreen(QWidget):
         self._build_report(content)
         body.addStretch(1)
         self._update_buttons()
+        self.refresh_classes()
 
     def _build_report(self, content: QVBoxLayout) -> None:
         self.overview = text_label("", "strong")
@@ -385,8 +450,76 @@ class ClassReportScreen(QWidget):
         return card
 
     def initial_focus(self) -> QWidget:
-        """The control to focus when the screen is shown."""
-        return self.add_button
+        """The control to focus when the screen is shown: the class, when there is one."""
+        return self.class_choice if self.class_choice.count() else self.add_button
+
+    # -- reading a class from the database --------------------------------------------------
+
+    def refresh_classes(self) -> None:
+        """List the classes this database shows, in the background."""
+        self._runner.run(
+            lambda: class_names(self._services.database),
+            self._show_classes,
+            lambda error: self._show_classes([], problem=connection_problem(error) or str(error)),
+        )
+
+    def _show_classes(self, names: Sequence[str], *, problem: str | None = None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        chosen = self.class_choice.currentText()
+        self.class_choice.clear()
+        self.class_choice.addItems(list(names))
+        if chosen in names:
+            self.class_choice.setCurrentText(chosen)
+        self.class_row.setVisible(bool(names))
+        self.class_note.setVisible(not names)
+        if problem is not None:
+            self.class_note.setText(f"The classes could not be listed: {problem}")
+        elif not names:
+            self.class_note.setText(
+                "No class to read here: "
+                + (
+                    "you teach none on this server yet (the school's administrator adds "
+                    "them with 'crisisquiz server teach')."
+                    if self._services.database.server
+                    else "make one with 'crisisquiz class add' to read its learners from "
+                    "this computer."
+                )
+            )
+        self._update_buttons()
+
+    def read_chosen_class(self) -> None:
+        """Read the chosen class from the database (again, to bring it up to date)."""
+        name = self.class_choice.currentText()
+        if self._busy or not name:
+            return
+        database = self._services.database
+        now = self._services.clock()
+        earlier = tuple(self.files)
+        self._start(f"Reading the class {name}…")
+        self._runner.run(
+            lambda: read_class(database, name, earlier, now=now),
+            lambda outcome: self._class_read(name, now, *outcome),
+            self._failed(f"The class {name} was not read", "Nothing changed; try again."),
+        )
+
+    def _class_read(
+        self, name: str, now: datetime, files: list[ResultsFile], report: ClassReport | None
+    ) -> None:
+        if not self._finish():
+            return
+        self.files = files
+        self.report = report
+        self._show_report()
+        read = sum(1 for f in files if f.source == DATABASE_SOURCE)
+        moment = _exported_text(now, self._services.tz)
+        self.result.show_success(
+            f"Class {name} read",
+            f"Read {_plural(read, 'learner')} from the database as of {moment}; the report "
+            f"now counts {_plural(len(report.learners) if report else 0, 'learner')}. Read "
+            "again to bring it up to date.",
+        )
+        self.result.dismiss_button.setFocus()
 
     @property
     def working(self) -> bool:
@@ -706,7 +839,10 @@ class ClassReportScreen(QWidget):
         def show(error: Exception) -> None:
             if not self._finish():
                 return
-            if isinstance(error, ReportPdfError | ResultsError):
+            lost = connection_problem(error) or permission_problem(error)
+            if lost is not None:
+                reason = lost.rstrip(".")
+            elif isinstance(error, ReportPdfError | ResultsError | ClassError):
                 reason = str(error)
             elif isinstance(error, OSError):
                 where = f"{error.filename}: " if error.filename else ""
@@ -726,6 +862,8 @@ class ClassReportScreen(QWidget):
             (self.csv_button, has_report),
             (self.pdf_button, has_report),
             (self.page_size, True),
+            (self.read_class_button, self.class_choice.count() > 0),
+            (self.class_choice, self.class_choice.count() > 0),
         ]
         for widget, wanted in buttons:
             widget.setEnabled(wanted and not self._busy)

@@ -325,3 +325,77 @@ def test_an_answer_the_server_did_not_take_is_not_shown_as_saved(
         if controller.window is not None:
             controller.window.close()
         ctx.close()
+
+
+def study_as(school: School, tmp_path: Path, role: str, answers: int) -> None:
+    """A pupil answers ``answers`` questions from their own computer (another connection)."""
+    import random
+
+    from crisisquiz.core.study import StudyService
+
+    ctx = AppContext(tmp_path / role, clock=lambda: NOW, database_url=school.url(role))
+    try:
+        learner = LearnerService(ctx.database).list()[0]
+        session = StudyService(ctx.database, tz=UTC, rng=random.Random(3)).start(
+            learner.id, now=NOW
+        )
+        for _ in range(answers):
+            item = session.next_item(NOW)
+            assert item is not None
+            session.answer(item, "no idea", now=NOW, response_ms=900)
+    finally:
+        ctx.close()
+
+
+def test_a_teacher_reads_their_class_live_from_the_server(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, school: School
+) -> None:
+    """Teacher ▸ Class report, signed in as a teacher: the classes she teaches, read from
+    the server as they are now, and again after a pupil has answered more."""
+    from crisisquiz.gui.class_report_screen import DATABASE_SOURCE, ClassReportScreen
+
+    ana = school.add("learner", "Ana", "ana", "--class", "7B")
+    ben = school.add("learner", "Ben", "ben", "--class", "7B")
+    school.add("learner", "Cleo", "cleo", "--class", "8C")
+    tia = school.add("teacher", "Tia", "tia", "--class", "7B")
+    study_as(school, tmp_path, ana, 3)
+    study_as(school, tmp_path, ben, 2)
+    ctx = AppContext(tmp_path / "staffroom", clock=lambda: NOW, database_url=school.url(tia))
+    controller = AppController(qapp, ctx)
+    try:
+        assert controller.start() is None
+        window = shown_window(qtbot, controller)
+        key(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)  # Teacher ▸ Class report
+        qtbot.waitUntil(lambda: isinstance(window.class_report, ClassReportScreen), timeout=20_000)
+        screen = window.class_report
+        assert isinstance(screen, ClassReportScreen)
+        # Only the class she teaches: PostgreSQL hides 8C from her.
+        qtbot.waitUntil(lambda: screen.class_choice.count() > 0, timeout=20_000)
+        assert [screen.class_choice.itemText(i) for i in range(screen.class_choice.count())] == [
+            "7B"
+        ]
+        key(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)  # Which class
+        assert QApplication.focusWidget() is screen.class_choice
+        key(qtbot, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)  # Read from the database
+        qtbot.waitUntil(lambda: screen.report is not None and not screen.working, timeout=20_000)
+        report = screen.report
+        assert report is not None
+        answered = {x.name: x.questions_answered for x in report.learners}
+        assert answered == {"Ana": 3, "Ben": 2}
+        assert screen.result.isVisible()
+        assert "Read 2 learners from the database" in screen.result.message.text()
+        assert screen.files_table.model().rowCount() == 2
+
+        # Ben answers two more on his computer; reading again shows them.
+        study_as(school, tmp_path, ben, 2)
+        screen.read_class_button.setFocus()
+        key(qtbot, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: screen.report is not report and not screen.working, timeout=20_000)
+        assert screen.report is not None
+        answered = {x.name: x.questions_answered for x in screen.report.learners}
+        assert answered == {"Ana": 3, "Ben": 4}
+        assert [f.source for f in screen.files] == [DATABASE_SOURCE] * 2
+    finally:
+        if controller.window is not None:
+            controller.window.close()
+        ctx.close()

@@ -294,8 +294,10 @@ class ClassReportScreen(QWidget):
                 "muted",
             )
         )
+        # A flowing row: at a large text size the button goes under the choice instead of
+        # widening the page.
         self.class_row = QWidget()
-        class_line = QHBoxLayout(self.class_row)
+        class_line = FlowRow(self.class_row)
         class_line.setContentsMargins(0, 0, 0, 0)
         self.class_choice = QComboBox()
         self.class_choice.setAccessibleName("Class")
@@ -310,10 +312,13 @@ class ClassReportScreen(QWidget):
             description="Read the chosen class's answers as they are now; again to update",
         )
         self.read_class_button.clicked.connect(self.read_chosen_class)
-        class_line.addWidget(class_label)
-        class_line.addWidget(self.class_choice)
+        chooser = QWidget()
+        pair = QHBoxLayout(chooser)
+        pair.setContentsMargins(0, 0, 0, 0)
+        pair.addWidget(class_label)
+        pair.addWidget(self.class_choice)
+        class_line.addWidget(chooser)
         class_line.addWidget(self.read_class_button)
-        class_line.addStretch(1)
         body.addWidget(self.class_row)
         self.class_note = text_label("", "small")
         self.class_note.hide()

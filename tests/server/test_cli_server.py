@@ -271,6 +271,9 @@ def test_a_teachers_pack_update_and_removal_reach_every_learners_rows(
         ).fetchone()
         assert topic == ("beta",)
     assert school.run_as(tia, "pack", "remove", "test-pack", "--yes") == 0
+    # The server's data is backed up by its administrator (pg_dump), not into a folder
+    # on the teacher's computer before each change.
+    assert not (school.tmp_path / tia / "backups").exists()
     with psycopg.connect(school.dsn(school.admin)) as admin:
         for table in ("card_states", "reviews", "daily_topic_stats", "topic_totals"):
             left = admin.execute(
@@ -308,3 +311,14 @@ def test_tls_is_required_unless_the_server_is_this_computer() -> None:
         parse_server_url("postgresql://ana@school.example.org/school?sslmode=disable")
     local = parse_server_url("postgresql://ana@127.0.0.1:5433/school")
     assert "sslmode" not in local.query
+
+
+def test_backups_of_a_school_database_are_the_servers(
+    school: School, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    for command in (["db", "backup"], ["db", "backups"], ["db", "restore", "--latest"]):
+        assert school.run(*command) == 1
+        _, err = output(capsys)
+        assert "its administrator backs it up (with pg_dump)" in err, command
+    assert not (school.tmp_path / school.admin / "backups").exists()

@@ -141,3 +141,57 @@ def test_a_learners_work_needs_one_connection_at_a_time(
         quiz.finish(now)
     finally:
         engine.dispose()
+
+
+def test_two_computers_of_one_learner_answering_at_once(
+    database: Database, small_pack_text: str, now: datetime
+) -> None:
+    """The same pupil signed in on two computers, both answering at the same moment:
+    every answer acknowledged is stored once, and the figures count each one."""
+    import threading
+    from datetime import timedelta
+
+    from engines import reopen
+
+    from crisisquiz.storage.models import TopicTotalsRow
+
+    PackService(database).import_pack(parse_pack_text(small_pack_text), now=now)
+    learner = LearnerService(database).create("Ana", now=now)
+    other = reopen(database, now)
+    acknowledged: list[str] = []
+    failures: list[BaseException] = []
+    both_ready = threading.Barrier(2, timeout=60)
+
+    def computer(db: Database, tag: str) -> None:
+        try:
+            session = StudyService(db, tz=UTC, rng=random.Random(tag)).start(learner.id, now=now)
+            both_ready.wait()
+            for number in range(6):
+                moment = now + timedelta(minutes=number)
+                item = session.next_item(moment)
+                if item is None:
+                    return
+                key = f"{tag}-{number}"
+                session.answer(item, "?", now=moment, response_ms=500, answer_key=key)
+                acknowledged.append(key)
+        except BaseException as error:  # reported below, with the thread's own traceback
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=computer, args=(db, tag))
+        for db, tag in ((database, "lab"), (other, "library"))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert not any(thread.is_alive() for thread in threads)
+    finally:
+        other.close()
+    assert failures == []
+    assert len(acknowledged) >= 2
+    assert count(database, ReviewRow) == len(acknowledged)
+    with database.sessions() as session:
+        counted = session.scalar(select(func.sum(TopicTotalsRow.answers)))
+    assert counted == len(acknowledged)

@@ -90,7 +90,7 @@ class PupilResult:
 
 
 def _pupil_loop(
-    url: str, role: str, start_at: float, seconds: float, think: float, seed: int
+    url: str, role: str, ready: Any, seconds: float, think: float, seed: int
 ) -> PupilResult:
     """One pupil: sign in, study until the time is up, answering every question shown."""
     from crisisquiz.core.learners import LearnerService
@@ -100,14 +100,21 @@ def _pupil_loop(
     result = PupilResult(role)
     rng = random.Random(seed)
     now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC) + timedelta(minutes=seed)
-    database = open_server_database(url, now=now, migrate=False)
     try:
-        learner = LearnerService(database).list()[0]
-        service = StudyService(database, tz=UTC, rng=random.Random(seed))
-        session = service.start(learner.id, now=now)
-        while time.monotonic() < start_at:
-            time.sleep(0.01)
-        deadline = start_at + seconds
+        database = open_server_database(url, now=now, migrate=False)
+    except BaseException:
+        ready.wait()  # the others start without this pupil; the error is counted
+        raise
+    try:
+        try:
+            learner = LearnerService(database).list()[0]
+            service = StudyService(database, tz=UTC, rng=random.Random(seed))
+            session = service.start(learner.id, now=now)
+        finally:
+            # Everyone starts together once every pupil is signed in, however long that
+            # takes on a busy machine, so the run is the given seconds of all of them.
+            ready.wait()
+        deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             t0 = time.perf_counter()
             try:
@@ -145,7 +152,7 @@ def _pupil_loop(
 
 def _worker(
     urls: list[tuple[str, str]],
-    start_at: float,
+    ready: Any,
     seconds: float,
     think: float,
     seed: int,
@@ -157,7 +164,7 @@ def _worker(
 
     def run(index: int, url: str, role: str) -> None:
         try:
-            outcome = _pupil_loop(url, role, start_at, seconds, think, seed + index)
+            outcome = _pupil_loop(url, role, ready, seconds, think, seed + index)
         except Exception:
             outcome = PupilResult(role, errors=[traceback.format_exc(limit=3)])
         with lock:
@@ -180,13 +187,13 @@ def run_pupils(
     """Every pupil at once, in ``processes`` client processes, for ``seconds``."""
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
-    start_at = time.monotonic() + 5.0 + len(roles) * 0.05  # room to sign everyone in
+    ready = context.Barrier(len(roles), timeout=600)
     chunks = [roles[i::processes] for i in range(processes)]
     workers = []
     for number, chunk in enumerate(chunks):
         urls = [(server.url(DATABASE, role, PASSWORD), role) for role in chunk]
         process = context.Process(
-            target=_worker, args=(urls, start_at, seconds, think, 1000 * number, out)
+            target=_worker, args=(urls, ready, seconds, think, 1000 * number, out)
         )
         process.start()
         workers.append(process)

@@ -146,10 +146,13 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"crisisquiz: error: {exc}", file=sys.stderr)
         from crisisquiz.core.backups import BackupService
 
-        newest = BackupService(ctx.data_dir, clock=ctx.clock, tz=db_commands.local_zone()).newest()
-        if newest is not None:
+        service = BackupService(ctx.data_dir, clock=ctx.clock, tz=db_commands.local_zone())
+        newest = service.newest_good()
+        if newest is None:
+            print("crisisquiz: there is no backup that can be restored.", file=sys.stderr)
+        else:
             print(
-                "crisisquiz: the newest backup is from "
+                "crisisquiz: the newest good backup is from "
                 f"{db_commands.describe_backup(newest, db_commands.local_zone())}: "
                 "'crisisquiz db restore --latest' puts it in place.",
                 file=sys.stderr,

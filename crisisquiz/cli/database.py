@@ -60,7 +60,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     which = restore.add_mutually_exclusive_group(required=True)
     which.add_argument("backup", nargs="?", type=Path, metavar="BACKUP", help="a backup file")
-    which.add_argument("--latest", action="store_true", help="the newest backup")
+    which.add_argument("--latest", action="store_true", help="the newest backup that is whole")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     restore.set_defaults(handler=_restore)
 
@@ -105,10 +105,10 @@ def _check(args: argparse.Namespace, ctx: AppContext) -> int:
         print(f"  - {problem}")
     if len(problems) > 50:
         print(f"  ... and {len(problems) - 50} more")
-    newest = service.newest()
+    newest = service.newest_good()
     if newest is not None:
         print(
-            "The newest backup is from "
+            "The newest good backup is from "
             f"{describe_backup(newest, local_zone())}; restore it with "
             "'crisisquiz db restore --latest'."
         )
@@ -166,7 +166,12 @@ def _restore(args: argparse.Namespace, ctx: AppContext) -> int:
     if args.latest:
         if not backups:
             raise UserError(f"there are no backups in {service.folder} to restore")
-        chosen = backups[0]
+        good = service.newest_good()
+        if good is None:
+            raise UserError(f"every backup in {service.folder} is damaged; none can be restored")
+        for skipped in backups[: backups.index(good)]:
+            print(f"Passed over {skipped.path.name}: it is damaged.")
+        chosen = good
     else:
         path = args.backup if args.backup.exists() else service.folder / args.backup
         matches = [b for b in backups if b.path.resolve() == path.resolve()]

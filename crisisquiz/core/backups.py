@@ -43,6 +43,7 @@ from crisisquiz.storage.sqlite_backup import (
     copy_into,
     list_backups,
     replace_damaged,
+    sweep_leftovers,
     thin_backups,
     unpack,
     write_backup,
@@ -105,6 +106,28 @@ class BackupService:
         """The newest backup, or None."""
         backups = self.backups()
         return backups[0] if backups else None
+
+    def newest_good(self) -> BackupInfo | None:
+        """The newest backup that is whole, or None: the one to offer when data is damaged.
+
+        Each is tried newest first, as a restore would read it: its checksum and
+        SQLite's check must pass. A damaged backup is passed over, never offered.
+        """
+        for backup in self.backups():
+            if self.is_whole(backup):
+                return backup
+        return None
+
+    def is_whole(self, backup: BackupInfo) -> bool:
+        """Whether ``backup`` can be restored: it unpacks and passes SQLite's check."""
+        trial = self.data_dir / f".checking-{backup.path.name}.sqlite3"
+        try:
+            unpack(backup.path, trial)
+        except BackupError:
+            return False
+        finally:
+            trial.unlink(missing_ok=True)
+        return True
 
     # -- making -----------------------------------------------------------------------------
 
@@ -186,6 +209,7 @@ class BackupService:
         connections closed first; open it again afterwards. A backup written by a newer
         crisisquiz is refused, and so is a damaged one: nothing is changed then.
         """
+        sweep_leftovers(self.data_dir, now=self._clock())
         staging = self.data_dir / f".restoring-{backup.path.name}.sqlite3"
         unpack(backup.path, staging)
         try:

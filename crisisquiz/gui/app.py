@@ -168,21 +168,21 @@ class AppController:
         from crisisquiz.core.backups import BackupService  # loaded when needed
 
         service = BackupService(self._ctx.data_dir, clock=self._ctx.clock, tz=SYSTEM_ZONE)
-        newest = service.newest()
+        newest = service.newest_good()
         if newest is None:
             _tell(
                 QMessageBox.Icon.Critical,
                 None,
                 CANNOT_OPEN,
-                f"{error}\n\nThere is no backup to restore yet. The damaged file has not "
-                "been changed.",
+                f"{error}\n\nThere is no backup that can be restored. The damaged file has "
+                "not been changed.",
             )
             return False
         box = message_box(
             None,
             QMessageBox.Icon.Warning,
             "Your data is damaged",
-            f"{error}\n\nThe newest backup is from {when_text(newest, SYSTEM_ZONE)} and "
+            f"{error}\n\nThe newest good backup is from {when_text(newest, SYSTEM_ZONE)} and "
             f"holds {held_text(newest)}. Put it in place of the damaged data? The damaged "
             "file is kept beside it; nothing is lost either way.",
         )

@@ -30,7 +30,7 @@ import os
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -42,6 +42,8 @@ ZSTD_LEVEL = 3  # fast; databases compress to about a quarter at this level
 PERIOD = timedelta(minutes=30)  # at most one automatic backup in this time
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 12, 10, 9
 
+# What a restore unpacks a backup into, beside the database, before it is put in place.
+_TRIAL = re.compile(r"^\.(restoring|checking)-crisisquiz-.*\.sqlite3(-journal)?$")
 _NAME = re.compile(r"^crisisquiz-(\d{8}T\d{6}(?:\d{6})?)Z-([a-z0-9-]+)\.sqlite3(?:\.zst)?$")
 
 
@@ -146,11 +148,12 @@ def write_backup(database: Path, folder: Path, *, reason: str, now: datetime) ->
     does not pass SQLite's check.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    sweep_leftovers(folder, now=now)
+    sweep_leftovers(database.parent, now=now)
+    taken = {info.created for info in list_backups(folder)}
+    while now.astimezone(UTC) in taken:  # two in the same microsecond: both kept, in order
+        now += timedelta(microseconds=1)
     name = f"crisisquiz-{_stamp(now)}-{reason}{BACKUP_SUFFIX}"
-    number = 1
-    while (folder / name).exists():  # two in the same microsecond: both kept
-        number += 1
-        name = f"crisisquiz-{_stamp(now)}-{reason}-{number}{BACKUP_SUFFIX}"
     final = folder / name
     plain = folder / f".{name}.partial.sqlite3"
     packed = folder / f".{name}.partial"
@@ -198,6 +201,30 @@ def write_backup(database: Path, folder: Path, *, reason: str, now: datetime) ->
     )
     _write_note(info)
     return info
+
+
+LEFTOVER_AGE = timedelta(minutes=10)  # far longer than any backup or restore takes
+
+
+def sweep_leftovers(folder: Path, *, now: datetime) -> list[Path]:
+    """Remove what a backup or restore killed half-way left in ``folder``; what was removed.
+
+    Only files of our own temporary names (a dot first), and only old ones: another
+    crisisquiz may be writing a backup at this moment.
+    """
+    gone = []
+    for path in folder.glob(".*"):
+        if not (
+            path.name.endswith((".partial", ".partial.sqlite3", ".partial.sqlite3-journal"))
+            or _TRIAL.match(path.name)
+        ):
+            continue
+        with contextlib.suppress(OSError):
+            written = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            if now.astimezone(UTC) - written > LEFTOVER_AGE:
+                path.unlink()
+                gone.append(path)
+    return gone
 
 
 def _compress(plain: Path, packed: Path) -> None:
@@ -341,9 +368,7 @@ def unpack(backup: Path, target: Path) -> None:
 
     try:
         if backup.name.endswith(BACKUP_SUFFIX):
-            decompressor = zstandard.ZstdDecompressor()
-            with backup.open("rb") as source, target.open("wb") as out:
-                decompressor.copy_stream(source, out)
+            _decompress(backup, target)
         else:
             source_db = sqlite3.connect(f"file:{backup}?mode=ro&immutable=1", uri=True)
             try:
@@ -358,6 +383,8 @@ def unpack(backup: Path, target: Path) -> None:
         try:
             connection.execute("PRAGMA journal_mode=DELETE")
             problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
+            if problems == ["ok"] and _counts(connection)[2] is None:
+                problems = ["it holds no crisisquiz data"]
         finally:
             connection.close()
         if problems != ["ok"]:
@@ -376,6 +403,22 @@ def unpack(backup: Path, target: Path) -> None:
     except BackupError:
         target.unlink(missing_ok=True)
         raise
+
+
+def _decompress(backup: Path, target: Path) -> None:
+    """Unpack ``backup`` into ``target``; a damaged or cut-short file raises BackupError.
+
+    Zstandard checks the content against the frame's checksum, but a file cut short
+    simply ends: the frame must also be seen to end.
+    """
+    import zstandard
+
+    decompressor = zstandard.ZstdDecompressor().decompressobj()
+    with backup.open("rb") as source, target.open("wb") as out:
+        while chunk := source.read(1 << 20):
+            out.write(decompressor.decompress(chunk))
+    if not decompressor.eof:
+        raise BackupError(f"the backup {backup.name} is damaged (it is cut short)")
 
 
 def copy_into(unpacked: Path, database: Path) -> None:
@@ -417,11 +460,3 @@ def replace_damaged(unpacked: Path, database: Path, *, now: datetime) -> Path:
     os.replace(unpacked, database)
     _fsync_folder(database.parent)
     return kept
-
-
-def newest_good(backups: Sequence[BackupInfo]) -> BackupInfo | None:
-    """The newest backup that can be restored (readable, with a schema revision)."""
-    for backup in backups:
-        if backup.revision is not None or backup.learners is not None:
-            return backup
-    return backups[0] if backups else None

@@ -89,17 +89,24 @@ def test_a_damaged_database_points_to_the_newest_backup_which_restores_it(
     data: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(capsys, data, "db", "backup")
+    # A later backup was itself damaged (a bad disk sector): it is passed over.
+    code, out, _err = run(capsys, data, "db", "backup")
+    spoilt = Path(out.splitlines()[1].strip())
+    raw = bytearray(spoilt.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    spoilt.write_bytes(bytes(raw))
     damaged = damage(Path(data))
     code, _out, err = run(capsys, data, "learner", "list")
     assert code == 1
     assert "is damaged" in err and "has not written to it" in err
-    assert "the newest backup is from 2 March 2026" in err
+    assert "the newest good backup is from 2 March 2026" in err
     assert "1 learner, 2 answers" in err
     assert (Path(data) / DATABASE_FILE).read_bytes() == damaged
     code, out, _err = run(capsys, data, "db", "check")
     assert code == 1
     code, out, err = run(capsys, data, "db", "restore", "--latest", "--yes")
     assert code == 0, err
+    assert f"Passed over {spoilt.name}: it is damaged." in out
     assert "The damaged database is kept as" in out
     code, out, _err = run(capsys, data, "learner", "list")
     assert code == 0 and "Sam" in out

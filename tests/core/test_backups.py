@@ -245,6 +245,25 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(data: Path, clock: Cloc
     assert [p.name for p in data.iterdir() if p.name.startswith(".")] == []
 
 
+def test_the_newest_good_backup_passes_over_a_damaged_one(data: Path, clock: Clock) -> None:
+    backups = service(data, clock)
+    older = backups.back_up()
+    clock.now += timedelta(minutes=5)
+    database = opened(data, clock)
+    LearnerService(database).create("Ben", now=clock())
+    database.close()
+    newer = backups.back_up()
+    assert backups.newest_good() == newer
+    raw = bytearray(newer.path.read_bytes())
+    raw[len(raw) // 2] ^= 0xFF
+    newer.path.write_bytes(bytes(raw))
+    assert backups.newest() == newer and not backups.is_whole(newer)
+    assert backups.newest_good() == older
+    older.path.write_bytes(older.path.read_bytes()[:100])  # cut short
+    assert backups.newest_good() is None
+    assert [p.name for p in data.iterdir() if p.name.startswith(".")] == []
+
+
 def test_check_finds_figures_that_do_not_add_up(data: Path, clock: Clock) -> None:
     backups = service(data, clock)
     assert backups.check() == []

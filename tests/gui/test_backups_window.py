@@ -136,10 +136,20 @@ def test_backing_up_from_the_file_menu_and_restoring_with_one_confirmation(
     assert "before-restore" in reasons and "manual" in reasons
 
 
-def test_damaged_data_at_start_is_replaced_by_the_newest_backup_with_one_confirmation(
+def test_damaged_data_at_start_is_replaced_by_the_newest_good_backup_with_one_confirmation(
     qapp: QApplication, data: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
 ) -> None:
-    BackupService(data, clock=Clock(), tz=UTC).back_up("automatic")
+    backups = BackupService(data, clock=Clock(), tz=UTC)
+    backups.back_up("automatic")
+    # A newer backup, of two answers, is itself damaged: it is passed over, not offered.
+    connection = sqlite3.connect(data / DATABASE_FILE)
+    connection.execute("DELETE FROM reviews WHERE id = (SELECT max(id) FROM reviews)")
+    connection.commit()
+    connection.close()
+    newer = backups.back_up("manual").path
+    spoilt = bytearray(newer.read_bytes())
+    spoilt[len(spoilt) // 2] ^= 0xFF
+    newer.write_bytes(bytes(spoilt))
     path = data / DATABASE_FILE
     raw = bytearray(path.read_bytes())
     for number in range(3, len(raw) // 4096 - 1):
@@ -152,7 +162,7 @@ def test_damaged_data_at_start_is_replaced_by_the_newest_backup_with_one_confirm
         assert controller.start() is None
         assert len(asked) == 1
         assert "is damaged" in asked[0]
-        assert "The newest backup is from 2 March 2026" in asked[0]
+        assert "The newest good backup is from 2 March 2026" in asked[0]
         assert "holds 1 learner and 3 answers" in asked[0]
         window = shown(qtbot, controller)
         assert "Lena" in window.windowTitle()

@@ -311,6 +311,8 @@ class AppController:
         window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         old_database, self.database = self.database, database
+        if old is not None:
+            window.restoreGeometry(old.saveGeometry())  # the new window where the old one was
         window.show()
         # A server's connections close with its window; the file stays open for later.
         closing = (

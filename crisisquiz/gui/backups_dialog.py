@@ -79,8 +79,10 @@ class BackupsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The reason takes the spare width: the figures stay next to their headings.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.setAccessibleName("Backups, newest first")
         self.table.itemSelectionChanged.connect(self._selection_changed)
         column.addWidget(self.table, 1)
@@ -105,7 +107,16 @@ class BackupsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         column.addLayout(buttons)
-        self.resize(760, 460)
+        # In lines of text, so that 200 % text keeps several backups in view; never
+        # larger than the screen.
+        line = self.fontMetrics().height()
+        self.table.setMinimumHeight(line * 8)
+        width, height = line * 44, line * 30
+        screen = self.screen() if parent is None else parent.screen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width, height = min(width, room.width() - 40), min(height, room.height() - 60)
+        self.resize(width, height)
         self.refresh()
 
     @property

@@ -3,6 +3,7 @@ kept as Anki keeps them, checked, listed with what they hold, and restored whole
 
 from __future__ import annotations
 
+import errno
 import random
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,8 @@ from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.pack_loader import parse_pack_text
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.study import StudyService
-from crisisquiz.storage.database import DATABASE_FILE, Database, open_database
+from crisisquiz.storage import sqlite_backup
+from crisisquiz.storage.database import DATABASE_FILE, Database, DatabaseError, open_database
 from crisisquiz.storage.sqlite_backup import (
     BackupError,
     BackupInfo,
@@ -137,6 +139,27 @@ def test_every_change_that_cannot_be_undone_is_backed_up_first(data: Path, clock
     ]
     # Each holds the data as it was just before its change.
     assert [(b.learners, b.answers) for b in made] == [(1, 0), (2, 0), (2, 4), (2, 4)]
+
+
+def test_a_change_whose_backup_cannot_be_written_is_not_made(
+    data: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(_plain: Path, _packed: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sqlite_backup, "_compress", disk_full)
+    before = (data / DATABASE_FILE).read_bytes()
+    database = opened(data, clock)
+    with pytest.raises(DatabaseError, match="nothing was changed") as refused:
+        PackService(database).remove_pack("test-pack")
+    assert "No space left on device" in str(refused.value)
+    with pytest.raises(DatabaseError, match="nothing was changed"):
+        LearnerService(database).remove("Ana")
+    database.close()
+    assert (data / DATABASE_FILE).read_bytes() == before
+    assert answers_in(data) == 4
+    # Nothing half-written is left among the backups.
+    assert list((data / "backups").iterdir()) == []
 
 
 def test_nothing_is_backed_up_twice_when_nothing_changed(data: Path, clock: Clock) -> None:

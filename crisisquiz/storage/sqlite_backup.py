@@ -178,6 +178,9 @@ def write_backup(database: Path, folder: Path, *, reason: str, now: datetime) ->
         finally:
             source.close()
         _compress(plain, packed)
+        # Read back once written: the checked copy must come out of the file whole.
+        if _decompress(packed, None) != plain.stat().st_size:
+            raise BackupError(f"the backup of {database.name} did not read back whole")
         os.replace(packed, final)
         _fsync_folder(folder)
     except sqlite3.Error as exc:
@@ -364,8 +367,6 @@ def unpack(backup: Path, target: Path) -> None:
     Raises :class:`BackupError` when the backup is damaged (its checksum or SQLite's
     check fails) or cannot be read; ``target`` is then removed.
     """
-    import zstandard  # loaded when a backup is read, not at every start
-
     try:
         if backup.name.endswith(BACKUP_SUFFIX):
             _decompress(backup, target)
@@ -389,9 +390,6 @@ def unpack(backup: Path, target: Path) -> None:
             connection.close()
         if problems != ["ok"]:
             raise BackupError(f"the backup {backup.name} is damaged ({'; '.join(problems[:3])})")
-    except zstandard.ZstdError as exc:
-        target.unlink(missing_ok=True)
-        raise BackupError(f"the backup {backup.name} is damaged ({exc})") from None
     except sqlite3.Error as exc:
         target.unlink(missing_ok=True)
         raise BackupError(f"the backup {backup.name} cannot be read ({exc})") from None
@@ -405,20 +403,30 @@ def unpack(backup: Path, target: Path) -> None:
         raise
 
 
-def _decompress(backup: Path, target: Path) -> None:
-    """Unpack ``backup`` into ``target``; a damaged or cut-short file raises BackupError.
+def _decompress(backup: Path, target: Path | None) -> int:
+    """Unpack ``backup`` into ``target`` (None: only read it through); the bytes unpacked.
 
-    Zstandard checks the content against the frame's checksum, but a file cut short
-    simply ends: the frame must also be seen to end.
+    A damaged or cut-short file raises BackupError: Zstandard checks the content
+    against the frame's checksum, but a file cut short simply ends, so the frame
+    must also be seen to end.
     """
-    import zstandard
+    import zstandard  # loaded when a backup is read, not at every start
 
     decompressor = zstandard.ZstdDecompressor().decompressobj()
-    with backup.open("rb") as source, target.open("wb") as out:
+    unpacked = 0
+    with backup.open("rb") as source, contextlib.ExitStack() as stack:
+        out = None if target is None else stack.enter_context(target.open("wb"))
         while chunk := source.read(1 << 20):
-            out.write(decompressor.decompress(chunk))
+            try:
+                data = decompressor.decompress(chunk)
+            except zstandard.ZstdError as exc:
+                raise BackupError(f"the backup {backup.name} is damaged ({exc})") from None
+            unpacked += len(data)
+            if out is not None:
+                out.write(data)
     if not decompressor.eof:
         raise BackupError(f"the backup {backup.name} is damaged (it is cut short)")
+    return unpacked
 
 
 def copy_into(unpacked: Path, database: Path) -> None:

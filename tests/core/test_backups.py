@@ -162,6 +162,21 @@ def test_a_change_whose_backup_cannot_be_written_is_not_made(
     assert list((data / "backups").iterdir()) == []
 
 
+def test_a_backup_is_read_back_after_writing_and_a_bad_write_is_not_kept(
+    data: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compress = sqlite_backup._compress
+
+    def lossy_disk(plain: Path, packed: Path) -> None:
+        compress(plain, packed)
+        packed.write_bytes(packed.read_bytes()[:-100])  # the end never reached the disk
+
+    monkeypatch.setattr(sqlite_backup, "_compress", lossy_disk)
+    with pytest.raises(BackupError, match="cut short"):
+        service(data, clock).back_up()
+    assert list((data / "backups").iterdir()) == []
+
+
 def test_nothing_is_backed_up_twice_when_nothing_changed(data: Path, clock: Clock) -> None:
     database = opened(data, clock)
     learners = LearnerService(database)

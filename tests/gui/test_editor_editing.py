@@ -530,3 +530,28 @@ def test_no_two_alt_keys_in_the_editor_clash(app: Driver) -> None:
                 keys.append(mnemonic(button.text()))
         keys = [k for k in keys if k]
         assert len(keys) == len(set(keys)), sorted(keys)
+
+
+def test_tab_goes_through_a_form_in_reading_order(app: Driver) -> None:
+    t = edit_installed(app)
+    t.press(Qt.Key.Key_2, Ctrl)
+    t.select_question(2)  # multiple choice, "Khrushchev" marked right
+    t.click(t.box("prompt"))
+    names = []
+    for _ in range(6):
+        t.press(Qt.Key.Key_Tab)
+        names.append(t.focus().accessibleName())
+    assert names == [
+        "Right: choice 1",
+        "Choice 1 of 3",
+        "Move choice 1 down",
+        "Remove choice 1",
+        "Choice 2 of 3",  # the other marks are reached with the arrow keys from the first
+        "Move choice 2 up",
+    ]
+    # A row added in the middle takes its place in the order at once.
+    t.click(t.editor.form.editor("choices").row_editors(0)[0])  # type: ignore[attr-defined]
+    t.press(Qt.Key.Key_Return)
+    t.type("Malenkov")
+    t.press(Qt.Key.Key_Tab)
+    assert t.focus().accessibleName() == "Move choice 2 up"

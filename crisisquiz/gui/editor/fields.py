@@ -10,25 +10,30 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
+    QWidgetItem,
 )
 
 from crisisquiz.gui.widgets import FlowRow, push_button, text_label
@@ -494,3 +499,51 @@ class ComboBox(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.setMinimumContentsLength(8)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+
+def focus_chain(root: QWidget) -> list[QWidget]:
+    """The controls under ``root`` that Tab reaches, in the order their layouts show them."""
+    chain: list[QWidget] = []
+
+    # Layouts are found as child objects and items told apart by their type, never by
+    # asking for a layout that may be missing: that call returning None upsets the
+    # bindings' reference counts when made by the thousand.
+    def own_layout(widget: QWidget) -> QLayout | None:
+        found = widget.findChildren(QLayout, "", Qt.FindChildOption.FindDirectChildrenOnly)
+        return found[0] if found else None
+
+    def walk_layout(layout: QLayout) -> None:
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if isinstance(item, QLayout):
+                walk_layout(item)
+            elif isinstance(item, QWidgetItem):
+                widget = item.widget()
+                if widget is not None:
+                    walk_widget(widget)
+
+    def walk_widget(widget: QWidget) -> None:
+        if widget.isHidden():
+            return
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and not isinstance(widget, QScrollArea):
+            chain.append(widget)
+            # A spin box's or combo box's own parts are its business.
+            if isinstance(widget, QAbstractSpinBox | QComboBox | QPlainTextEdit):
+                return
+        layout = own_layout(widget)
+        if layout is not None:
+            walk_layout(layout)
+
+    layout = own_layout(root)
+    if layout is not None:
+        walk_layout(layout)
+    return chain
+
+
+def tab_in_reading_order(root: QWidget) -> None:
+    """Make Tab go through ``root``'s controls top to bottom, as they are laid out.
+
+    Rows added to a list after the form was built would otherwise be reached last.
+    """
+    for first, second in pairwise(focus_chain(root)):
+        QWidget.setTabOrder(first, second)

@@ -50,6 +50,7 @@ from crisisquiz.gui.editor.fields import (
     key_text,
     set_line_text,
     set_plain_text,
+    tab_in_reading_order,
 )
 from crisisquiz.gui.widgets import heading, push_button, text_label
 
@@ -184,9 +185,11 @@ class _ChoicesPart(_Part):
         self.text_field("prompt", "Question", "Ask one clear question.", lines=2)
         names = ["choices", "answers"] if several else ["choices", "answer"]
         help_text = (
-            "Tick every right choice. Learners must pick all of them and nothing else."
+            "Tick every right choice (Space ticks). Learners must pick all of them and "
+            "nothing else."
             if several
-            else "Mark the one right choice. Learners see the choices shuffled."
+            else "Mark the one right choice (Space marks it, the arrow keys move the mark). "
+            "Learners see the choices shuffled."
         )
         field = self.field(names, "Choices", help_text)
         self.choices = ListEditor(
@@ -1076,6 +1079,7 @@ class QuestionForm(QWidget):
             loader(data)
         for part in self._parts:
             part.load(data)
+        tab_in_reading_order(self)
 
     def _draft_changed(self, change: object) -> None:
         if self.key is None:

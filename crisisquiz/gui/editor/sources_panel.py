@@ -106,6 +106,7 @@ class AddTextDialog(QDialog):
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton("Add the text", QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok.setAccessibleName("Add the text")
+        self.ok.setDefault(True)  # Enter adds the text, from any field but the text box
         cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         cancel.setAccessibleName("Cancel")
         self.buttons.accepted.connect(self.accept)
@@ -134,7 +135,12 @@ class AddTextDialog(QDialog):
 
 
 class SourcesEditor(EntryEditor):
-    """The pack's sources: documents (with their texts) and references."""
+    """The pack's sources: documents (with their texts) and references.
+
+    ``document_added`` says a text was added (its sentences are then the thing to see).
+    """
+
+    document_added = Signal()
 
     def __init__(self, document: DraftDocument, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -216,6 +222,7 @@ class SourcesEditor(EntryEditor):
         """Add a document with its lines and choose it."""
         self.apply_add({}, "Add a source text", lambda draft: draft.add_document(title, lines))
         self.said(f"“{title}” added with {len(lines)} sentences.")
+        self.document_added.emit()
 
     def add_reference(self) -> None:
         """Add a reference to be named."""
@@ -566,7 +573,18 @@ class SourcesPanel(QSplitter):
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
         self.editor.selected.connect(self.coverage.show_source)
+        self.editor.document_added.connect(self.focus_sentences)
         self.coverage.show_source(self.editor.current())
+
+    def focus_sentences(self) -> bool:
+        """Put the keyboard in the chosen document's sentences; False when none are listed."""
+        listing = self.coverage.list
+        if not listing.isVisibleTo(self) or listing.count() == 0:
+            return False
+        if listing.currentRow() < 0:
+            listing.setCurrentRow(0)
+        listing.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
 
     def show_citation(self, source_id: str, line: int) -> bool:
         """Choose the source ``source_id`` and its sentence ``line``."""

@@ -300,7 +300,7 @@ class EditorWindow(QMainWindow):
             self.question_list.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
         elif widget is self.details_tab:
             self.details.title.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        else:
+        elif not self.sources.focus_sentences():
             self.sources.editor.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _question_selected(self, key: int | None) -> None:

@@ -35,7 +35,16 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QEvent, QMargins, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QEvent,
+    QMargins,
+    QSortFilterProxyModel,
+    Qt,
+    QTime,
+    QTimer,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -350,6 +359,17 @@ def stacked_day_chart(
     return chart
 
 
+def _qt_moment(moment: datetime) -> QDateTime:
+    """``moment`` as Qt's date and time, read as the local wall clock (as the bindings do).
+
+    Built from its parts: not every PySide6 release declares a QDateTime made from a datetime.
+    """
+    return QDateTime(
+        QDate(moment.year, moment.month, moment.day),
+        QTime(moment.hour, moment.minute, moment.second, moment.microsecond // 1000),
+    )
+
+
 def _day_range(moments: Sequence[datetime]) -> tuple[datetime, datetime, int]:
     """Midnight before the first moment (less a day) to midnight after the last, and a tick
     count that puts every tick on a midnight."""
@@ -387,7 +407,7 @@ def score_line_chart(
     dots.setPointLabelsFont(_font(font, 0.85, bold=True))
     dots.setPointLabelsClipping(False)
     for moment, score in points:
-        x = float(QDateTime(moment).toMSecsSinceEpoch())
+        x = float(_qt_moment(moment).toMSecsSinceEpoch())
         y = round(score * 100)
         line.append(x, y)
         dots.append(x, y)
@@ -397,7 +417,7 @@ def score_line_chart(
     axis = QDateTimeAxis()
     axis.setFormat("d MMM")
     start, end, ticks = _day_range([moment for moment, _score in points])
-    axis.setRange(QDateTime(start), QDateTime(end))
+    axis.setRange(_qt_moment(start), _qt_moment(end))
     axis.setTickCount(ticks)
     add_axis(chart, axis, Qt.AlignmentFlag.AlignBottom, [line, dots], colours, font)
     scores = QValueAxis()

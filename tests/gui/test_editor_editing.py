@@ -555,3 +555,46 @@ def test_tab_goes_through_a_form_in_reading_order(app: Driver) -> None:
     t.type("Malenkov")
     t.press(Qt.Key.Key_Tab)
     assert t.focus().accessibleName() == "Move choice 2 up"
+
+
+def test_enter_fills_a_new_questions_rows_in_turn(app: Driver) -> None:
+    app.press(Qt.Key.Key_N, Ctrl)
+    t = editor_of(app)
+    t.type("Typing pack")
+    t.press(Qt.Key.Key_2, Ctrl)
+    t.add_question(QuestionType.MULTIPLE_CHOICE)
+    t.type("Who led the Soviet Union in October 1962?")
+    t.press(Qt.Key.Key_Tab)
+    t.press(Qt.Key.Key_Space)  # the first choice is the right one
+    t.press(Qt.Key.Key_Tab)
+    choices = t.editor.form.editor("choices")
+    assert isinstance(choices, ListEditor) and choices.row_count() == 3
+    for name in ("Nikita Khrushchev", "Leonid Brezhnev", "Joseph Stalin"):
+        t.type(name)
+        t.press(Qt.Key.Key_Return)  # on to the next empty row, then a new one at the end
+    assert t.focus() is choices.row_editors(3)[0]
+    t.press(Qt.Key.Key_Backspace)  # not needed after all
+    t.settle()
+    data = t.editor.document.draft.questions[0].data
+    assert (data["choices"], data["answer"]) == (
+        ["Nikita Khrushchev", "Leonid Brezhnev", "Joseph Stalin"],
+        "Nikita Khrushchev",
+    )
+    assert t.field_text("choices") == ""
+
+    t.add_question(QuestionType.MATCHING)
+    t.type("Match each man to his post in 1962.")
+    t.press(Qt.Key.Key_Tab)
+    pairs = t.editor.form.editor("pairs")
+    assert isinstance(pairs, ListEditor)
+    assert t.focus() is pairs.row_editors(0)[0]
+    for left, right in (("Robert McNamara", "Defense"), ("Dean Rusk", "State")):
+        t.type(left)
+        t.press(Qt.Key.Key_Return)  # from a person to his match
+        t.type(right)
+        t.press(Qt.Key.Key_Return)
+    t.settle()
+    assert t.editor.document.draft.questions[1].data["pairs"][:2] == [
+        ["Robert McNamara", "Defense"],
+        ["Dean Rusk", "State"],
+    ]

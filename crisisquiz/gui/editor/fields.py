@@ -149,7 +149,7 @@ class Field(QWidget):
 
 
 class _RowEdit(QLineEdit):
-    """A list row's text box: Enter adds a row after it, Alt+Up and Alt+Down move it."""
+    """A list row's text box: Enter moves on (or adds a row), Alt+Up and Alt+Down move it."""
 
     add_after = Signal()
     move_row = Signal(int)
@@ -188,7 +188,8 @@ class ListEditor(QWidget):
     """Rows of text (one or two columns), each optionally marked right; add, move, remove.
 
     ``edited`` is emitted after every change the person makes, with nothing: read
-    :meth:`values` and :meth:`marks`. In a row, Enter adds a row after it, Alt+Up and
+    :meth:`values` and :meth:`marks`. In a row, Enter goes on to the right side of a
+    pair, or to the next row while that is empty, or else adds a row after it; Alt+Up and
     Alt+Down move it, Backspace in an empty row removes it; the row's buttons do the
     same for the mouse.
     """
@@ -223,7 +224,7 @@ class ListEditor(QWidget):
         layout.addLayout(self._rows_box)
         self.add_button = push_button(
             add_text or f"Add {item_name}",
-            description=f"Add a {item_name} at the end (Enter in a {item_name} adds one after it)",
+            description=f"Add a {item_name} at the end (Enter in the last one adds one too)",
         )
         self.add_button.clicked.connect(lambda: self._insert(len(self._rows), focus=True))
         buttons = QHBoxLayout()
@@ -305,7 +306,7 @@ class ListEditor(QWidget):
             if column < len(self._placeholders):
                 edit.setPlaceholderText(self._placeholders[column])
             edit.textEdited.connect(lambda _text: self.edited.emit())
-            edit.add_after.connect(lambda e=edit: self._insert(self._row_of(e) + 1, focus=True))
+            edit.add_after.connect(lambda e=edit: self._enter(e))
             edit.move_row.connect(lambda step, e=edit: self._move(self._row_of(e), step))
             edit.remove_if_empty.connect(lambda e=edit: self._remove_empty(e))
             if column:
@@ -346,6 +347,27 @@ class ListEditor(QWidget):
             if edit in edits:
                 return index
         return -1
+
+    def _enter(self, edit: _RowEdit) -> None:
+        """Enter moves on as a person filling the list expects.
+
+        From the left side of a pair to its right side; else to the next row when that
+        row is still empty (a new question's blank rows are filled in turn, not pushed
+        down); else a new row is added after this one.
+        """
+        index = self._row_of(edit)
+        if index < 0:
+            return
+        edits = self._rows[index][1]
+        column = edits.index(edit)
+        if column + 1 < len(edits):
+            edits[column + 1].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        following = self._rows[index + 1][1] if index + 1 < len(self._rows) else []
+        if following and not any(e.text() for e in following):
+            following[0].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self._insert(index + 1, focus=True)
 
     def _move(self, index: int, step: int) -> None:
         target = index + step

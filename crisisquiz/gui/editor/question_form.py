@@ -525,7 +525,7 @@ class _YearPart(_Part):
         self.text_field("prompt", "Question", "Ask for one year.", lines=2)
         field = self.field(["answer"], "Year", "Write years before the common era as negative.")
         self.year = QSpinBox()
-        self.year.setRange(-10000, 10000)
+        self.year.setRange(-100_000, 100_000)  # as the pack format allows
         field.add_editor(self.year)
         self.year.valueChanged.connect(
             lambda value: self.form.set_fields({"answer": value}, "Year", "answer")

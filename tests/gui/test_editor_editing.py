@@ -598,3 +598,26 @@ def test_enter_fills_a_new_questions_rows_in_turn(app: Driver) -> None:
         ["Robert McNamara", "Defense"],
         ["Dean Rusk", "State"],
     ]
+
+
+def test_a_screen_reader_reads_the_editors_labels_by_their_text(app: Driver) -> None:
+    from test_screen_reader import check_screen
+
+    t = edit_installed(app)
+    editor = t.editor
+    problems = {"details": check_screen(editor)}
+    t.press(Qt.Key.Key_2, Ctrl)
+    t.select_question(2)
+    t.write(t.box("prompt"), "")  # a problem shown next to its field, and on the status line
+    t.settle()
+    assert editor.form.field("prompt").has_problem
+    problems["a question with a problem"] = check_screen(editor)
+    t.press(Qt.Key.Key_Z, Ctrl)
+    t.press(Qt.Key.Key_P, Ctrl)
+    problems["preview"] = check_screen(editor)
+    t.press(Qt.Key.Key_P, Ctrl)
+    editor.sources.editor.add_document("Notes", ["One.", "Two."])
+    t.press(Qt.Key.Key_3, Ctrl)
+    problems["sources"] = check_screen(editor)
+    found = {part: found for part, found in problems.items() if found}
+    assert not found, "\n".join(f"{part}: {p}" for part, ps in found.items() for p in ps)

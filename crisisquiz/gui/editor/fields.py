@@ -103,7 +103,7 @@ class Field(QWidget):
         self.body.setSpacing(6)
         layout.addLayout(self.body)
         self.problem = text_label("", "error")
-        self.problem.setAccessibleName(f"Problem with {label}")
+        self.problem.setAccessibleDescription(f"Problem with {label}")
         self.problem.hide()
         layout.addWidget(self.problem)
         self._editors: list[QWidget] = []

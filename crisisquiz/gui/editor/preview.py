@@ -120,7 +120,7 @@ class PreviewPane(QWidget):
         )
         layout.addWidget(self.note)
         self.blocked = text_label("", "error")
-        self.blocked.setAccessibleName("Why there is no preview")
+        self.blocked.setAccessibleDescription("Why there is no preview")
         self.blocked.hide()
         layout.addWidget(self.blocked)
         self.stage = QuestionStage(clock)

@@ -1016,7 +1016,7 @@ class QuestionForm(QWidget):
         self.title = heading("", 2)
         layout.addWidget(self.title)
         self.general = text_label("", "error")
-        self.general.setAccessibleName("Problems with this question")
+        self.general.setAccessibleDescription("Problems with this question")
         self.general.hide()
         layout.addWidget(self.general)
         self.empty = text_label("Choose a question in the list, or add one.", "muted")

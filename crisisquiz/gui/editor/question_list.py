@@ -209,7 +209,7 @@ class QuestionList(QWidget):
         self.list.delete_requested.connect(self.delete_current)
         layout.addWidget(self.list, 1)
         self.count_label = text_label("", "small")
-        self.count_label.setAccessibleName("How many questions are shown")
+        self.count_label.setAccessibleDescription("How many questions are shown")
         layout.addWidget(self.count_label)
 
         self.add_menu = QMenu(self)

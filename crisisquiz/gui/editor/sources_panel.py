@@ -101,7 +101,7 @@ class AddTextDialog(QDialog):
         self.split.setToolTip("Leave this on unless the text already has one sentence a line")
         layout.addWidget(self.split)
         self.count = text_label("", "small")
-        self.count.setAccessibleName("Sentences found")
+        self.count.setAccessibleDescription("Sentences found")
         layout.addWidget(self.count)
         self.buttons = QDialogButtonBox()
         self.ok = self.buttons.addButton("Add the text", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -258,7 +258,7 @@ class CoverageView(QWidget):
         self.title = heading("Coverage", 2)
         layout.addWidget(self.title)
         self.summary = text_label("", "muted")
-        self.summary.setAccessibleName("Coverage summary")
+        self.summary.setAccessibleDescription("Coverage summary")
         layout.addWidget(self.summary)
         self.no_text = text_label("", "small")
         layout.addWidget(self.no_text)
@@ -282,7 +282,7 @@ class CoverageView(QWidget):
         self.list.setMinimumHeight(self.fontMetrics().height() * 16)
         layout.addWidget(self.list, 1)
         self.detail = text_label("", selectable=True)
-        self.detail.setAccessibleName("The chosen sentence")
+        self.detail.setAccessibleDescription("The chosen sentence")
         layout.addWidget(self.detail)
         self.claim_field = Field(
             "What it claims, in your words",

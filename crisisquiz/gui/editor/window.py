@@ -13,7 +13,7 @@ import random
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from crisisquiz.core.pack_files import write_pack_folder, write_pack_zip
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import ImportResult, PackVersionError
 from crisisquiz.core.publishing import plan_publish, publish
+from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.editor.document import DraftDocument
 from crisisquiz.gui.editor.fields import FlowButtons, key_text, notice
 from crisisquiz.gui.editor.pack_form import PackDetails, TimelineEditor, TopicsEditor
@@ -270,13 +271,14 @@ class EditorWindow(QMainWindow):
         return action
 
     def _build_status(self) -> None:
+        # A label is read by its own text; what it is goes in its description.
         self.problems_label = text_label("")
-        self.problems_label.setAccessibleName("Problems")
+        self.problems_label.setAccessibleDescription("Problems")
         self.saved_label = text_label("", "small")
         self.saved_label.setWordWrap(False)
-        self.saved_label.setAccessibleName("Draft saved")
+        self.saved_label.setAccessibleDescription("Draft saved")
         self.message_label = text_label("", "small")
-        self.message_label.setAccessibleName("Last action")
+        self.message_label.setAccessibleDescription("Last action")
         status = self.statusBar()
         status.addWidget(self.problems_label, 2)
         status.addWidget(self.message_label, 2)
@@ -345,9 +347,7 @@ class EditorWindow(QMainWindow):
     def say(self, message: str) -> None:
         """Show a short message on the status line; screen readers announce it."""
         self.message_label.setText(message)
-        QAccessible.updateAccessibility(
-            QAccessibleEvent(self.message_label, QAccessible.Event.Alert)
-        )
+        announce(self.message_label, message)
 
     def _checked(self, check: DraftCheck) -> None:
         count = len(check.problems)

@@ -621,3 +621,26 @@ def test_a_screen_reader_reads_the_editors_labels_by_their_text(app: Driver) -> 
     problems["sources"] = check_screen(editor)
     found = {part: found for part, found in problems.items() if found}
     assert not found, "\n".join(f"{part}: {p}" for part, ps in found.items() for p in ps)
+
+
+def test_a_new_questions_rows_have_room_to_type_in_at_200_percent_text(
+    app: Driver, appearance: Appearance
+) -> None:
+    appearance.apply(Theme.DARK, 2.0)
+    app.press(Qt.Key.Key_N, Ctrl)
+    t = editor_of(app)
+    t.editor.resize(1024, 768)
+    t.type("Large text pack")
+    t.press(Qt.Key.Key_2, Ctrl)
+    for kind in (QuestionType.MULTIPLE_CHOICE, QuestionType.MATCHING):
+        t.add_question(kind)
+        rows = t.editor.form.editor("pairs" if kind is QuestionType.MATCHING else "choices")
+        assert isinstance(rows, ListEditor)
+        area = next(a for a in t.editor.questions_tab.findChildren(QScrollArea) if a.isVisible())
+        inner = area.widget()
+        assert inner is not None
+        t.qtbot.waitUntil(lambda a=area, i=inner: i.width() <= a.viewport().width())
+        assert not area.horizontalScrollBar().isVisible()
+        box = rows.row_editors(0)[0]
+        # Room for a name of some length, not a slit: the list beside it gives way.
+        assert box.width() >= box.fontMetrics().horizontalAdvance("Khrushchev"), kind

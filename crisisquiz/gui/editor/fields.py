@@ -175,9 +175,11 @@ class _SmallButton(QPushButton):
     """A button holding one symbol, as narrow as the symbol and the focus ring allow."""
 
     def sizeHint(self) -> QSize:
-        """Just wider than tall."""
+        """Square, or as wide as the symbol and its focus ring need."""
         hint = super().sizeHint()
-        return QSize(self.fontMetrics().horizontalAdvance("MMM") + 8, hint.height())
+        return QSize(
+            max(self.fontMetrics().horizontalAdvance("MM") + 8, hint.height()), hint.height()
+        )
 
     def minimumSizeHint(self) -> QSize:
         """As narrow as its hint."""

@@ -188,13 +188,16 @@ class QuestionList(QWidget):
         for qtype, (words, _purpose) in TYPE_WORDS.items():
             self.type_filter.addItem(words, qtype.value)
         self.type_filter.activated.connect(lambda _i: self._apply_filter())
-        filters.addWidget(self.topic_filter, 1)
-        filters.addWidget(self.type_filter, 1)
+        for box in (self.topic_filter, self.type_filter):
+            # Narrow when they must be (a long topic is cut, its list shows it whole), so
+            # at 200 % text the list leaves the question's form room to type in.
+            box.setMinimumContentsLength(4)
+            filters.addWidget(box, 1)
         layout.addLayout(filters)
-        self.problems_only = QCheckBox("Only questions with problems")
+        self.problems_only = QCheckBox("Only with problems")
         self.problems_only.setAccessibleName("Show only questions with problems")
         self.problems_only.toggled.connect(lambda _on: self._apply_filter())
-        layout.addWidget(self.problems_only)
+        layout.addWidget(self.problems_only, 0, Qt.AlignmentFlag.AlignLeft)  # clicked on its words
 
         self.list = _ListWidget()
         self.list.setAccessibleName("Questions")

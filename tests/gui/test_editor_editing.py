@@ -290,6 +290,8 @@ def test_a_hand_written_pack_with_mistakes_opens_to_be_fixed(
     # The slips in how the file is written were read past, and said.
     assert any("has no closing quote" in note for note in editor.opening_notes)
     assert any("typographic quotes" in note for note in editor.opening_notes)
+    lines = [int(n.removeprefix(f"{path}:").split(":")[0]) for n in editor.opening_notes[1:]]
+    assert len(lines) == 3 and lines == sorted(lines)  # in the file's order
     t.read_notice()
     # What the file still gets wrong is marked in the editor, to fix there.
     check = editor.document.check

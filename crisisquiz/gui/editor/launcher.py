@@ -57,7 +57,9 @@ def draft_from_file(path: Path) -> tuple[PackDraft, list[str]]:
         if content.tables is None:
             raise PackError(content.problems)
         draft = PackDraft.from_tables(new_draft_id(), content.tables, content.files, origin)
-        notes = [str(problem) for problem in content.problems]
+        # In the file's order, as the teacher reads it top to bottom.
+        ordered = sorted(content.problems, key=lambda p: (p.line or 0, p.column or 0))
+        notes = [str(problem) for problem in ordered]
         if notes:
             notes.insert(
                 0, "The file has mistakes in how it is written; the editor read past them:"

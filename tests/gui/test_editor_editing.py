@@ -646,3 +646,62 @@ def test_a_new_questions_rows_have_room_to_type_in_at_200_percent_text(
         box = rows.row_editors(0)[0]
         # Room for a name of some length, not a slit: the list beside it gives way.
         assert box.width() >= box.fontMetrics().horizontalAdvance("Khrushchev"), kind
+
+
+def test_the_built_in_packs_questions_are_shown_without_being_changed(
+    app: Driver, services: Services
+) -> None:
+    # The built-in pack uses every field of the format (quotations, groups, pictures,
+    # references, sentence notes, guides, the timeline): showing its questions' forms
+    # must keep it all, pictures included.
+    ensure_builtin_pack(services.packs, builtin_pack_path(), now=services.clock())
+    t = edit_installed(app, "cuban-missile-crisis")
+    editor = t.editor
+    draft = editor.document.draft
+    before = draft.tables()
+    references = {s["id"] for s in before["sources"] if s.get("kind") == "reference"}
+    features = {
+        "quote": lambda q: bool(q.get("quote")),
+        "group": lambda q: bool(q.get("group")),
+        "image": lambda q: bool(q.get("image")),
+        "reference": lambda q: bool(set(q.get("sources", ())) & references),
+    }
+    chosen = set()
+    for name, has in features.items():
+        position = next((i for i, q in enumerate(before["questions"]) if has(q)), None)
+        assert position is not None, f"the built-in pack has no question with {name}"
+        chosen.add(position)
+    kinds = {q["type"]: i for i, q in reversed(list(enumerate(before["questions"])))}
+    chosen |= set(kinds.values())  # the first question of each kind it has
+    t.press(Qt.Key.Key_2, Ctrl)
+    for position in sorted(chosen):
+        t.select_question(position + 1)
+        assert editor.form.key == draft.questions[position].key
+    for tab in (Qt.Key.Key_1, Qt.Key.Key_3):
+        t.press(tab, Ctrl)
+    assert draft.tables() == before
+    assert not editor.document.undo_stack.canUndo()
+    t.settle()
+    assert editor.document.check.ok, editor.document.check.problems[:3]
+
+
+def test_going_from_question_to_question_changes_none_of_them(app: Driver) -> None:
+    t = edit_installed(app)
+    editor = t.editor
+    t.press(Qt.Key.Key_2, Ctrl)
+    t.select_question(2)  # multiple choice, its first choice marked right
+    t.press(Qt.Key.Key_D, Ctrl)  # a copy, where the last choice is the right one
+    choices = editor.form.editor("choices")
+    assert isinstance(choices, ListEditor)
+    last = choices.mark_button(choices.row_count() - 1)
+    assert last is not None
+    t.click(last)
+    t.write(choices.row_editors(1)[0], "Leonid Brezhnev, then")  # and one reworded
+    t.settle()
+    before = editor.document.draft.tables()
+    t.press(Qt.Key.Key_2, Ctrl)
+    assert t.focus() is editor.question_list.list
+    assert editor.question_list.list.currentRow() == 2
+    for key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Down):
+        t.press(key)  # the marks move from row to row as the forms are shown
+    assert editor.document.draft.tables() == before

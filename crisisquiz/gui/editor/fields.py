@@ -254,21 +254,29 @@ class ListEditor(QWidget):
             self._drop(len(self._rows) - 1)
         while len(self._rows) < len(rows):
             self._insert(len(self._rows), focus=False, announce=False)
+        # Every mark is silent until all rows are shown: marking one radio unmarks another,
+        # whose signal would otherwise write this question's first rows and the last
+        # question's other rows back as if the teacher had edited them.
+        silenced = [mark for mark, _edits, _buttons in self._rows if mark is not None]
+        for silent in silenced:
+            silent.blockSignals(True)
         for index, row in enumerate(rows):
-            mark, edits, _buttons = self._rows[index]
+            _mark, edits, _buttons = self._rows[index]
             for column, edit in enumerate(edits):
                 set_line_text(edit, row[column] if column < len(row) else "")
-            if mark is not None:
-                wanted = index < len(marks) and marks[index]
-                if mark.isChecked() != wanted:
-                    mark.blockSignals(True)
-                    if self._mark == "radio" and not wanted:
-                        self._group.setExclusive(False)
-                        mark.setChecked(False)
-                        self._group.setExclusive(True)
-                    else:
-                        mark.setChecked(wanted)
-                    mark.blockSignals(False)
+        for index, (mark, _edits, _buttons) in enumerate(self._rows):
+            if mark is None:
+                continue
+            wanted = index < len(marks) and marks[index]
+            if mark.isChecked() != wanted:
+                if self._mark == "radio" and not wanted:
+                    self._group.setExclusive(False)
+                    mark.setChecked(False)
+                    self._group.setExclusive(True)
+                else:
+                    mark.setChecked(wanted)
+        for silent in silenced:
+            silent.blockSignals(False)
         self._name_rows()
 
     def row_editors(self, index: int) -> list[QLineEdit]:

@@ -256,7 +256,8 @@ class EditorLauncher(QObject):
             if summary.origin.kind is OriginKind.INSTALLED and summary.origin.pack_id == pack_id:
                 return self.resume(summary.draft_id)
         try:
-            pack = self._services.packs.get_pack(pack_id)
+            # Its pictures and texts come along: the copy is the whole pack.
+            pack = self._services.packs.get_pack(pack_id, with_media=True)
         except UnknownPackError as exc:
             notice(self._window(), "The pack is not installed", str(exc), warning=True)
             return None

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
 from crisisquiz.core.citations import Citation, Quotation
 from crisisquiz.core.draft_check import DraftCheck
@@ -132,7 +132,8 @@ class PreviewPane(QWidget):
     def show_question(self, key: int | None) -> None:
         """Preview the question with ``key``."""
         self.key = key
-        self.refresh()
+        if self.isVisible():  # else it is drawn when the Preview tab is shown
+            self.refresh()
 
     def refresh(self) -> None:
         """Show the question afresh (after an edit, or to answer it again)."""
@@ -151,7 +152,12 @@ class PreviewPane(QWidget):
             return
         self.blocked.hide()
         self.stage.show()
+        # The study screen's view takes the keyboard; here it may only when it has it
+        # already ("Show it again"): a teacher going down the list keeps the list.
+        keep = QApplication.focusWidget()
         self.stage.show_item(item)
+        if keep is not None and keep is not self and not self.isAncestorOf(keep):
+            keep.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _block(self, message: str) -> None:
         self.blocked.setText(f"⚠ {message}")

@@ -174,6 +174,12 @@ class _RowEdit(QLineEdit):
 class _SmallButton(QPushButton):
     """A button holding one symbol, as narrow as the symbol and the focus ring allow."""
 
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        # A word button's side padding would leave a square one no room for its symbol;
+        # the theme's border, focus ring included, stays.
+        self.setStyleSheet("QPushButton { padding-left: 2px; padding-right: 2px; }")
+
     def sizeHint(self) -> QSize:
         """Square, or as wide as the symbol and its focus ring need."""
         hint = super().sizeHint()

@@ -28,6 +28,7 @@ from crisisquiz.core.packs import (
     PackVersionUnchangedError,
     UnknownPackError,
 )
+from crisisquiz.core.words import plural
 from crisisquiz.gui.import_preview import ImportPreview
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import (
@@ -358,7 +359,8 @@ class PacksScreen(QWidget):
             local = draft.saved_at.astimezone(self._services.tz)
             row = QHBoxLayout()
             label = text_label(
-                f"{draft.title}: {draft.questions} questions, last change {local:%d %b, %H:%M}"
+                f"{draft.title}: {plural(draft.questions, 'question')}, "
+                f"last change {local:%d %b, %H:%M}"
             )
             button = push_button(
                 "Open",

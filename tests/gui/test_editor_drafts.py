@@ -79,7 +79,7 @@ def test_the_draft_of_a_killed_editor_is_offered_back_at_the_next_start(
         offer = window.editors.offer
         assert isinstance(offer, DraftsDialog)
         qtbot.waitUntil(offer.isVisible)
-        assert offer.list.item(0).text().startswith(f"{TITLE}\n1 questions")
+        assert offer.list.item(0).text().startswith(f"{TITLE}\n1 question ·")
         qtbot.waitUntil(offer.isActiveWindow)
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # "Open it"
         qtbot.waitUntil(lambda: bool(window.editors.editors))

@@ -30,6 +30,7 @@ from crisisquiz.core.draft_store import DraftStoreError, DraftSummary, new_draft
 from crisisquiz.core.pack_draft import DraftOrigin, OriginKind, PackDraft
 from crisisquiz.core.pack_loader import PackError, read_pack_file
 from crisisquiz.core.packs import PackSummary, UnknownPackError
+from crisisquiz.core.words import plural
 from crisisquiz.gui.editor.fields import notice
 from crisisquiz.gui.editor.window import EditorWindow
 from crisisquiz.gui.services import Services
@@ -97,7 +98,8 @@ class PackChooser(QDialog):
         for pack in packs:
             built_in = " · comes with the app" if pack.builtin else ""
             item = QListWidgetItem(
-                f"{pack.title}\nVersion {pack.version} · {pack.question_count} questions{built_in}"
+                f"{pack.title}\nVersion {pack.version} · {plural(pack.question_count, 'question')}"
+                f"{built_in}"
             )
             item.setData(Qt.ItemDataRole.UserRole, pack.id)
             self.list.addItem(item)
@@ -164,7 +166,7 @@ class DraftsDialog(QDialog):
             )
             when = f"{local:%d %b %Y, %H:%M}"
             item = QListWidgetItem(
-                f"{draft.title}{origin}\n{draft.questions} questions · last change {when}"
+                f"{draft.title}{origin}\n{plural(draft.questions, 'question')} · last change {when}"
             )
             item.setData(Qt.ItemDataRole.UserRole, draft.draft_id)
             self.list.addItem(item)

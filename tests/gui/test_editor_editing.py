@@ -705,3 +705,22 @@ def test_going_from_question_to_question_changes_none_of_them(app: Driver) -> No
     for key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Up, Qt.Key.Key_Down):
         t.press(key)  # the marks move from row to row as the forms are shown
     assert editor.document.draft.tables() == before
+
+
+def test_a_pack_with_problems_is_not_published(app: Driver, services: Services) -> None:
+    app.press(Qt.Key.Key_N, Ctrl)
+    t = editor_of(app)
+    t.type("Unfinished pack")
+    t.press(Qt.Key.Key_2, Ctrl)
+    t.add_question(QuestionType.MULTIPLE_CHOICE)
+    t.type("Who led the Soviet Union in October 1962?")
+    t.press(Qt.Key.Key_P, Ctrl | Shift)
+    # No version is asked for: the keyboard goes to the first problem, which is said.
+    assert t.editor.publish_dialog is None
+    message = t.editor.message_label.text()
+    assert message.startswith("Not published: 4 problems to fix first.")
+    assert "Choice 1 is empty: write it or remove it." in message
+    choices = t.editor.form.editor("choices")
+    assert isinstance(choices, ListEditor)
+    assert t.focus() is choices.row_editors(0)[0]
+    assert "unfinished-pack" not in {p.id for p in services.packs.list_packs()}

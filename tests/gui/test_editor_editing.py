@@ -602,13 +602,23 @@ def test_enter_fills_a_new_questions_rows_in_turn(app: Driver) -> None:
     ]
 
 
-def test_a_screen_reader_reads_the_editors_labels_by_their_text(app: Driver) -> None:
+def test_a_screen_reader_reads_the_editors_labels_by_their_text(
+    app: Driver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from test_screen_reader import check_screen
 
+    said: list[str] = []
+    monkeypatch.setattr(
+        "crisisquiz.gui.editor.window.announce", lambda _w, message, **_k: said.append(message)
+    )
     t = edit_installed(app)
     editor = t.editor
     problems = {"details": check_screen(editor)}
     t.press(Qt.Key.Key_2, Ctrl)
+    t.select_question(2)
+    t.press(Qt.Key.Key_Delete)  # what was done is spoken, not only shown
+    assert said[-1] == "Question 2 deleted. Undo (Ctrl+Z) brings it back."
+    t.press(Qt.Key.Key_Z, Ctrl)
     t.select_question(2)
     t.write(t.box("prompt"), "")  # a problem shown next to its field, and on the status line
     t.settle()

@@ -184,3 +184,33 @@ def test_chart_labels_wrap_instead_of_being_cut() -> None:
     assert " ".join(lines) == title
     assert wrap_label("Short") == "Short"
     assert wrap_label("A & B") == "A &amp; B"
+
+
+@pytest.mark.parametrize("kind", list(QuestionType))
+def test_the_question_never_scrolls_sideways_at_200_percent(
+    qtbot: QtBot,
+    database: Database,
+    small_pack_text: str,
+    clock: Any,
+    appearance: Appearance,
+    kind: QuestionType,
+) -> None:
+    appearance.apply(Theme.LIGHT, 2.0)
+    services = services_with_pack(database, single_type_pack(small_pack_text, kind), clock)
+    learner = services.learners.create("Ana", now=clock())
+    app = open_window(qtbot, services, appearance, learner)
+    app.window.resize(1024, 768)
+    qtbot.waitUntil(lambda: app.window.width() == 1024)
+    app.enter_study(Entry.SHORTCUT)
+    stage = app.study.stage
+    bar = stage.horizontalScrollBar()
+    for step in ("question", "feedback"):
+        column = stage.widget()
+        port = stage.viewport()
+        # Nothing needs more than the page's width: every line can wrap inside it...
+        assert column.minimumSizeHint().width() <= port.width(), step
+        # ...and once laid out, nothing lies beyond it to scroll sideways to.
+        qtbot.waitUntil(lambda column=column, port=port: column.width() <= port.width())
+        assert bar.maximum() == 0 and bar.value() == 0, step
+        if step == "question":
+            app.answer(right=False)

@@ -22,6 +22,7 @@ from crisisquiz.gui.questions.look import (
     short_interval,
     wrapped_label,
 )
+from crisisquiz.gui.widgets import FlowRow
 
 RATINGS: tuple[tuple[Rating, str, str], ...] = (
     (Rating.Again, "Again", "I did not remember it"),
@@ -96,7 +97,9 @@ class FlashcardView(QuestionView):
         )
         self.rate_label.hide()
         layout.addWidget(self.rate_label)
-        ratings = QHBoxLayout()
+        # The four buttons, each with its interval, wrap at large text sizes rather than
+        # widening the page past the window (a sideways scroll at 200 %).
+        ratings = FlowRow()
         for number, (rating, word, meaning) in enumerate(RATINGS, 1):
             button = push_button(f"{number}  {word}")
             button.setObjectName("ratingButton")
@@ -107,7 +110,6 @@ class FlashcardView(QuestionView):
             button.hide()
             ratings.addWidget(button)
             self.rating_buttons.append(button)
-        ratings.addStretch(1)
         layout.addLayout(ratings)
         self.register_inputs([self.show_button, self.back_label, *self.rating_buttons])
 

@@ -39,6 +39,7 @@ test: lint typecheck pytest
 # (tests/bench/server_bench.py); SERVER_BENCH_ARGS="--pupils 20 --seconds 10" for a quick run.
 bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+	$(BIN)/python -m tests.bench.exam_sim
 	$(BIN)/python -m tests.bench.server_bench $(SERVER_BENCH_ARGS)
 
 screenshots: $(VENV)/.installed-test

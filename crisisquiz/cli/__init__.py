@@ -18,6 +18,7 @@ from crisisquiz.cli.terminal_text import (
 )
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.classes import ClassError
+from crisisquiz.core.exams import ExamError
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.core.packs import PackVersionError, UnknownPackError
@@ -47,6 +48,7 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     DatabaseError,
     LearnerError,
     ClassError,
+    ExamError,
     QuizError,
     SchoolError,
     ConnectionLost,

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 
-from crisisquiz.cli.context import confirm
+from crisisquiz.cli.context import UserError, confirm
+from crisisquiz.cli.terminal_study import local_zone
 from crisisquiz.core.app_context import AppContext
+from crisisquiz.core.exams import ExamForecast, ExamService
 from crisisquiz.core.learners import Learner, LearnerService
+from crisisquiz.core.packs import PackService
+from crisisquiz.resources import BUILTIN_PACK_ID
 
 
 def _yes_no(text: str) -> bool:
@@ -18,6 +23,16 @@ def _yes_no(text: str) -> bool:
     if word in {"no", "n", "false", "off", "0"}:
         return False
     raise argparse.ArgumentTypeError(f"expected yes or no, got {text!r}")
+
+
+def _day(text: str) -> date:
+    """A date written YYYY-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a date written YYYY-MM-DD (such as 2026-12-14), got {text!r}"
+        ) from None
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -86,6 +101,27 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=_yes_no,
         metavar="yes|no",
         help="whether quiz answers also move the study schedule (default no)",
+    )
+    settings.add_argument(
+        "--exam-date",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="the day of an exam on a pack: until then study is planned for the best "
+        "score on that day",
+    )
+    settings.add_argument(
+        "--minutes-per-day",
+        type=int,
+        metavar="N",
+        help="with --exam-date: minutes a day to study for it (default: as many as the plan needs)",
+    )
+    settings.add_argument(
+        "--pack",
+        metavar="PACK_ID",
+        help="the pack the exam is on (default: the built-in pack, or the only one installed)",
+    )
+    settings.add_argument(
+        "--no-exam", action="store_true", help="remove the exam date (of --pack, or every one)"
     )
     settings.set_defaults(handler=_set)
 
@@ -187,8 +223,20 @@ def _set(args: argparse.Namespace, ctx: AppContext) -> int:
         "day_rollover_hour": args.rollover_hour,
         "quiz_counts_as_review": args.quiz_counts_as_review,
     }
-    if all(value is None for value in changes.values()):
+    exams = ExamService(ctx.database, tz=local_zone())
+    if args.minutes_per_day is not None and args.exam_date is None:
+        raise UserError("--minutes-per-day goes with --exam-date: give the exam's day too")
+    if args.no_exam and args.exam_date is not None:
+        raise UserError("--no-exam and --exam-date go against each other: give one of them")
+    exam_change = args.exam_date is not None or args.no_exam
+    if all(value is None for value in changes.values()) and not exam_change:
         print(f"{learner.name}: {_describe(learner)}.")
+        for forecast in exams.forecasts(learner.id, now=ctx.clock()):
+            print(describe_exam(forecast))
+        return 0
+    if exam_change:
+        _change_exam(args, ctx, exams, learner)
+    if all(value is None for value in changes.values()):
         return 0
     updated = service.update_settings(
         learner.id,
@@ -199,3 +247,59 @@ def _set(args: argparse.Namespace, ctx: AppContext) -> int:
     )
     print(f"Updated {updated.name}: {_describe(updated)}.")
     return 0
+
+
+def _change_exam(
+    args: argparse.Namespace, ctx: AppContext, exams: ExamService, learner: Learner
+) -> None:
+    now = ctx.clock()
+    if args.no_exam:
+        packs = [args.pack] if args.pack else [p.pack_id for p in exams.plans(learner.id, now=now)]
+        removed = [pack for pack in packs if exams.clear(learner.id, pack)]
+        if removed:
+            print(
+                f"Removed the exam on {', '.join(removed)}: {learner.name}'s schedule is as usual."
+            )
+        else:
+            print(f"{learner.name} has no exam date set.")
+        return
+    pack_id = args.pack
+    if pack_id is None:
+        installed = [summary.id for summary in PackService(ctx.database).list_packs()]
+        if len(installed) == 1:
+            pack_id = installed[0]
+        elif BUILTIN_PACK_ID in installed:
+            pack_id = BUILTIN_PACK_ID  # the pack the app is about; --pack names another
+        else:
+            names = ", ".join(installed) or "none"
+            raise UserError(f"say which pack the exam is on with --pack (installed: {names})")
+    exams.set(learner.id, pack_id, args.exam_date, minutes_per_day=args.minutes_per_day, now=now)
+    for forecast in exams.forecasts(learner.id, now=now):
+        if forecast.plan.pack_id == pack_id:
+            print(describe_exam(forecast))
+
+
+def describe_exam(forecast: ExamForecast) -> str:
+    """An exam plan's forecast in a few lines, for a terminal."""
+    plan = forecast.plan
+    days = "1 day" if forecast.days_left == 1 else f"{forecast.days_left} days"
+    budget = ""
+    if forecast.over_budget:
+        budget = (
+            f" (more than the {plan.minutes_per_day} you gave: every question has to be "
+            "started before the exam)"
+        )
+    elif plan.minutes_per_day is not None:
+        budget = f" (within the {plan.minutes_per_day} you gave)"
+    lines = [
+        f"Exam on {plan.pack_title} on {plan.exam_day:%A %Y-%m-%d}, in {days}.",
+        f"  Predicted exam-day score: {forecast.now:.0%} now, {forecast.with_plan:.0%} if "
+        "you keep to the plan.",
+        f"  The plan needs about {forecast.minutes_needed} minutes a day{budget}.",
+    ]
+    if forecast.unseen:
+        lines.append(
+            f"  It starts about {forecast.new_a_day} new questions a day until all "
+            f"{forecast.unseen} unseen ones are started."
+        )
+    return "\n".join(lines)

@@ -9,11 +9,13 @@ import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crisisquiz.cli.context import UserError
+from crisisquiz.cli.learners import describe_exam
 from crisisquiz.cli.terminal_study import local_zone
 from crisisquiz.core.app_context import AppContext
+from crisisquiz.core.exams import ExamForecast, ExamService
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.mastery import MASTERY_EXPLAINED, MASTERY_FOR_TEACHERS
 from crisisquiz.core.packs import PackService, UnknownPackError
@@ -123,14 +125,58 @@ def _stats(args: argparse.Namespace, ctx: AppContext) -> int:
     learner = LearnerService(ctx.database).by_name(args.learner)
     if args.pack is not None and PackService(ctx.database).installed_version(args.pack) is None:
         raise UnknownPackError(f"no pack {args.pack!r} is installed; see 'crisisquiz pack list'")
+    now = ctx.clock()
+    exams = ExamService(ctx.database, tz=local_zone())
     stats = StatsService(ctx.database).learner_topic_stats(
-        learner.id, now=ctx.clock(), tz=local_zone(), pack_id=args.pack
+        learner.id,
+        now=now,
+        tz=local_zone(),
+        pack_id=args.pack,
+        exams=exams.exam_moments(learner.id, now=now),
     )
+    mastery = {(t.pack_id, t.topic_id): t.figures.mastery for t in stats.topics}
+    forecasts = [
+        f
+        for f in exams.forecasts(learner.id, now=now, mastery=mastery)
+        if args.pack is None or f.plan.pack_id == args.pack
+    ]
     if args.json:
-        print(json.dumps(stats_to_json(stats), indent=2, ensure_ascii=False))
+        data = stats_to_json(stats)
+        data["exams"] = [exam_to_json(f) for f in forecasts]
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         print(format_stats(stats))
+        for forecast in forecasts:
+            print()
+            print(describe_exam(forecast))
     return 0
+
+
+def exam_to_json(forecast: ExamForecast) -> dict[str, Any]:
+    """An exam's plan and predictions as JSON-safe values (scores 0..1)."""
+    plan = forecast.plan
+    return {
+        "pack": plan.pack_id,
+        "exam_date": plan.exam_day.isoformat(),
+        "days_left": forecast.days_left,
+        "minutes_per_day": plan.minutes_per_day,
+        "minutes_per_day_needed": forecast.minutes_needed,
+        "predicted_now": round(forecast.now, 4),
+        "predicted_with_plan": round(forecast.with_plan, 4),
+        "plan_retention": forecast.retention,
+        "new_per_day": forecast.new_a_day,
+        "unseen": forecast.unseen,
+        "topics": [
+            {
+                "pack": t.pack_id,
+                "topic": t.topic_id,
+                "title": t.title,
+                "predicted_now": round(t.now, 4),
+                "predicted_with_plan": round(t.with_plan, 4),
+            }
+            for t in forecast.topics
+        ],
+    }
 
 
 def format_stats(stats: LearnerStats) -> str:

@@ -7,6 +7,7 @@ stored whole or not at all.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -182,6 +183,7 @@ def record_review(
     clock: StudyClock,
     rng: random.Random,
     answer_key: str | None = None,
+    place: Callable[[CardState], CardState] | None = None,
 ) -> Recorded:
     """Schedule the question from ``grade`` and store the review and the daily figures.
 
@@ -190,6 +192,8 @@ def record_review(
     :func:`~crisisquiz.storage.prepared.session_cursor`). ``answer_key`` names this
     answer: when a review with that key is already stored (the answer was sent
     again after a lost connection), nothing is written and that review is returned.
+    ``place`` moves the new due date where an exam plan wants the next review
+    (see :class:`~crisisquiz.core.exams.ExamWindow`).
     """
     card_key = {"learner_id": learner_id, "question_id": question.row_id}
     if answer_key is not None:
@@ -208,6 +212,8 @@ def record_review(
     state = next_state(
         previous, grade.rating, now=now, desired_retention=desired_retention, rng=rng
     )
+    if place is not None:
+        state = place(state)
     if found is None:
         _ADD_CARD.run(
             cursor,

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from functools import partial
 
 from sqlalchemy import exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -31,6 +32,7 @@ from crisisquiz.core.due import (
     queued_criteria,
     total,
 )
+from crisisquiz.core.exams import ExamService, ExamWindow
 from crisisquiz.core.grading import GradeResult, Verdict, grade, response_to_json
 from crisisquiz.core.items import ItemKind, ItemLoader, StudyItem
 from crisisquiz.core.learners import Learner, LearnerService
@@ -156,6 +158,8 @@ class StudySession:
     _groups: dict[int, tuple[str, str]] = field(default_factory=dict)
     # Questions dropped because they were removed while the session ran.
     removed_questions: int = 0
+    # Packs with an exam ahead: how their reviews are placed (see core.exams).
+    exam_windows: dict[str, ExamWindow] = field(default_factory=dict)
 
     # -- choosing -------------------------------------------------------------------------
 
@@ -231,6 +235,12 @@ class StudySession:
         result = grade(item.question, response)
         stored_response = response_to_json(item.question, response)
 
+        window = self.exam_windows.get(item.ref.pack_id)
+        # With an exam ahead the plan says when the question comes back (core.exams).
+        place = (
+            None if window is None else partial(window.place, question_id=item.ref.row_id, now=now)
+        )
+
         def store(cursor: DriverCursor) -> Recorded:
             return record_review(
                 cursor,
@@ -244,6 +254,7 @@ class StudySession:
                 clock=self.clock,
                 rng=self.rng,
                 answer_key=answer_key,
+                place=place,
             )
 
         try:
@@ -402,6 +413,7 @@ class StudyService:
         self._tz = tz
         self._rng = rng
         self._sql_math = sql_math
+        self.exams = ExamService(database, tz=tz)
 
     def start(
         self,
@@ -426,6 +438,7 @@ class StudyService:
             clock=clock,
             rng=self._rng,
             topics=frozenset(topics),
+            exam_windows=self.exams.windows(learner, now=now),
         )
         self._fill(session, now, extra_new=extra_new)
         return session
@@ -464,7 +477,9 @@ class StudyService:
                 DailyTopicStatsRow.day == clock.day_of(now),
             )
         )
-        return max(0, learner.new_per_day - int(started or 0))
+        usual = max(0, learner.new_per_day - int(started or 0))
+        # An exam ahead may want more started today, to have every question in time.
+        return max(usual, self.exams.new_left(session, learner, now))
 
     def queue_counts(
         self, learner_id: int, *, now: datetime, topics: Collection[TopicKey] = ()

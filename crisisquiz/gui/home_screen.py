@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from crisisquiz.core.exams import ExamForecast
 from crisisquiz.core.mastery import MASTERY_EXPLAINED, MASTERY_SHORT
 from crisisquiz.core.stats import LearnerStats, StatsService, TopicStats
 from crisisquiz.core.streak import STREAK_LOOKBACK_DAYS, current_streak
@@ -55,6 +56,8 @@ class HomeData:
     stats: LearnerStats | None
     mistakes_today: int = 0  # questions answered wrong today, not yet put right
     more_new: int = 0  # new questions "study more" could start once today's are done
+    # Each exam ahead, with its predictions (read with the topics' figures).
+    exams: tuple[ExamForecast, ...] = ()
 
     @property
     def due(self) -> int:
@@ -83,6 +86,7 @@ def load_home_data(
     """Read the home screen's figures for a learner now; the per-topic ones only with ``topics``."""
     now = services.clock()
     learner = services.learners.get(learner_id)
+    services.exams.plans(learner_id, now=now)  # an exam whose day has come is settled
     counts = services.study.queue_counts(learner_id, now=now)
     activity = stats.reviews_per_day(learner_id, STREAK_LOOKBACK_DAYS, now=now, tz=services.tz)
     new_left = services.study.new_left_today(learner, now)
@@ -112,14 +116,46 @@ def with_topic_stats(
     """``data`` with the per-topic figures, read as of the same moment as the rest.
 
     Only the packs the learner's classes study are shown (every pack without a class).
+    With an exam ahead, its pack's mastery is predicted for the exam, and the exam's
+    forecast comes with it.
     """
     learner_stats = stats.learner_topic_stats(
         learner_id,
         now=data.read_at,
         tz=services.tz,
         packs=services.classes.visible_packs(learner_id),
+        exams=services.exams.exam_moments(learner_id, now=data.read_at),
     )
-    return replace(data, stats=learner_stats)
+    mastery = {(t.pack_id, t.topic_id): t.figures.mastery for t in learner_stats.topics}
+    forecasts = services.exams.forecasts(learner_id, now=data.read_at, mastery=mastery)
+    return replace(data, stats=learner_stats, exams=tuple(forecasts))
+
+
+def exam_lines(forecast: ExamForecast) -> tuple[str, str]:
+    """An exam's forecast in words: the headline and the work it takes."""
+    plan = forecast.plan
+    days = "tomorrow" if forecast.days_left == 1 else f"in {forecast.days_left} days"
+    day = f"{plan.exam_day:%A} {plan.exam_day.day} {plan.exam_day:%B}"
+    headline = (
+        f"Exam on {plan.pack_title}: {day} ({days}). Predicted score on the day: "
+        f"{round(forecast.now * 100)} % now, {round(forecast.with_plan * 100)} % "
+        "if you keep to the plan."
+    )
+    work = f"The plan needs about {forecast.minutes_needed} minutes a day"
+    if forecast.over_budget:
+        work += (
+            f", more than the {plan.minutes_per_day} you set: every question has to be "
+            "started before the exam"
+        )
+    elif plan.minutes_per_day is not None:
+        work += f", within the {plan.minutes_per_day} you set"
+    work += "."
+    if forecast.unseen:
+        work += (
+            f" It starts about {_plural(forecast.new_a_day, 'new question')} a day until all "
+            f"{forecast.unseen} unseen ones are started."
+        )
+    return headline, work
 
 
 class TopicRow(Card):
@@ -210,6 +246,7 @@ class HomeScreen(QWidget):
     read_requested = Signal()
     more_requested = Signal(object, int)  # topic keys (empty: every topic), new to start
     mistakes_requested = Signal()
+    exam_requested = Signal()
 
     def __init__(
         self,
@@ -301,6 +338,27 @@ class HomeScreen(QWidget):
         today.body.addWidget(self.progress_label)
         body.addWidget(today)
 
+        self.exam_card = Card()
+        self.exam_card.setAccessibleName("Exam")
+        self.exam_card.body.addWidget(heading("Exam", 2))
+        self.exam_text = text_label(
+            "Have an exam coming? Set its date: your study is then planned for the best "
+            "score on the day, and this shows the score predicted."
+        )
+        self.exam_card.body.addWidget(self.exam_text)
+        self.exam_work = text_label("", "muted")
+        self.exam_card.body.addWidget(self.exam_work)
+        self.exam_topics = text_label("", "small")
+        self.exam_card.body.addWidget(self.exam_topics)
+        self.exam_button = push_button(
+            "Set an exam date…",
+            description="Plan your study for the best score on an exam day",
+        )
+        self.exam_button.setObjectName("examDateButton")
+        self.exam_button.clicked.connect(self.exam_requested.emit)
+        self.exam_card.body.addWidget(self.exam_button, 0, Qt.AlignmentFlag.AlignLeft)
+        body.addWidget(self.exam_card)
+
         self.topics_heading = heading("Topics", 2)
         body.addWidget(self.topics_heading)
         self.topics_intro = text_label(
@@ -319,6 +377,13 @@ class HomeScreen(QWidget):
         self.read_button.setToolTip(f"{self.read_button.accessibleDescription()} ({keys})")
         self.read_button.setAccessibleDescription(
             f"The study guide of each topic and the timeline of key dates. Shortcut: {keys}"
+        )
+
+    def set_exam_hint(self, keys: str) -> None:
+        """Name the exam date shortcut on the exam button."""
+        self.exam_button.setToolTip(f"Plan your study for the best score on an exam day ({keys})")
+        self.exam_button.setAccessibleDescription(
+            f"Plan your study for the best score on an exam day. Shortcut: {keys}"
         )
 
     def set_shortcut_hints(self, study: str, quiz: str) -> None:
@@ -398,6 +463,7 @@ class HomeScreen(QWidget):
             else "study today to start a streak"
         )
         self.progress_label.setText(f"{answers} · {streak[:1].upper()}{streak[1:]}")
+        self._show_exams(data)
         self._show_topics(data)
         self.topics_drawn = data.stats is not None
         if self.topics_drawn:
@@ -437,6 +503,42 @@ class HomeScreen(QWidget):
             "changing your schedule."
         )
 
+    def _show_exams(self, data: HomeData) -> None:
+        if not data.exams:
+            self.exam_text.setText(
+                "Have an exam coming? Set its date: your study is then planned for the best "
+                "score on the day, and this shows the score predicted."
+            )
+            self.exam_work.hide()
+            self.exam_topics.hide()
+            self.exam_button.setText("Set an exam date…")
+            self.exam_button.setAccessibleName("Set an exam date")
+            self.topics_intro.setText(
+                "Mastery is how much of a topic you are predicted to recall a week from now. "
+                "It grows as you answer and review, and fades slowly while you are away."
+            )
+            return
+        headlines, works, topics = [], [], []
+        for forecast in data.exams:
+            headline, work = exam_lines(forecast)
+            headlines.append(headline)
+            works.append(work)
+            topics += [
+                f"{t.title}: {round(t.now * 100)} % now, {round(t.with_plan * 100)} % with the plan"
+                for t in forecast.topics
+            ]
+        self.exam_text.setText("\n".join(headlines))
+        self.exam_work.setText("\n".join(works))
+        self.exam_work.show()
+        self.exam_topics.setText("\n".join(topics))
+        self.exam_topics.show()
+        self.exam_button.setText("Change the exam date…")
+        self.exam_button.setAccessibleName("Change the exam date")
+        self.topics_intro.setText(
+            "Mastery is how much of a topic you are predicted to recall on your exam day "
+            "(a week from now for a pack with no exam). It grows as you answer and review."
+        )
+
     def _show_topics(self, data: HomeData) -> None:
         clear_layout(self.topics_box)
         self.topic_rows = []
@@ -456,8 +558,8 @@ class HomeScreen(QWidget):
                 pack_heading.show()
             self._add_topics(data, topics)
         if self.topic_rows:
-            # The rows come after the first paint; Tab still reads on from the actions.
-            QWidget.setTabOrder(self.read_button, self.topic_rows[0].study_button)
+            # The rows come after the first paint; Tab still reads on from the exam's button.
+            QWidget.setTabOrder(self.exam_button, self.topic_rows[0].study_button)
 
     def _add_topics(self, data: HomeData, topics: Sequence[TopicStats]) -> None:
         for topic in topics:

@@ -83,6 +83,7 @@ NEW_PACK_SHORTCUT = "Ctrl+N"
 EXPORT_RESULTS_SHORTCUT = "Ctrl+E"
 CLASS_REPORT_SHORTCUT = "Ctrl+R"
 SWITCH_LEARNER_SHORTCUT = "Ctrl+L"
+EXAM_DATE_SHORTCUT = "Ctrl+T"  # T for test: Ctrl+D and Ctrl+E are taken
 
 
 def progress_screen_available() -> bool:
@@ -120,6 +121,7 @@ class ShortcutsDialog(QDialog):
             (_native(EXPORT_RESULTS_SHORTCUT), "Export my results for a teacher"),
             (_native(CLASS_REPORT_SHORTCUT), "Class report (for teachers)"),
             (_native(SWITCH_LEARNER_SHORTCUT), "Switch learner"),
+            (_native(EXAM_DATE_SHORTCUT), "Set, change or remove an exam date"),
             (
                 _native(READ_SHORTCUT),
                 "Read first: study guides and timeline (after an answer: its topic)",
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
         self.home: HomeScreen
         self._editors: EditorLauncher | None = None
         self.pack_chooser: QDialog | None = None
+        self.exam_dialog: QDialog | None = None
         self._build_menus()
         self._build_learner_screens()
         self.stack.currentChanged.connect(lambda _index: self._mark_navigation())
@@ -360,6 +363,10 @@ class MainWindow(QMainWindow):
         manage = QAction("&Manage learners…", self)
         manage.triggered.connect(self.open_learner_manager)
         learner_menu.addAction(manage)
+        self.exam_action = QAction("&Exam date…", self)
+        self.exam_action.setShortcut(QKeySequence(EXAM_DATE_SHORTCUT))
+        self.exam_action.triggered.connect(self.set_exam_date)
+        learner_menu.addAction(self.exam_action)
         self.learner_actions = (switch, manage)
 
         packs_menu = bar.addMenu("Pac&ks")  # Alt+P opens a question's picture
@@ -408,10 +415,12 @@ class MainWindow(QMainWindow):
         self.home = HomeScreen(self._services, self._stats, self._learner.id)
         self.home.set_shortcut_hints(_native("Ctrl+2"), _native("Ctrl+3"))
         self.home.set_read_hint(_native(READ_SHORTCUT))
+        self.home.set_exam_hint(_native(EXAM_DATE_SHORTCUT))
         self.home.read_requested.connect(self.read_first)
         self.home.study_requested.connect(self.start_study)
         self.home.more_requested.connect(lambda topics, extra: self.start_study(topics, extra))
         self.home.mistakes_requested.connect(self.review_todays_mistakes)
+        self.home.exam_requested.connect(self.set_exam_date)
         self.home.quiz_requested.connect(self.start_quiz)
         self.stack.insertWidget(0, self.home)
 
@@ -581,6 +590,24 @@ class MainWindow(QMainWindow):
         self._study_topics = wanted
         self.stack.addWidget(screen)
         self._show(screen)
+
+    def set_exam_date(self) -> None:
+        """Set, move or remove the learner's exam date (Home's exam button)."""
+        from crisisquiz.gui.exam_dialog import ExamDialog
+
+        if self.exam_dialog is not None:
+            return  # already open
+        dialog = ExamDialog(self._services, self._learner.id, self)
+        self.exam_dialog = dialog
+
+        def done(_result: int) -> None:
+            self.exam_dialog = None
+            if dialog.changed and self.current_screen() is Screen.HOME:
+                self.home.refresh()
+                self.home.exam_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+        dialog.finished.connect(done)
+        dialog.open()
 
     def review_todays_mistakes(self) -> None:
         """Review my mistakes: today's wrong answers in study, again until right."""

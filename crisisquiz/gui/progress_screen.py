@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
 from functools import partial
@@ -89,11 +89,19 @@ class ProgressData:
 
 
 def load_progress(
-    stats: StatsService, learner_id: int, *, now: datetime, tz: tzinfo
+    stats: StatsService,
+    learner_id: int,
+    *,
+    now: datetime,
+    tz: tzinfo,
+    exams: Mapping[str, datetime] | None = None,
 ) -> ProgressData:
-    """Read the progress screen's figures for a learner at ``now`` (safe off the GUI thread)."""
+    """Read the progress screen's figures for a learner at ``now`` (safe off the GUI thread).
+
+    ``exams``: the moment of each exam ahead by pack, where mastery looks (as on Home).
+    """
     return ProgressData(
-        stats=stats.learner_topic_stats(learner_id, now=now, tz=tz),
+        stats=stats.learner_topic_stats(learner_id, now=now, tz=tz, exams=exams),
         activity=stats.reviews_per_day(learner_id, CHART_DAYS, now=now, tz=tz),
         forecast=stats.due_forecast(learner_id, CHART_DAYS, now=now, tz=tz),
         tz=tz,
@@ -496,10 +504,11 @@ class ProgressScreen(QWidget):
         learner_id = self._learner.id
         now = self._services.clock()
         tz = self._services.tz
+        exams = self._services.exams.exam_moments(learner_id, now=now)
         self._loading = True
         self._update_busy()
         self._runner.run(
-            partial(load_progress, stats, learner_id, now=now, tz=tz),
+            partial(load_progress, stats, learner_id, now=now, tz=tz, exams=exams),
             lambda data: self._loaded(number, data),
             lambda error: self._load_failed(number, error),
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 from crisisquiz.core.app_settings import SettingsService
 from crisisquiz.core.classes import ClassService
 from crisisquiz.core.draft_store import DRAFTS_FOLDER, DraftStore
+from crisisquiz.core.exams import ExamService
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.mistakes import MistakesService
 from crisisquiz.core.packs import PackService
@@ -36,6 +37,7 @@ class Services:
     classes: ClassService
     reading: ReadingService
     mistakes: MistakesService
+    exams: ExamService
     clock: Callable[[], datetime]
     tz: tzinfo
     drafts: DraftStore
@@ -63,17 +65,19 @@ class Services:
         if drafts_folder is None:
             home = database.path.parent if database.path is not None else resolve_data_dir()
             drafts_folder = home / DRAFTS_FOLDER
+        study = StudyService(database, tz=tz, rng=rng)
         return cls(
             database=database,
             packs=PackService(database),
             learners=LearnerService(database),
-            study=StudyService(database, tz=tz, rng=rng),
+            study=study,
             quizzes=QuizService(database, tz=tz),
             settings=SettingsService(database),
             stats=StatsService(database),
             classes=ClassService(database),
             reading=ReadingService(database),
             mistakes=MistakesService(database, tz=tz, rng=rng),
+            exams=study.exams,  # one service: the plan's retention is worked out once
             clock=clock,
             tz=tz,
             drafts=DraftStore(drafts_folder),

@@ -240,6 +240,8 @@ def test_tab_and_space_move_through_the_navigation(
     press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
     assert QApplication.focusWidget() is window.home.read_button
     press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
+    assert QApplication.focusWidget() is window.home.exam_button
+    press(qtbot, Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier)
     assert QApplication.focusWidget() is window.home.topic_rows[0].study_button
 
     buttons[Screen.SETTINGS].setFocus()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import psycopg
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.app_settings import AppSettings, SettingsService
+from crisisquiz.core.exams import ExamService
 from crisisquiz.core.learners import LearnerService
 from crisisquiz.core.quiz import QuizService, QuizSettings
 from crisisquiz.core.study import StudyService
@@ -47,6 +48,12 @@ def study(school: School, role: str, answers: int, tmp_path: object) -> int:
                 ),
                 {"id": learner.id},
             )
+        # The app reads it back with the pupil's own rights, and moves it.
+        exams = ExamService(ctx.database, tz=UTC)
+        [plan] = exams.plans(learner.id, now=NOW)
+        assert plan.pack_id == "cuban-missile-crisis" and plan.exam_day == date(2026, 5, 20)
+        exams.set(learner.id, plan.pack_id, date(2026, 5, 20), minutes_per_day=20, now=NOW)
+        assert exams.plans(learner.id, now=NOW)[0].minutes_per_day == 20
         return learner.id
     finally:
         ctx.close()
@@ -77,7 +84,14 @@ def count(connection: psycopg.Connection[tuple[object, ...]], sql: str, *args: o
     return int(row[0])  # type: ignore[call-overload]
 
 
-LEARNER_TABLES = ("card_states", "reviews", "quiz_attempts", "daily_topic_stats", "topic_totals")
+LEARNER_TABLES = (
+    "card_states",
+    "reviews",
+    "quiz_attempts",
+    "daily_topic_stats",
+    "topic_totals",
+    "exam_plans",
+)
 
 
 def test_a_pupil_reads_only_their_own_rows(classroom: tuple[School, str, str, int, int]) -> None:

@@ -8,7 +8,8 @@ PostgreSQL itself decides who may read and write what; the app only signs in.
   hold the rights; each person signs in with a login role that is a member of one.
 - ``server_accounts`` maps each login role to its learner row. A pupil's connection
   reads and writes only the rows of that learner: learner, card states, reviews,
-  quiz attempts and answers, daily figures and totals, and their own app settings.
+  quiz attempts and answers, daily figures and totals, exam dates, and their own app
+  settings.
   Teachers also read the packs' contents and may import and remove packs.
 - Nobody but the administrator creates, changes or drops roles: the groups have no
   CREATEROLE, and ``server_accounts`` is read-only to them.

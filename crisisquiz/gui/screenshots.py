@@ -42,6 +42,7 @@ from crisisquiz.core.pack_schema import (
 )
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.quiz import QuizSettings
+from crisisquiz.core.recording import StudyClock
 from crisisquiz.core.results import export_results, write_results
 from crisisquiz.core.source_texts import split_sentences
 from crisisquiz.gui.services import Services
@@ -355,6 +356,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     from crisisquiz.core.app_settings import Theme
     from crisisquiz.gui.app import application
     from crisisquiz.gui.editor.window import EditorWindow
+    from crisisquiz.gui.exam_dialog import ExamDialog
     from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
     from crisisquiz.gui.main_window import MainWindow, Screen, ShortcutsDialog
     from crisisquiz.gui.progress_screen import ProgressScreen
@@ -393,6 +395,20 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     return window
 
                 return show
+
+            def home_with_exam() -> QWidget:
+                # An exam a week ahead, removed again once shot (the other pictures
+                # show the usual schedule).
+                day = StudyClock(UTC, maya.day_rollover_hour).day_of(services.clock()) + timedelta(
+                    days=7
+                )
+                services.exams.set(
+                    maya.id, BUILTIN_PACK, day, minutes_per_day=30, now=services.clock()
+                )
+                return main(Screen.HOME)()
+
+            def exam_dialog() -> QWidget:
+                return ExamDialog(services, maya.id, window)
 
             def caught_up() -> QWidget:
                 window.set_learner(services.learners.by_name("Sam"))
@@ -545,6 +561,8 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
             shots: dict[str, Callable[[], QWidget]] = {
                 "home": main(Screen.HOME),
                 "home-caught-up": caught_up,
+                "home-exam": home_with_exam,
+                "exam-date": exam_dialog,
                 "packs": main(Screen.PACKS),
                 "packs-import-error": import_error,
                 "packs-import-preview": import_preview,
@@ -590,6 +608,8 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     # pictures show the same figures and messages as this one's.
                     if name == "study-feedback" and isinstance(window.study_screen, StudyScreen):
                         window.study_screen.undo()
+                    if name == "home-exam":
+                        services.exams.clear(maya.id, BUILTIN_PACK)
                     if name == "packs-import-error":
                         window.packs.result.dismiss_button.click()
                     if name == "packs-import-preview" and widget is not window:

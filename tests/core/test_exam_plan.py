@@ -8,8 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from crisisquiz.core.exam_plan import (
+    LOWEST_RETENTION,
     PlanCard,
     after_review,
+    choose_retention,
     final_day,
     final_stretch,
     first_memory,
@@ -109,3 +111,16 @@ def test_card_state_dates_are_kept_for_undo() -> None:
     # The plan only moves the due date: a stored state still round-trips.
     state = CardState(START, 3.0, 5.0, State.Review, None, START)
     assert CardState.from_json(state.to_json()) == state
+
+
+def test_a_small_budget_lowers_the_retention_until_the_work_fits() -> None:
+    cards = [
+        PlanCard(key=i, group=0, stability=3.0, difficulty=5.0, last=0, due=3) for i in range(120)
+    ]
+    free_retention, free = choose_retention(cards, 14, highest=0.9, answers_a_day=None)
+    assert free_retention == 0.9
+    budget = free.answers_per_day() * 0.8
+    retention, tight = choose_retention(cards, 14, highest=0.9, answers_a_day=budget)
+    assert LOWEST_RETENTION <= retention < 0.9
+    assert tight.answers_per_day() <= budget or retention == LOWEST_RETENTION
+    assert tight.recall <= free.recall  # fewer reviews, a little less recalled

@@ -143,16 +143,18 @@ def test_the_forecast_rises_as_the_learner_studies_and_the_exam_passes(
     assert service.exams.forecasts(learner.id, now=now + timedelta(days=8)) == []
 
 
-def test_a_small_budget_makes_the_plan_aim_lower(
+def test_minutes_a_day_are_kept_and_study_follows_the_plans_retention(
     database: Database, learner: Learner, now: datetime
 ) -> None:
     service = study(database)
     LearnerService(database).update_settings(learner.id, new_per_day=9)
     answer_all(service, learner, now)
-    exam_day = today(now) + timedelta(days=30)
-    service.exams.set(learner.id, PACK, exam_day, minutes_per_day=None, now=now)
-    [free] = service.exams.forecasts(learner.id, now=now)
+    exam_day = today(now) + timedelta(days=10)
     service.exams.set(learner.id, PACK, exam_day, minutes_per_day=5, now=now)
-    [tight] = service.exams.forecasts(learner.id, now=now)
-    assert tight.retention <= free.retention
-    assert tight.minutes_needed <= max(5, free.minutes_needed)
+    [plan] = service.exams.forecasts(learner.id, now=now)
+    assert plan.plan.minutes_per_day == 5
+    # Nine questions fit in five minutes a day: the learner's own retention, in budget.
+    assert plan.retention == 0.9 and not plan.over_budget
+    assert plan.minutes_needed <= 5
+    [window] = service.exams.windows(learner, now=now).values()
+    assert window.retention == plan.retention and window.exam_day == exam_day

@@ -24,7 +24,7 @@ from crisisquiz.gui import credentials
 from crisisquiz.gui.accessibility import install_accessibility
 from crisisquiz.gui.backups_dialog import held_text, when_text
 from crisisquiz.gui.connect_dialog import ConnectDialog
-from crisisquiz.gui.learner_dialog import LearnerPickerDialog, remembered_learner
+from crisisquiz.gui.learner_dialog import SIGN_IN_RESULT, LearnerPickerDialog, remembered_learner
 from crisisquiz.gui.main_window import MainWindow
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
@@ -49,13 +49,31 @@ def application() -> QApplication:
     return app
 
 
-def choose_learner(services: Services) -> Learner | None:
-    """The remembered learner, or the one picked in the learner dialog; None if cancelled."""
+class SignInChosen:
+    """The learner dialog's answer when the person chose to sign in to a school server."""
+
+
+SIGN_IN_CHOSEN = SignInChosen()
+
+
+def choose_learner(
+    services: Services, *, offer_server: bool = False
+) -> Learner | SignInChosen | None:
+    """The remembered learner, or the one picked in the learner dialog; None if cancelled.
+
+    ``offer_server``: the dialog also offers a school server's sign-in, answered with
+    :data:`SIGN_IN_CHOSEN`.
+    """
     learner = remembered_learner(services)
     if learner is not None:
         return learner
-    dialog = LearnerPickerDialog(services, first_start=not services.learners.list())
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    dialog = LearnerPickerDialog(
+        services, first_start=not services.learners.list(), offer_server=offer_server
+    )
+    result = dialog.exec()
+    if result == SIGN_IN_RESULT:
+        return SIGN_IN_CHOSEN
+    if result != QDialog.DialogCode.Accepted:
         return None
     return dialog.learner
 
@@ -303,6 +321,8 @@ class AppController:
         settings = services.settings.load()
         self.appearance.apply(settings.theme, settings.text_scale)
         learner = self._learner_for(services)
+        if isinstance(learner, SignInChosen):
+            return self._sign_in_at_start(database)
         if learner is None:
             return False
         window = MainWindow(services, self.appearance, learner)
@@ -331,12 +351,32 @@ class AppController:
             closing.close()
         return True
 
-    @staticmethod
-    def _learner_for(services: Services) -> Learner | None:
+    def _learner_for(self, services: Services) -> Learner | SignInChosen | None:
         account = services.account
         if account is not None and account.learner_id is not None:
             return services.learners.get(account.learner_id)
-        return choose_learner(services)
+        # Before any window, on this computer's data: a pupil may sign in straight away.
+        offer = self.window is None and services.database.server is None
+        return choose_learner(services, offer_server=offer)
+
+    def _sign_in_at_start(self, local: Database) -> bool:
+        """The learner dialog's Sign in: the school's sign-in; cancelled, the dialog again."""
+        last, _automatic = SignInStore(self._local.database).load()
+        runner = TaskRunner()
+        dialog = ConnectDialog(runner, self._ctx.clock, last)
+        self.connect_dialog = dialog
+        connected: list[Connected] = []
+        dialog.connected.connect(connected.append)
+        try:
+            dialog.exec()
+        finally:
+            self.connect_dialog = None
+        if not connected:
+            return self._open(local)
+        self._connected(dialog, connected[0])
+        dialog.deleteLater()
+        runner.deleteLater()
+        return self.window is not None
 
     # -- signing in and out ---------------------------------------------------------------
 

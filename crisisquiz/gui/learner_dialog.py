@@ -82,11 +82,17 @@ def _learner_list(accessible_name: str) -> QListWidget:
     return names
 
 
+# What the learner dialog returns when the person chose to sign in to a school server.
+SIGN_IN_RESULT = 2
+
+
 class LearnerPickerDialog(QDialog):
     """Asks who is studying: pick an existing learner or create a new one.
 
     On acceptance :attr:`learner` holds the chosen learner, who is also remembered
-    for the next start.
+    for the next start. With ``offer_server`` (at start, on this computer's data) it
+    also offers a school's sign-in, and ends with :data:`SIGN_IN_RESULT` when that is
+    chosen: a pupil at a lab computer needs no learner on the computer itself.
     """
 
     def __init__(
@@ -96,6 +102,7 @@ class LearnerPickerDialog(QDialog):
         *,
         current_id: int | None = None,
         first_start: bool = False,
+        offer_server: bool = False,
     ) -> None:
         super().__init__(parent)
         self._services = services
@@ -171,6 +178,25 @@ class LearnerPickerDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
+
+        self.server_button: QWidget | None = None
+        if offer_server:
+            layout.addSpacing(8)
+            layout.addWidget(heading("At school?", 2))
+            layout.addWidget(
+                text_label(
+                    "Sign in with the user name and password your school gave you: your "
+                    "progress is then kept on the school's server.",
+                    "muted",
+                )
+            )
+            server_button = push_button(
+                "&Sign in to a school server…",
+                description="Connect to your school's server instead of studying on this computer",
+            )
+            server_button.clicked.connect(lambda: self.done(SIGN_IN_RESULT))
+            layout.addWidget(server_button, 0, Qt.AlignmentFlag.AlignLeft)
+            self.server_button = server_button
 
         # Enter continues with the chosen name, or creates the typed one once there is one.
         self.name_edit.textChanged.connect(self._update_default)

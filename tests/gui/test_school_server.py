@@ -6,6 +6,7 @@ keyboard from the main window, as a pupil would.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ import pytest
 from engines import School
 from keyring.backend import KeyringBackend
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from crisisquiz.core.app_context import AppContext
@@ -398,4 +399,81 @@ def test_a_teacher_reads_their_class_live_from_the_server(
     finally:
         if controller.window is not None:
             controller.window.close()
+        ctx.close()
+
+
+def test_a_pupil_signs_in_at_the_first_start_of_a_lab_computer(
+    qtbot: QtBot, qapp: QApplication, tmp_path: Path, school: School, memory_keyring: MemoryKeyring
+) -> None:
+    """On a computer with no learner yet, "Who is studying?" offers the school's sign-in:
+    the pupil studies on the server without making a learner on the computer."""
+    from PySide6.QtCore import QTimer
+
+    from crisisquiz.gui.learner_dialog import LearnerPickerDialog
+
+    ana = school.add("learner", "Ana", "ana")
+    ctx = AppContext(tmp_path / "lab", clock=lambda: NOW)
+    controller = AppController(qapp, ctx)
+    seen: list[str] = []
+    failed: list[BaseException] = []
+
+    def modal() -> QWidget | None:
+        return QApplication.activeModalWidget()
+
+    def give_up() -> None:
+        # A failed step must not leave start() waiting on a dialog: close each one that
+        # opens until start() has returned.
+        dialog = modal()
+        if dialog is not None:
+            dialog.close()
+        if not seen or seen[-1] != "returned":
+            QTimer.singleShot(50, give_up)
+
+    def on_picker() -> None:
+        try:
+            dialog = modal()
+            assert isinstance(dialog, LearnerPickerDialog)
+            seen.append("picker")
+            assert dialog.server_button is not None
+            assert dialog.server_button.text() == "&Sign in to a school server…"
+            QTimer.singleShot(0, on_connect)
+            qtbot.mouseClick(dialog.server_button, Qt.MouseButton.LeftButton)
+        except BaseException as error:
+            failed.append(error)
+            give_up()
+
+    def on_connect() -> None:
+        try:
+            qtbot.waitUntil(lambda: isinstance(modal(), ConnectDialog))
+            dialog = modal()
+            assert isinstance(dialog, ConnectDialog)
+            seen.append("connect")
+            dialog.activateWindow()
+            qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.host_edit)
+            fill_in(qtbot, dialog, school, ana, school.passwords[ana])
+            key(qtbot, Qt.Key.Key_Return)
+        except BaseException as error:
+            failed.append(error)
+            give_up()
+
+    QTimer.singleShot(0, on_picker)
+    try:
+        started = controller.start()
+        seen.append("returned")
+        assert failed == [], (seen, [traceback.format_exception(e)[-3:] for e in failed])
+        assert seen == ["picker", "connect", "returned"]
+        assert started is None
+        window = shown_window(qtbot, controller)
+        assert window.windowTitle() == f"Ana — {school.name} on the school server — crisisquiz"
+        # Nothing was made on the computer itself.
+        local = AppContext(tmp_path / "lab")
+        try:
+            assert LearnerService(local.database).list() == []
+        finally:
+            local.close()
+    finally:
+        if controller.window is not None:
+            controller.window.close()
+        if controller.database is not None:
+            controller.database.close()
         ctx.close()

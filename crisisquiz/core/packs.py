@@ -150,6 +150,12 @@ class PackService:
         installed = self.installed_version(pack.pack.id)
         if installed is not None and version_key(pack.pack.version) > version_key(installed):
             self._db.safety_backup("before-pack-update")
+        # The whole transaction is bulk work over the pack's questions, which stay alive
+        # throughout: the collector's passes over them would free nothing.
+        with gc_paused():
+            return self._import(pack, now=now, builtin=builtin)
+
+    def _import(self, pack: Pack, *, now: datetime, builtin: bool) -> ImportResult:
         with self._db.transaction() as session:
             row = session.get(PackRow, pack.pack.id)
             if row is None:
@@ -159,7 +165,7 @@ class PackService:
                 session.add(row)
                 session.add(PackVersionRow(pack_id=row.id, version=row.version, imported_at=now))
                 session.flush()
-                added, updated, retired = _write_contents(session, pack)
+                added, updated, retired = _write_contents(session, pack, installing=True)
                 return ImportResult(
                     pack.pack.id,
                     pack.pack.title,
@@ -360,12 +366,21 @@ _ADD_QUESTION = prepared_insert(_QUESTIONS, (c.name for c in _QUESTIONS.c if c.n
 
 
 def _write_contents(
-    session: Session, pack: Pack, *, previous_version: str | None = None
+    session: Session,
+    pack: Pack,
+    *,
+    previous_version: str | None = None,
+    installing: bool = False,
 ) -> tuple[int, int, int]:
-    """Replace sources, topics, timeline and media; upsert questions by id; retire the rest."""
+    """Replace sources, topics, timeline and media; upsert questions by id; retire the rest.
+
+    ``installing``: the pack row is new, so (foreign keys being enforced) the pack has
+    nothing stored yet to replace, update or retire.
+    """
     pack_id = pack.pack.id
-    for model in (SourceSentenceRow, SourceRow, TopicRow, TimelineRow, MediaRow):
-        session.execute(delete(model).where(model.pack_id == pack_id))
+    if not installing:
+        for model in (SourceSentenceRow, SourceRow, TopicRow, TimelineRow, MediaRow):
+            session.execute(delete(model).where(model.pack_id == pack_id))
     if pack.sources:
         session.execute(
             insert(SourceRow),
@@ -430,17 +445,23 @@ def _write_contents(
             insert(MediaRow),
             [{"pack_id": pack_id, "path": path, "data": data} for path, data in pack.media.items()],
         )
-    existing = dict(
-        session.execute(
-            select(QuestionRow.question_id, QuestionRow.id).where(QuestionRow.pack_id == pack_id)
-        ).all()
+    existing: dict[str, int] = (
+        {}
+        if installing
+        else dict(
+            session.execute(
+                select(QuestionRow.question_id, QuestionRow.id).where(
+                    QuestionRow.pack_id == pack_id
+                )
+            ).all()
+        )
     )
-    new_rows: list[dict[str, Any]] = []
-    changed_rows: list[dict[str, Any]] = []
-    with gc_paused():
-        bodies = question_bodies(pack.questions)
-        for position, (question, body) in enumerate(zip(pack.questions, bodies, strict=True)):
-            columns = {
+    questions = pack.questions
+    bodies = question_bodies(questions)
+    changed_rows = (
+        [
+            {
+                "id": existing[question.id],
                 "pack_id": pack_id,
                 "question_id": question.id,
                 "topic_id": question.topic,
@@ -451,19 +472,38 @@ def _write_contents(
                 "retired": False,
                 "sibling_group": question.group,
             }
-            if question.id in existing:
-                changed_rows.append({"id": existing[question.id], **columns})
-            else:
-                new_rows.append(columns)
-        del bodies
-        added = len(new_rows)
-        if new_rows:
-            # On the driver: SQLAlchemy's per-row parameter handling cost about as
-            # much as SQLite's own insert here.
-            _ADD_QUESTION.run_many(session_cursor(session), new_rows)
-            # Dropped before the collector is back on, which spares it a pass over
-            # some 50,000 objects.
-            del new_rows
+            for position, (question, body) in enumerate(zip(questions, bodies, strict=True))
+            if question.id in existing
+        ]
+        if existing
+        else []
+    )
+    if changed_rows:
+        positions = [p for p, question in enumerate(questions) if question.id not in existing]
+        new = [questions[p] for p in positions]
+        new_bodies = [bodies[p] for p in positions]
+    else:
+        positions, new, new_bodies = list(range(len(questions))), list(questions), bodies
+    added = len(positions)
+    if positions:
+        # On the driver, column by column: SQLAlchemy's per-row parameter handling
+        # cost about as much as SQLite's own insert here, and so did building and
+        # converting one mapping per row.
+        _ADD_QUESTION.run_columns(
+            session_cursor(session),
+            {
+                "pack_id": [pack_id] * added,
+                "question_id": [q.id for q in new],
+                "topic_id": [q.topic for q in new],
+                # The body's "type" is the question type's value, as a plain string.
+                "qtype": [body["type"] for body in new_bodies],
+                "position": positions,
+                "difficulty": [q.difficulty for q in new],
+                "body": new_bodies,
+                "retired": [False] * added,
+                "sibling_group": [q.group for q in new],
+            },
+        )
     if changed_rows:
         if previous_version is not None:
             _keep_history(session, previous_version, changed_rows)

@@ -37,6 +37,7 @@ from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from crisisquiz.storage.dialects import SQLITE, EngineRules, rules_of
+from crisisquiz.storage.json_text import json_text
 from crisisquiz.storage.sqlite_backup import (
     BACKUP_DIR,
     BackupError,
@@ -154,8 +155,12 @@ def upgrade_to_head(connection: Connection) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    """A SQLAlchemy engine on the SQLite file at ``path`` with WAL and foreign keys on."""
-    engine = create_engine(f"sqlite:///{path}")
+    """A SQLAlchemy engine on the SQLite file at ``path`` with WAL and foreign keys on.
+
+    JSON columns are written by :func:`~crisisquiz.storage.json_text.json_text`: the
+    text ``json.dumps`` writes, in less time.
+    """
+    engine = create_engine(f"sqlite:///{path}", json_serializer=json_text)
     SQLITE.configure(engine)
     return engine
 

@@ -113,10 +113,26 @@ class Prepared:
         cursor.raw.execute(form.sql, _parameters(form, values))
         return cursor
 
-    def run_many(self, cursor: DriverCursor, rows: Iterable[Mapping[str, Any]]) -> None:
-        """Execute once per row of values, in one driver call."""
+    def run_columns(self, cursor: DriverCursor, columns: Mapping[str, Sequence[Any]]) -> None:
+        """Execute once per row, in one driver call, with the values given column by column.
+
+        ``columns`` maps each bind name to its values, one per row, all of one length
+        (ValueError otherwise). Each column is converted for storage in one pass and
+        the rows are zipped together in C: per value this costs a fraction of building
+        and converting a mapping for every row.
+        """
         form = self._form(cursor.dialect)
-        cursor.raw.executemany(form.sql, [_parameters(form, values) for values in rows])
+        converted = [
+            values if process is None else list(map(process, values))
+            for name, _driver_name, process in form.binds
+            for values in (columns[name],)
+        ]
+        if form.positional:
+            rows: list[Any] = list(zip(*converted, strict=True))
+        else:
+            names = [driver_name for _name, driver_name, _process in form.binds]
+            rows = [dict(zip(names, row, strict=True)) for row in zip(*converted, strict=True)]
+        cursor.raw.executemany(form.sql, rows)
 
     def first(self, cursor: DriverCursor, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
         """The first row of a SELECT (or of RETURNING), converted as the ORM would, or None."""

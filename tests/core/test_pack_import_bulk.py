@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, text
 
 from crisisquiz.core.pack_loader import PackError, gc_paused, parse_pack_text
 from crisisquiz.core.packs import PackService, question_bodies, question_body
-from crisisquiz.storage.database import Database
+from crisisquiz.storage.database import Database, open_database
 from crisisquiz.storage.models import PackRow, QuestionRow, table_of
 
 # Every question type, with values the models normalise: surrounding spaces, defaults
@@ -201,3 +203,19 @@ def test_repeated_values_are_each_reported_once_in_order(
         parse_pack_text(small_pack_text.replace(old, new))
     issues = [issue for issue in caught.value.issues if issue.field == field]
     assert [issue.message for issue in issues] == messages
+
+
+def test_sqlite_keeps_each_body_as_the_text_json_dumps_writes(
+    untidy_pack_text: str, tmp_path: Path, now: datetime
+) -> None:
+    pack = parse_pack_text(untidy_pack_text)
+    database = open_database(tmp_path / "sqlite", now=now)
+    try:
+        PackService(database).import_pack(pack, now=now)
+        with database.sessions() as session:
+            stored = session.execute(text("SELECT body FROM questions ORDER BY position"))
+            bodies = [row[0] for row in stored]
+    finally:
+        database.close()
+    # The text, not only the value: SQLAlchemy's own JSON type writes json.dumps.
+    assert bodies == [json.dumps(question_body(q)) for q in pack.questions]

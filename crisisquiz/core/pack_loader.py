@@ -11,7 +11,7 @@ import gc
 import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -282,12 +282,13 @@ def parse_pack_data(
 
 
 def check_question(
-    item: Mapping[str, Any], media: Mapping[str, bytes]
+    item: Mapping[str, Any], media: Container[str]
 ) -> tuple[Question | None, list[tuple[str, str]]]:
     """Validate one question's fields alone: the question, or None and every problem.
 
-    Problems are ``(field, message)`` pairs. Topic and source references are not
-    checked here; the whole pack's validation does that.
+    Problems are ``(field, message)`` pairs; ``media`` holds the names of the files
+    the pack carries. Topic and source references are not checked here; the whole
+    pack's validation does that.
     """
     try:
         question = _QUESTION_ADAPTER.validate_python(dict(item))

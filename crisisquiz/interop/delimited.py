@@ -97,16 +97,17 @@ def read_rows(
     return builder.build()
 
 
-def _quizlet_rows(text: str, options: ReadOptions) -> tuple[str, list[tuple[int, str]]]:
+def _quizlet_rows(text: str, options: ReadOptions) -> tuple[str, list[str]]:
+    """The separator between term and definition, and the rows (row N is ``rows[N - 1]``)."""
     term_sep = options.term_separator
     row_sep = options.row_separator or "\n"
     body = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if row_sep == "\n":
-        rows = [(n, line) for n, line in enumerate(body.split("\n"), 1)]
+        rows = body.split("\n")
     else:
-        rows = [(n, part.strip("\n")) for n, part in enumerate(body.split(row_sep), 1)]
+        rows = [part.strip("\n") for part in body.split(row_sep)]
     if term_sep is None:
-        sample = "\n".join(line for _n, line in rows[:50])
+        sample = "\n".join(rows[:50])
         term_sep = "\t" if "\t" in sample else ","
     return term_sep, rows
 
@@ -118,28 +119,35 @@ def read_quizlet(path: Path, text: str, options: ReadOptions) -> Converted:
     unit = "row" if options.row_separator not in (None, "\n") else "line"
     shown = {"\t": "a tab", ",": "a comma"}.get(separator, repr(separator))
     as_short = options.quizlet_as == "short_answer"
-    for number, line in rows:
-        if not line.strip():
-            continue
-        term, found, definition = line.partition(separator)
-        where = f"{unit} {number}"
-        if not found or not term.strip() or not definition.strip():
+    add = builder.add
+    for number, line in enumerate(rows, 1):
+        term, _sep, definition = line.partition(separator)
+        term, definition = term.strip(), definition.strip()
+        if not (term and definition):
+            if not line.strip():
+                continue
             builder.issues.append(
                 PackIssue(
                     str(path),
                     f"needs a term and a definition with {shown} between them",
                     line=number if unit == "line" else None,
-                    question=where,
+                    question=f"{unit} {number}",
                 )
             )
             continue
-        term, definition = term.strip(), definition.strip()
         if as_short:
             fields = {"type": "short_answer", "prompt": definition, "answer": term}
         else:
             fields = {"type": "flashcard", "prompt": term, "answer": definition}
         # The term names the card: a corrected definition keeps the learner's history.
-        builder.add(where=where, title=term, fields=fields, key=term, id_text=term, prefix="card")
+        add(
+            where=f"{unit} {number}",
+            title=term,
+            fields=fields,
+            key=term,
+            id_text=term,
+            prefix="card",
+        )
     if as_short:
         builder.note("each definition asks for its term, typed (short answer)")
     return builder.build()

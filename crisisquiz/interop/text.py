@@ -174,7 +174,9 @@ def looks_like_html(text: str) -> bool:
     return bool(_HTML_HINT.search(text))
 
 
-_WORD: Final = re.compile(r"[a-z0-9]+")
+_NOT_WORD_TO_SPACE: Final = bytes(
+    byte if byte in b"abcdefghijklmnopqrstuvwxyz0123456789" else 0x20 for byte in range(256)
+)
 _MD_LINK: Final = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS: Final = re.compile(r"(\*\*|__|\*|_|~~|`)(?=\S)(.+?)(?<=\S)\1")
 _MD_HEADING: Final = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
@@ -199,11 +201,14 @@ def slugify(text: str, *, max_words: int = 8, max_length: int = 48) -> str:
     Returns "" when nothing usable is left.
     """
     if text.isascii():
-        flat = text
+        flat = text.encode("ascii")
     else:
-        flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = _WORD.findall(flat.lower())[:max_words]
-    slug = "-".join(words)
+        flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore")
+    # Bytes, so that one C-level table turns every character but a-z and 0-9 into a
+    # space; splitting then gives the words. A third of the cost of a regular
+    # expression, and this runs for every question of every file brought in.
+    words = flat.lower().translate(_NOT_WORD_TO_SPACE).split(None, max_words)[:max_words]
+    slug = b"-".join(words).decode("ascii")
     if len(slug) > max_length:
         slug = slug[:max_length].rsplit("-", 1)[0] or slug[:max_length]
     return slug.strip("-")
@@ -221,7 +226,7 @@ def content_id(text: str, key: str, prefix: str = "q") -> str:
     keeps the id; editing ``key`` makes it a new question.
     """
     slug = slugify(text, max_words=6, max_length=40) or prefix
-    return f"{slug}-{_digest(key)}"
+    return f"{slug}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
 
 
 def source_id(value: str, prefix: str) -> str:

@@ -4,16 +4,29 @@ The file has already been read (off the GUI thread); nothing is stored until the
 teacher chooses Import. The id, title and version can be changed here, for
 instance to give a Moodle export a clearer title or to raise the version of an
 updated deck.
+
+A Quizlet export is plain text whose layout Quizlet lets its user choose: what
+stands between term and definition, and between rows. The dialog offers those
+choices, and whether each row becomes a flashcard or a short answer; every change
+reads the file again and the report shows the result at once.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import itertools
+from pathlib import Path
+from typing import Final, Literal
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -23,44 +36,74 @@ from PySide6.QtWidgets import (
 
 from crisisquiz.core.pack_loader import PackError
 from crisisquiz.gui.widgets import heading, text_label
-from crisisquiz.interop.registry import with_identity
+from crisisquiz.interop.build import ReadOptions
+from crisisquiz.interop.delimited import guess_term_separator
+from crisisquiz.interop.registry import Format, read_pack, read_text, with_identity
 from crisisquiz.interop.report import Converted, Outcome
 
 _MARKS = {Outcome.CONVERTED: "✓", Outcome.CHANGED: "≈", Outcome.SKIPPED: "✗"}
+# Quizlet's own choices for its export, then "Custom" (None: the text typed beside it).
+TERM_SEPARATORS: Final[tuple[tuple[str, str | None], ...]] = (
+    ("Tab", "\t"),
+    ("Comma", ","),
+    ("Custom", None),
+)
+ROW_SEPARATORS: Final[tuple[tuple[str, str | None], ...]] = (
+    ("New line", "\n"),
+    ("Semicolon", ";"),
+    ("Custom", None),
+)
+ROW_KINDS: Final[tuple[tuple[str, Literal["flashcard", "short_answer"]], ...]] = (
+    ("A flashcard: the term, then its definition", "flashcard"),
+    ("A short answer: the definition asks for the term, typed", "short_answer"),
+)
+# Problems listed under the report when the file cannot be read as laid out.
+_PROBLEMS_SHOWN = 5
 
 
 class ImportPreview(QDialog):
-    """Shows a converted file's report and identity; ``result_pack`` holds the pack to import."""
+    """Shows a converted file's report and identity; ``result_pack`` holds the pack to import.
+
+    ``converted`` is None when the file could not be read with the first guess of
+    its layout (``problem`` says why); only a Quizlet export (``fmt``) is shown so,
+    for the teacher to say how its rows are laid out.
+    """
+
+    # The file was read again with other Quizlet choices and the report redrawn.
+    reread = Signal()
 
     def __init__(
-        self, converted: Converted, installed: str | None, parent: QWidget | None = None
+        self,
+        converted: Converted | None,
+        installed: str | None,
+        parent: QWidget | None = None,
+        *,
+        source: Path | None = None,
+        fmt: Format | None = None,
+        problem: PackError | None = None,
     ) -> None:
         super().__init__(parent)
         self.converted = converted
-        self.result_pack = converted.pack
-        report = converted.report
-        info = converted.pack.pack
-        self.setWindowTitle(f"Import {report.source} — crisisquiz")
-        self.setAccessibleName(f"Check {report.source} before importing")
+        self.result_pack = converted.pack if converted is not None else None
+        self._source = source
+        name = converted.report.source if converted is not None else (source or Path()).name
+        self.setWindowTitle(f"Import {name} — crisisquiz")
+        self.setAccessibleName(f"Check {name} before importing")
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Check before importing", 2))
-        summary = (
-            f"{report.summary()}. Nothing is stored until you choose Import."
-            if report.entries
-            else "Nothing is stored until you choose Import."
-        )
-        self.summary = text_label(summary)
+        self.summary = text_label()
         layout.addWidget(self.summary)
 
         form = QFormLayout()
-        self.id_field = QLineEdit(info.id)
+        info = converted.pack.pack if converted is not None else None
+        self.id_field = QLineEdit(info.id if info else "")
         self.id_field.setAccessibleName("Pack id")
-        self.title_field = QLineEdit(info.title)
+        self.title_field = QLineEdit(info.title if info else "")
         self.title_field.setAccessibleName("Pack title")
-        self.version_field = QLineEdit(info.version)
+        self.version_field = QLineEdit(info.version if info else "")
         self.version_field.setAccessibleName("Pack version")
         form.addRow("&Title:", self.title_field)
-        form.addRow("&Id:", self.id_field)
+        form.addRow("I&d:", self.id_field)
         form.addRow("&Version:", self.version_field)
         layout.addLayout(form)
         hint = (
@@ -73,20 +116,28 @@ class ImportPreview(QDialog):
         self.hint = text_label(hint, "small")
         layout.addWidget(self.hint)
 
+        self.quizlet: QGroupBox | None = None
+        if fmt is Format.QUIZLET and source is not None:
+            self.quizlet = self._quizlet_choices(source)
+            layout.addWidget(self.quizlet)
+            # Down the form, each custom field straight after its choice.
+            chain = [
+                self.version_field,
+                self.term_choice,
+                self.term_custom,
+                self.row_choice,
+                self.row_custom,
+                self.kind_choice,
+            ]
+            for first, second in itertools.pairwise(chain):
+                QWidget.setTabOrder(first, second)
+
         self.entries = QListWidget()
         self.entries.setWordWrap(True)
         self.entries.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.entries.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.entries.setAccessibleName("What happens to each question")
-        for note in report.notes:
-            self.entries.addItem(QListWidgetItem(f"• {note}"))
-        # Skipped, then changed questions first: those are what a teacher has to read.
-        rank = {Outcome.SKIPPED: 0, Outcome.CHANGED: 1, Outcome.CONVERTED: 2}
-        ordered = sorted(report.entries, key=lambda e: rank[e.outcome])
-        for entry in ordered:
-            self.entries.addItem(QListWidgetItem(f"{_MARKS[entry.outcome]} {entry}"))
-        self.entries.setVisible(self.entries.count() > 0)
         self.entries.setMinimumHeight(self.fontMetrics().height() * 12)
         layout.addWidget(self.entries, 1)
 
@@ -98,20 +149,159 @@ class ImportPreview(QDialog):
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setDefault(True)
-        self.import_button.setAccessibleDescription(
-            f"Store these {len(converted.pack.questions)} questions as a pack"
-        )
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.confirm)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self._show(converted, problem)
         # Wide enough that a report line reads in one or two lines, at any text size.
         self.setMinimumWidth(self.fontMetrics().height() * 34)
         self.resize(self.fontMetrics().height() * 40, self.fontMetrics().height() * 30)
-        self.title_field.setFocus()
+        if converted is None and self.quizlet is not None:
+            # Nothing to name yet: what needs the teacher first is how the rows are laid out.
+            self.term_choice.setFocus()
+        else:
+            self.title_field.setFocus()
+
+    # -- Quizlet's layout ------------------------------------------------------------------
+
+    def _quizlet_choices(self, source: Path) -> QGroupBox:
+        box = QGroupBox("How the Quizlet export is laid out")
+        form = QFormLayout(box)
+        self.term_choice = QComboBox()
+        self.term_choice.setAccessibleName("Between term and definition")
+        self.term_custom = QLineEdit()
+        self.term_custom.setAccessibleName("Custom text between term and definition")
+        self.row_choice = QComboBox()
+        self.row_choice.setAccessibleName("Between rows")
+        self.row_custom = QLineEdit()
+        self.row_custom.setAccessibleName("Custom text between rows")
+        for combo, custom, choices in (
+            (self.term_choice, self.term_custom, TERM_SEPARATORS),
+            (self.row_choice, self.row_custom, ROW_SEPARATORS),
+        ):
+            for name, separator in choices:
+                combo.addItem(name, separator)
+            custom.setPlaceholderText("Type it here, spaces included")
+            custom.setEnabled(False)
+        self.kind_choice = QComboBox()
+        self.kind_choice.setAccessibleName("Each row becomes")
+        for name, kind in ROW_KINDS:
+            self.kind_choice.addItem(name, kind)
+        # What the first reading took: Quizlet's tab, else a comma; rows on lines.
+        guessed = guess_term_separator(read_text(source))
+        self.term_choice.setCurrentIndex(self.term_choice.findData(guessed))
+
+        for words, choice, custom in (
+            ("Between t&erm and definition:", self.term_choice, self.term_custom),
+            ("Between ro&ws:", self.row_choice, self.row_custom),
+        ):
+            label = QLabel(words)
+            # The label's key goes to the list of choices, not to the row holding it.
+            label.setBuddy(choice)
+            form.addRow(label, _pair(choice, custom))
+        form.addRow("Each row &becomes:", self.kind_choice)
+        self.term_choice.currentIndexChanged.connect(self._layout_changed)
+        self.row_choice.currentIndexChanged.connect(self._layout_changed)
+        self.kind_choice.currentIndexChanged.connect(self._layout_changed)
+        self.term_custom.textChanged.connect(self._layout_changed)
+        self.row_custom.textChanged.connect(self._layout_changed)
+        return box
+
+    def quizlet_options(self) -> ReadOptions | None:
+        """The Quizlet choices made in the dialog; None while a custom text is empty."""
+        term = self.term_choice.currentData()
+        if term is None:
+            term = self.term_custom.text() or None
+            if term is None:
+                return None
+        rows = self.row_choice.currentData()
+        if rows is None:
+            rows = self.row_custom.text() or None
+            if rows is None:
+                return None
+        kind = self.kind_choice.currentData()
+        return ReadOptions(term_separator=term, row_separator=rows, quizlet_as=kind)
+
+    def _layout_changed(self) -> None:
+        self.term_custom.setEnabled(self.term_choice.currentData() is None)
+        self.row_custom.setEnabled(self.row_choice.currentData() is None)
+        options = self.quizlet_options()
+        if options is None:
+            self._waiting_for_custom()
+        else:
+            assert self._source is not None
+            try:
+                converted = read_pack(self._source, options, Format.QUIZLET)
+            except PackError as error:
+                self._show(None, error)
+            else:
+                self._show(converted, None)
+        self.reread.emit()
+
+    def _waiting_for_custom(self) -> None:
+        which = "term and definition" if self.term_choice.currentData() is None else "rows"
+        self.converted = None
+        self.summary.setText(f"Type what stands between {which} in the custom field.")
+        self.entries.clear()
+        self.entries.hide()
+        self.error.hide()
+        self.import_button.setEnabled(False)
+
+    # -- the report ------------------------------------------------------------------------
+
+    def _show(self, converted: Converted | None, problem: PackError | None) -> None:
+        """Show what ``converted`` brings in, or why nothing can come in (``problem``)."""
+        self.converted = converted
+        self.entries.clear()
+        if converted is None:
+            issues = problem.issues if problem is not None else []
+            count = problem.total if problem is not None else 0
+            self.summary.setText(
+                "Nothing can come in with the file read this way"
+                + (": change how it is laid out below." if self.quizlet is not None else ".")
+            )
+            listed = [str(issue) for issue in issues[:_PROBLEMS_SHOWN]]
+            if count > len(listed):
+                listed.append(f"… and {count - len(listed):,} more.")
+            self.error.setText("\n".join(listed))
+            self.error.setVisible(bool(listed))
+            self.entries.hide()
+            self.import_button.setEnabled(False)
+            self.import_button.setAccessibleDescription("Nothing to store yet")
+            return
+        report = converted.report
+        self.summary.setText(
+            f"{report.summary()}. Nothing is stored until you choose Import."
+            if report.entries
+            else "Nothing is stored until you choose Import."
+        )
+        for note in report.notes:
+            self.entries.addItem(QListWidgetItem(f"• {note}"))
+        # Skipped, then changed questions first: those are what a teacher has to read.
+        rank = {Outcome.SKIPPED: 0, Outcome.CHANGED: 1, Outcome.CONVERTED: 2}
+        for entry in sorted(report.entries, key=lambda e: rank[e.outcome]):
+            self.entries.addItem(QListWidgetItem(f"{_MARKS[entry.outcome]} {entry}"))
+        self.entries.setVisible(self.entries.count() > 0)
+        self.error.hide()
+        info = converted.pack.pack
+        # Names the teacher has typed stay; the others follow the file as now read.
+        for field, value in (
+            (self.id_field, info.id),
+            (self.title_field, info.title),
+            (self.version_field, info.version),
+        ):
+            if not field.isModified():
+                field.setText(value)
+        self.import_button.setEnabled(True)
+        self.import_button.setAccessibleDescription(
+            f"Store these {len(converted.pack.questions)} questions as a pack"
+        )
 
     def confirm(self) -> None:
         """Check the id, title and version given; accept with the pack to import."""
+        if self.converted is None:
+            return
         try:
             self.result_pack = with_identity(
                 self.converted.pack,
@@ -134,3 +324,13 @@ class ImportPreview(QDialog):
             target.selectAll()
             return
         self.accept()
+
+
+def _pair(choice: QComboBox, custom: QLineEdit) -> QWidget:
+    """A choice with its custom text beside it, in one form row."""
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(choice)
+    layout.addWidget(custom, 1)
+    return row

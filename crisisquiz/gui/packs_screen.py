@@ -43,7 +43,13 @@ from crisisquiz.gui.widgets import (
     text_label,
 )
 from crisisquiz.gui.worker import StorageFailure, TaskRunner
-from crisisquiz.interop.registry import EXPORT_FORMATS, Format, read_pack, write_pack
+from crisisquiz.interop.registry import (
+    EXPORT_FORMATS,
+    Format,
+    detect_format,
+    read_pack,
+    write_pack,
+)
 from crisisquiz.interop.report import ConversionReport, Converted, Outcome
 
 IMPORT_FILTER = (
@@ -400,9 +406,16 @@ class PacksScreen(QWidget):
         self._folder = path.parent
         packs = self._services.packs
 
-        def read() -> tuple[Converted, str | None]:
-            converted = read_pack(path)
-            return converted, packs.installed_version(converted.pack.pack.id)
+        def read() -> tuple[Format, Converted | None, str | None, PackError | None]:
+            fmt = detect_format(path)
+            try:
+                converted = read_pack(path, fmt=fmt)
+            except PackError as error:
+                # A Quizlet export laid out otherwise than guessed: the preview asks how.
+                if fmt is not Format.QUIZLET:
+                    raise
+                return fmt, None, None, error
+            return fmt, converted, packs.installed_version(converted.pack.pack.id), None
 
         self._start(f"Reading {path.name}…")
         self._runner.run(
@@ -411,8 +424,17 @@ class PacksScreen(QWidget):
             lambda error: self._import_failed(path, error),
         )
 
-    def _preview(self, path: Path, converted: Converted, installed: str | None) -> None:
-        self.preview = ImportPreview(converted, installed, self)
+    def _preview(
+        self,
+        path: Path,
+        fmt: Format,
+        converted: Converted | None,
+        installed: str | None,
+        problem: PackError | None,
+    ) -> None:
+        self.preview = ImportPreview(
+            converted, installed, self, source=path, fmt=fmt, problem=problem
+        )
         self.preview.accepted.connect(lambda: self._confirmed(path))
         self.preview.rejected.connect(self._cancelled)
         self.preview.open()
@@ -425,6 +447,7 @@ class PacksScreen(QWidget):
     def _confirmed(self, path: Path) -> None:
         assert self.preview is not None
         pack = self.preview.result_pack
+        assert pack is not None
         self.preview = None
         now = self._services.clock()
         packs = self._services.packs

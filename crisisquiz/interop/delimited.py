@@ -27,7 +27,13 @@ from crisisquiz.interop.rows import (
     tag_list,
 )
 
-__all__ = ["has_schema_header", "read_delimited", "read_rows", "write_csv"]
+__all__ = [
+    "guess_term_separator",
+    "has_schema_header",
+    "read_delimited",
+    "read_rows",
+    "write_csv",
+]
 
 FORMAT_CSV = "CSV"
 FORMAT_QUIZLET = "Quizlet export"
@@ -107,9 +113,18 @@ def _quizlet_rows(text: str, options: ReadOptions) -> tuple[str, list[str]]:
     else:
         rows = [part.strip("\n") for part in body.split(row_sep)]
     if term_sep is None:
-        sample = "\n".join(rows[:50])
-        term_sep = "\t" if "\t" in sample else ","
+        term_sep = _term_separator_of(rows)
     return term_sep, rows
+
+
+def _term_separator_of(rows: Sequence[str]) -> str:
+    # Quizlet's own choices: a tab when the first rows hold one, else a comma.
+    return "\t" if "\t" in "\n".join(rows[:50]) else ","
+
+
+def guess_term_separator(text: str, row_separator: str | None = None) -> str:
+    """What a Quizlet export's rows put between term and definition when none is given."""
+    return _quizlet_rows(text, ReadOptions(row_separator=row_separator))[0]
 
 
 def read_quizlet(path: Path, text: str, options: ReadOptions) -> Converted:

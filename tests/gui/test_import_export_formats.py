@@ -183,3 +183,81 @@ def test_export_offers_every_format(
     if expected < 9:
         # What Aiken cannot hold is listed under the message.
         assert window.packs.result.issue_texts()
+
+
+def test_a_quizlet_export_laid_out_its_own_way_is_read_as_the_teacher_says(
+    qtbot: QtBot,
+    services: Services,
+    learner: Learner,
+    appearance: Appearance,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Quizlet's export with custom settings: " - " between term and definition and a
+    # semicolon between rows, all on one line.
+    path = tmp_path / "capitals.txt"
+    path.write_text(
+        "Havana - Capital of Cuba;Moscow - Capital of the Soviet Union;"
+        "Washington - Capital of the United States",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
+    window = open_window(qtbot, services, appearance, learner)
+    key(qtbot, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    packs = window.packs
+    qtbot.waitUntil(lambda: packs.preview is not None and packs.preview.isVisible())
+    preview = packs.preview
+    assert preview is not None
+    qtbot.waitUntil(preview.isActiveWindow)
+
+    # Read the usual way (comma between term and definition, rows on lines), nothing
+    # comes in; the dialog says where and why, and asks how the file is laid out.
+    assert not preview.import_button.isEnabled()
+    assert "line 1: needs a term and a definition with a comma" in preview.error.text()
+    assert "change how it is laid out" in preview.summary.text()
+    assert QApplication.focusWidget() is preview.term_choice
+    assert preview.term_choice.currentText() == "Comma"
+
+    # Between rows: Semicolon (Alt+W, then the arrow key).
+    key(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is preview.row_choice
+    with qtbot.waitSignal(preview.reread):
+        key(qtbot, Qt.Key.Key_Down)
+    assert preview.row_choice.currentText() == "Semicolon"
+    assert "row 1: needs a term and a definition with a comma" in preview.error.text()
+
+    # Between term and definition: Custom, then " - " typed in the field beside it.
+    key(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(preview.reread):
+        key(qtbot, Qt.Key.Key_End)
+    assert preview.term_choice.currentText() == "Custom"
+    assert "Type what stands between term and definition" in preview.summary.text()
+    key(qtbot, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is preview.term_custom
+    qtbot.keyClicks(preview.term_custom, " - ")
+    qtbot.waitUntil(lambda: preview.import_button.isEnabled())
+    assert "3 questions in capitals.txt" in preview.summary.text()
+    listed = [preview.entries.item(i).text() for i in range(preview.entries.count())]
+    assert len(listed) == 3 and all("flashcard" in line for line in listed)
+    assert preview.converted is not None
+    cards = {q.prompt: q.answer for q in preview.converted.pack.questions}
+    assert cards["Havana"] == "Capital of Cuba"
+
+    # The title typed by the teacher stays while the rows become short answers.
+    preview.title_field.setFocus()
+    preview.title_field.selectAll()
+    qtbot.keyClicks(preview.title_field, "Capitals of 1962")
+    key(qtbot, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is preview.kind_choice
+    with qtbot.waitSignal(preview.reread):
+        key(qtbot, Qt.Key.Key_Down)
+    listed = [preview.entries.item(i).text() for i in range(preview.entries.count())]
+    assert any("as short_answer" in line for line in listed)
+    assert preview.title_field.text() == "Capitals of 1962"
+
+    with qtbot.waitSignal(packs.packs_changed):
+        key(qtbot, Qt.Key.Key_Return)
+    stored = services.packs.installed_version("capitals")
+    assert stored == "1.0.0"
+    card = packs.card_for("capitals")
+    assert card is not None and card.title.text() == "Capitals of 1962"

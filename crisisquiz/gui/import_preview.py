@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from crisisquiz.core.pack_loader import PackError
+from crisisquiz.core.pack_loader import PackError, PackIssue
 from crisisquiz.gui.widgets import heading, text_label
 from crisisquiz.interop.build import ReadOptions
 from crisisquiz.interop.delimited import guess_term_separator
 from crisisquiz.interop.registry import Format, read_pack, read_text, with_identity
-from crisisquiz.interop.report import Converted, Outcome
+from crisisquiz.interop.report import Converted, Outcome, ReportEntry
 
 _MARKS = {Outcome.CONVERTED: "✓", Outcome.CHANGED: "≈", Outcome.SKIPPED: "✗"}
 # Quizlet's own choices for its export, then "Custom" (None: the text typed beside it).
@@ -54,8 +54,8 @@ ROW_SEPARATORS: Final[tuple[tuple[str, str | None], ...]] = (
     ("Custom", None),
 )
 ROW_KINDS: Final[tuple[tuple[str, Literal["flashcard", "short_answer"]], ...]] = (
-    ("A flashcard: the term, then its definition", "flashcard"),
-    ("A short answer: the definition asks for the term, typed", "short_answer"),
+    ("A flashcard (term, then definition)", "flashcard"),
+    ("A short answer (type the term)", "short_answer"),
 )
 # Problems listed under the report when the file cannot be read as laid out.
 _PROBLEMS_SHOWN = 5
@@ -141,8 +141,9 @@ class ImportPreview(QDialog):
         self.entries.setMinimumHeight(self.fontMetrics().height() * 12)
         layout.addWidget(self.entries, 1)
 
+        # Named by its own text, which a screen reader reads in full; the field the
+        # problem is about also carries it as its description (see _say_problem).
         self.error = text_label("", "error")
-        self.error.setAccessibleName("Problem")
         self.error.hide()
         layout.addWidget(self.error)
 
@@ -247,6 +248,7 @@ class ImportPreview(QDialog):
         self.entries.hide()
         self.error.hide()
         self.import_button.setEnabled(False)
+        self._describe()
 
     # -- the report ------------------------------------------------------------------------
 
@@ -261,7 +263,7 @@ class ImportPreview(QDialog):
                 "Nothing can come in with the file read this way"
                 + (": change how it is laid out below." if self.quizlet is not None else ".")
             )
-            listed = [str(issue) for issue in issues[:_PROBLEMS_SHOWN]]
+            listed = [_problem(issue) for issue in issues[:_PROBLEMS_SHOWN]]
             if count > len(listed):
                 listed.append(f"… and {count - len(listed):,} more.")
             self.error.setText("\n".join(listed))
@@ -269,6 +271,7 @@ class ImportPreview(QDialog):
             self.entries.hide()
             self.import_button.setEnabled(False)
             self.import_button.setAccessibleDescription("Nothing to store yet")
+            self._describe()
             return
         report = converted.report
         self.summary.setText(
@@ -277,11 +280,11 @@ class ImportPreview(QDialog):
             else "Nothing is stored until you choose Import."
         )
         for note in report.notes:
-            self.entries.addItem(QListWidgetItem(f"• {note}"))
+            self._add_line("•", f"About the whole file: {note}")
         # Skipped, then changed questions first: those are what a teacher has to read.
         rank = {Outcome.SKIPPED: 0, Outcome.CHANGED: 1, Outcome.CONVERTED: 2}
         for entry in sorted(report.entries, key=lambda e: rank[e.outcome]):
-            self.entries.addItem(QListWidgetItem(f"{_MARKS[entry.outcome]} {entry}"))
+            self._add_line(_MARKS[entry.outcome], _line(entry))
         self.entries.setVisible(self.entries.count() > 0)
         self.error.hide()
         info = converted.pack.pack
@@ -297,11 +300,31 @@ class ImportPreview(QDialog):
         self.import_button.setAccessibleDescription(
             f"Store these {len(converted.pack.questions)} questions as a pack"
         )
+        self._describe()
+
+    def _add_line(self, mark: str, text: str) -> None:
+        item = QListWidgetItem(f"{mark} {text}")
+        # Spoken without the mark: the words already say converted, changed or skipped.
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+        self.entries.addItem(item)
+
+    def _describe(self) -> None:
+        """The dialog's description is what it says at the top (and why nothing comes in).
+
+        A screen reader reads a dialog's description as the dialog opens, before the
+        focused field: the summary is heard without looking for it.
+        """
+        spoken = self.summary.text()
+        if self.error.isVisibleTo(self) and self.error.text():
+            spoken += " " + self.error.text().replace("\n", " ")
+        self.setAccessibleDescription(spoken)
 
     def confirm(self) -> None:
         """Check the id, title and version given; accept with the pack to import."""
         if self.converted is None:
             return
+        for name_field in (self.id_field, self.title_field, self.version_field):
+            name_field.setAccessibleDescription("")
         try:
             self.result_pack = with_identity(
                 self.converted.pack,
@@ -310,9 +333,8 @@ class ImportPreview(QDialog):
                 version=self.version_field.text().strip(),
             )
         except PackError as error:
-            self.error.setText(
-                "Fix this first: " + "; ".join(issue.message for issue in error.issues)
-            )
+            problem = "Fix this first: " + "; ".join(issue.message for issue in error.issues)
+            self.error.setText(problem)
             self.error.show()
             field = str(error.issues[0].field or "")
             target = {
@@ -320,10 +342,30 @@ class ImportPreview(QDialog):
                 "pack.title": self.title_field,
                 "pack.version": self.version_field,
             }.get(field, self.title_field)
+            # Heard as the focus lands on the field to fix.
+            target.setAccessibleDescription(problem)
             target.setFocus()
             target.selectAll()
             return
         self.accept()
+
+
+def _problem(issue: PackIssue) -> str:
+    """A reading problem placed in the file the dialog is about: "row 3: needs ..."."""
+    if issue.question is not None:
+        place = issue.question
+    elif issue.line is not None:
+        place = f"line {issue.line}"
+    else:
+        return issue.message
+    return f"{place}: {issue.message}"
+
+
+def _line(entry: ReportEntry) -> str:
+    """A report line in words: question types as words ("multiple choice"), not names."""
+    if entry.question_type is None:
+        return str(entry)
+    return str(entry._replace(question_type=entry.question_type.replace("_", " ")))
 
 
 def _pair(choice: QComboBox, custom: QLineEdit) -> QWidget:

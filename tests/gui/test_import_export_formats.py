@@ -252,7 +252,7 @@ def test_a_quizlet_export_laid_out_its_own_way_is_read_as_the_teacher_says(
     with qtbot.waitSignal(preview.reread):
         key(qtbot, Qt.Key.Key_Down)
     listed = [preview.entries.item(i).text() for i in range(preview.entries.count())]
-    assert any("as short_answer" in line for line in listed)
+    assert any("as short answer" in line for line in listed)
     assert preview.title_field.text() == "Capitals of 1962"
 
     with qtbot.waitSignal(packs.packs_changed):

@@ -17,19 +17,22 @@ import itertools
 from pathlib import Path
 from typing import Final, Literal
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -89,7 +92,25 @@ class ImportPreview(QDialog):
         name = converted.report.source if converted is not None else (source or Path()).name
         self.setWindowTitle(f"Import {name} — crisisquiz")
         self.setAccessibleName(f"Check {name} before importing")
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        # Everything but the problem and the buttons scrolls: at a large text size on a
+        # small screen the dialog is shorter than its contents, and squeezed fields
+        # would be cut in half instead.
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self._body, self._scroll = body, scroll
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # A field reached by its Alt key comes into view, as one reached by Tab does.
+            app.focusChanged.connect(self._follow_focus)
         layout.addWidget(heading("Check before importing", 2))
         self.summary = text_label()
         layout.addWidget(self.summary)
@@ -138,14 +159,14 @@ class ImportPreview(QDialog):
         self.entries.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.entries.setAccessibleName("What happens to each question")
-        self.entries.setMinimumHeight(self.fontMetrics().height() * 12)
+        self.entries.setMinimumHeight(self.fontMetrics().height() * 8)
         layout.addWidget(self.entries, 1)
 
-        # Named by its own text, which a screen reader reads in full; the field the
-        # problem is about also carries it as its description (see _say_problem).
+        # Named by its own text, which a screen reader reads in full; a refused name
+        # is also the description of the field the focus moves to (see confirm).
         self.error = text_label("", "error")
         self.error.hide()
-        layout.addWidget(self.error)
+        outer.addWidget(self.error)
 
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton("&Import", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -153,16 +174,33 @@ class ImportPreview(QDialog):
         self.cancel_button = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.confirm)
         buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        outer.addWidget(buttons)
         self._show(converted, problem)
-        # Wide enough that a report line reads in one or two lines, at any text size.
+        # Wide enough that a report line reads in one or two lines, at any text size,
+        # and that no field is cut at the side (only the height scrolls).
+        scroll.setMinimumWidth(
+            body.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+        )
         self.setMinimumWidth(self.fontMetrics().height() * 34)
-        self.resize(self.fontMetrics().height() * 40, self.fontMetrics().height() * 30)
+        self.resize(self.sizeHint())
         if converted is None and self.quizlet is not None:
             # Nothing to name yet: what needs the teacher first is how the rows are laid out.
             self.term_choice.setFocus()
         else:
             self.title_field.setFocus()
+
+    def sizeHint(self) -> QSize:
+        """Room for the form and a dozen report lines; the window manager keeps it on screen."""
+        height = self.fontMetrics().height()
+        # All of it without scrolling where that is not too tall (the buttons and
+        # margins take about four lines), else 48 lines and the rest scrolls.
+        content = self._body.sizeHint().height() + height * 4
+        wanted = QSize(height * 40, min(max(content, height * 30), height * 48))
+        return wanted.expandedTo(self.minimumSizeHint())
+
+    def _follow_focus(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self._body.isAncestorOf(new):
+            self._scroll.ensureWidgetVisible(new)
 
     # -- Quizlet's layout ------------------------------------------------------------------
 

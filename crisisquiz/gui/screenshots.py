@@ -85,6 +85,15 @@ Kennedy called the naval blockade a {=quarantine}.
 ::Reflection:: Write a paragraph on what the crisis changed. {}
 """
 
+# A Quizlet set exported with a semicolon between rows, for the picture of its choices.
+QUIZLET_EXPORT = (
+    "ExComm\tKennedy's circle of advisers during the thirteen days;"
+    "Quarantine\tThe word the White House used for its naval blockade of Cuba;"
+    "Jupiter\tUS missile withdrawn quietly from Turkey after the crisis;"
+    "U-2\tSpy plane whose photographs revealed the missile sites;"
+    "Hotline\tDirect link set up between Washington and Moscow in 1963"
+)
+
 BROKEN_PACK = """\
 [pack]
 id = "cold-war-basics"
@@ -383,6 +392,8 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
             broken.write_text(BROKEN_PACK, encoding="utf-8")
             moodle = Path(tmp) / "cuba-unit.gift"
             moodle.write_text(MOODLE_EXPORT, encoding="utf-8")
+            quizlet = Path(tmp) / "cold-war-terms.txt"
+            quizlet.write_text(QUIZLET_EXPORT, encoding="utf-8")
             class_files = export_class(services, Path(tmp) / "results")
 
             def main(screen: Screen) -> Callable[[], QWidget]:
@@ -431,6 +442,21 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 _settle()
                 preview = window.packs.preview
                 return preview if preview is not None else window
+
+            def import_quizlet() -> QWidget:
+                window.set_learner(maya)
+                window.go(Screen.PACKS)
+                window.packs.import_path(quizlet)
+                window.runner.wait()
+                _settle()
+                preview = window.packs.preview
+                if preview is None:
+                    return window
+                # Rows end at a semicolon; each definition asks for its term.
+                preview.row_choice.setCurrentIndex(preview.row_choice.findText("Semicolon"))
+                preview.kind_choice.setCurrentIndex(1)
+                preview.kind_choice.setFocus()
+                return preview
 
             def progress(charts: bool) -> Callable[[], QWidget]:
                 def show() -> QWidget:
@@ -566,6 +592,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "packs": main(Screen.PACKS),
                 "packs-import-error": import_error,
                 "packs-import-preview": import_preview,
+                "packs-import-quizlet": import_quizlet,
                 "settings": main(Screen.SETTINGS),
                 "study-question": study(feedback=False),
                 "study-feedback": study(feedback=True),
@@ -597,6 +624,10 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                         widget, ShortcutsDialog | EditorWindow | ReadingDialog
                     ):
                         widget.adjustSize()
+                    if name.startswith("packs-import-") and widget is not window:
+                        # The size it opens at on a desktop: adjustSize keeps a dialog
+                        # within two thirds of this small offscreen screen.
+                        widget.resize(widget.sizeHint())
                     widget.show()
                     # The focus ring shows only in the active window, as on a desktop.
                     widget.activateWindow()
@@ -612,7 +643,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                         services.exams.clear(maya.id, BUILTIN_PACK)
                     if name == "packs-import-error":
                         window.packs.result.dismiss_button.click()
-                    if name == "packs-import-preview" and widget is not window:
+                    if name.startswith("packs-import-") and widget is not window:
                         widget.close()  # cancels the import; its notice goes too
                         window.packs.result.dismiss_button.click()
                     if widget is not window and not isinstance(widget, EditorWindow):

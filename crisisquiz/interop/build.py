@@ -392,12 +392,15 @@ class PackBuilder:
             raise PackError(issues)
         report = self._report(tuple(entries))
         if not questions:
-            problems = [
-                PackIssue(
-                    str(self.path),
-                    f"no question could be brought in from this {self.format_name} file",
-                )
-            ]
+            # Every question skipped, each with its reason below; or none there at all
+            # (a file holding only a category line, say), which is said as such.
+            why = (
+                f"no question could be brought in from this {self.format_name} file"
+                if entries
+                else f"no question could be brought in: this {self.format_name} file holds "
+                "no question at all"
+            )
+            problems = [PackIssue(str(self.path), why)]
             problems += [
                 PackIssue(str(self.path), f"{entry.where}: {'; '.join(entry.notes)}")
                 for entry in entries

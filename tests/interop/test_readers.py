@@ -516,3 +516,14 @@ def test_an_unknown_file_says_what_we_read(tmp_path: Path) -> None:
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     with pytest.raises(PackError, match=r"crisisquiz reads: .*Moodle GIFT.*Anki decks"):
         read_pack(path)
+
+
+def test_a_file_with_no_question_at_all_says_so(tmp_path: Path) -> None:
+    # Moodle writes such a file for an empty category.
+    path = tmp_path / "empty-category.gift"
+    path.write_text("$CATEGORY: $course$/top/Default for Unit 1\n", encoding="utf-8")
+    with pytest.raises(PackError) as refused:
+        read_pack(path)
+    assert [issue.message for issue in refused.value.issues] == [
+        "no question could be brought in: this Moodle GIFT file holds no question at all"
+    ]

@@ -165,7 +165,30 @@ def read_quizlet(path: Path, text: str, options: ReadOptions) -> Converted:
         )
     if as_short:
         builder.note("each definition asks for its term, typed (short answer)")
+    columns = _table_columns(rows, separator)
+    if columns:
+        builder.note(
+            f"every row has {columns} columns between commas, as a table does: a Quizlet "
+            "set has two (term, definition), so here the first column is each term and the "
+            "rest its definition; if this file is not a Quizlet set, do not import it"
+        )
     return builder.build()
+
+
+def _table_columns(rows: Sequence[str], separator: str) -> int:
+    """How many columns every row has when the file looks like a table, else 0.
+
+    A definition may hold commas, but not the same number on every row: three or more
+    columns on each of many rows is a table (a spreadsheet or a log), read here as
+    term and definition only because it has no question header.
+    """
+    if separator != ",":
+        return 0
+    counts = {row.count(",") for row in rows if row.strip()}
+    filled = sum(1 for row in rows if row.strip())
+    if filled >= 3 and len(counts) == 1 and (count := counts.pop()) >= 2:
+        return count + 1
+    return 0
 
 
 def read_delimited(path: Path, text: str, options: ReadOptions, *, quizlet: bool) -> Converted:

@@ -527,3 +527,21 @@ def test_a_file_with_no_question_at_all_says_so(tmp_path: Path) -> None:
     assert [issue.message for issue in refused.value.issues] == [
         "no question could be brought in: this Moodle GIFT file holds no question at all"
     ]
+
+
+def test_a_table_read_as_a_quizlet_set_is_pointed_out(tmp_path: Path) -> None:
+    # A review log has no question header, so it reads as term and definition; the
+    # report says it looks like a table, for the teacher to see before importing.
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "card_id,rating,time\n1711684180217,1,2024-03-29\n1711684780667,3,2024-03-29\n",
+        encoding="utf-8",
+    )
+    report = read_pack(path).report
+    assert any("every row has 3 columns between commas" in note for note in report.notes)
+    # Definitions with commas in them are not a table.
+    path.write_text(
+        "Havana,Capital of Cuba\nMoscow,Capital, then, of the USSR\nAnkara,Capital of Turkey\n",
+        encoding="utf-8",
+    )
+    assert not read_pack(path).report.notes

@@ -234,7 +234,7 @@ def test_a_quizlet_export_laid_out_its_own_way_is_read_as_the_teacher_says(
     assert "Type what stands between term and definition" in preview.summary.text()
     key(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is preview.term_custom
-    qtbot.keyClicks(preview.term_custom, " - ")
+    qtbot.keyClicks(focused(), " - ")
     qtbot.waitUntil(lambda: preview.import_button.isEnabled())
     assert "3 questions in capitals.txt" in preview.summary.text()
     listed = [preview.entries.item(i).text() for i in range(preview.entries.count())]
@@ -244,9 +244,10 @@ def test_a_quizlet_export_laid_out_its_own_way_is_read_as_the_teacher_says(
     assert cards["Havana"] == "Capital of Cuba"
 
     # The title typed by the teacher stays while the rows become short answers.
-    preview.title_field.setFocus()
-    preview.title_field.selectAll()
-    qtbot.keyClicks(preview.title_field, "Capitals of 1962")
+    key(qtbot, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert focused() is preview.title_field
+    key(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(focused(), "Capitals of 1962")
     key(qtbot, Qt.Key.Key_B, Qt.KeyboardModifier.AltModifier)
     assert QApplication.focusWidget() is preview.kind_choice
     with qtbot.waitSignal(preview.reread):

@@ -63,6 +63,15 @@ def open_preview(
     return preview
 
 
+def press(
+    qtbot: QtBot, which: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> None:
+    """A key pressed where the focus is."""
+    focus = QApplication.focusWidget()
+    assert focus is not None
+    qtbot.keyClick(focus, which, modifier)
+
+
 def tab_through(qtbot: QtBot, stops: int) -> list[QWidget]:
     """The widgets the focus visits with Tab, starting where it is."""
     visited = []
@@ -168,17 +177,18 @@ def test_a_quizlet_file_s_choices_are_named_by_their_labels_and_in_form_order(
 
     # A problem is heard: the dialog's description says why nothing comes in, and the
     # problem's label is named by its text, not by a word that hides it.
-    preview.term_choice.setFocus()
+    press(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is preview.term_choice
     with qtbot.waitSignal(preview.reread):
-        qtbot.keyClick(preview.term_choice, Qt.Key.Key_Down)  # Comma
+        press(qtbot, Qt.Key.Key_Down)  # Comma
     assert not preview.import_button.isEnabled()
     assert "line 1: needs a term and a definition with a comma" in preview.error.text()
     assert preview.error.accessibleName() == ""
     assert "needs a term and a definition" in preview.accessibleDescription()
     # Custom: its field joins the Tab order, named for what it holds.
     with qtbot.waitSignal(preview.reread):
-        qtbot.keyClick(preview.term_choice, Qt.Key.Key_Down)
-    qtbot.keyClick(preview.term_choice, Qt.Key.Key_Tab)
+        press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is preview.term_custom
     assert spoken(preview.term_custom) == "Custom text between term and definition"
     assert "Type what stands between term and definition" in preview.accessibleDescription()
@@ -195,11 +205,11 @@ def test_a_refused_version_is_heard_on_the_field_it_is_about(
     path = tmp_path / "terms.txt"
     path.write_text("Havana\tCapital of Cuba\nMoscow\tCapital of the USSR\n", encoding="utf-8")
     preview = open_preview(qtbot, services, appearance, learner, monkeypatch, path)
-    qtbot.keyClick(preview.title_field, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    press(qtbot, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
     field = QApplication.focusWidget()
     assert field is preview.version_field
-    preview.version_field.selectAll()
-    qtbot.keyClicks(preview.version_field, "two")
-    qtbot.keyClick(preview.version_field, Qt.Key.Key_Return)
+    press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, "two")
+    press(qtbot, Qt.Key.Key_Return)
     assert QApplication.focusWidget() is preview.version_field
     assert "is not a version" in preview.version_field.accessibleDescription()

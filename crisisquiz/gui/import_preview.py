@@ -14,6 +14,7 @@ reads the file again and the report shows the result at once.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final, Literal
 
@@ -84,11 +85,15 @@ class ImportPreview(QDialog):
         source: Path | None = None,
         fmt: Format | None = None,
         problem: PackError | None = None,
+        installed_version: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.converted = converted
         self.result_pack = converted.pack if converted is not None else None
         self._source = source
+        # Which version of a pack id is installed, asked again when a new reading of
+        # the file names the pack (a Quizlet file first read with the wrong layout).
+        self._installed_version = installed_version
         name = converted.report.source if converted is not None else (source or Path()).name
         self.setWindowTitle(f"Import {name} — crisisquiz")
         self.setAccessibleName(f"Check {name} before importing")
@@ -127,14 +132,7 @@ class ImportPreview(QDialog):
         form.addRow("I&d:", self.id_field)
         form.addRow("&Version:", self.version_field)
         layout.addLayout(form)
-        hint = (
-            f"Version {installed} of this pack is installed: a higher version updates it and "
-            "keeps everyone's progress."
-            if installed
-            else "The id names the pack for good: importing a file with the same id and a "
-            "higher version later updates it and keeps everyone's progress."
-        )
-        self.hint = text_label(hint, "small")
+        self.hint = text_label(_hint(installed), "small")
         layout.addWidget(self.hint)
 
         self.quizlet: QGroupBox | None = None
@@ -276,6 +274,9 @@ class ImportPreview(QDialog):
                 self._show(None, error)
             else:
                 self._show(converted, None)
+                if self._installed_version is not None:
+                    installed = self._installed_version(converted.pack.pack.id)
+                    self.hint.setText(_hint(installed))
         self.reread.emit()
 
     def _waiting_for_custom(self) -> None:
@@ -386,6 +387,19 @@ class ImportPreview(QDialog):
             target.selectAll()
             return
         self.accept()
+
+
+def _hint(installed: str | None) -> str:
+    """What the pack's id means for this import: an update, or a new pack for good."""
+    if installed:
+        return (
+            f"Version {installed} of this pack is installed: a higher version updates it and "
+            "keeps everyone's progress."
+        )
+    return (
+        "The id names the pack for good: importing a file with the same id and a higher "
+        "version later updates it and keeps everyone's progress."
+    )
 
 
 def _problem(issue: PackIssue) -> str:

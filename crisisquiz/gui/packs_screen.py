@@ -433,7 +433,13 @@ class PacksScreen(QWidget):
         problem: PackError | None,
     ) -> None:
         self.preview = ImportPreview(
-            converted, installed, self, source=path, fmt=fmt, problem=problem
+            converted,
+            installed,
+            self,
+            source=path,
+            fmt=fmt,
+            problem=problem,
+            installed_version=self._services.packs.installed_version,
         )
         self.preview.accepted.connect(lambda: self._confirmed(path))
         self.preview.rejected.connect(self._cancelled)

@@ -16,7 +16,7 @@ from crisisquiz.gui.main_window import MainWindow, Screen
 from crisisquiz.gui.packs_screen import EXPORT_FILTERS
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.theme import Appearance
-from crisisquiz.interop.registry import Format, detect_format, read_pack
+from crisisquiz.interop.registry import Format, ReadOptions, detect_format, read_pack
 
 GIFT = """\
 $CATEGORY: $course$/top/Missiles
@@ -262,3 +262,37 @@ def test_a_quizlet_export_laid_out_its_own_way_is_read_as_the_teacher_says(
     assert stored == "1.0.0"
     card = packs.card_for("capitals")
     assert card is not None and card.title.text() == "Capitals of 1962"
+
+
+def test_a_quizlet_file_read_again_says_which_version_is_installed(
+    qtbot: QtBot,
+    services: Services,
+    learner: Learner,
+    appearance: Appearance,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "capitals.txt"
+    path.write_text("Havana - Capital of Cuba;Moscow - Capital of the USSR", encoding="utf-8")
+    layout = ReadOptions(term_separator=" - ", row_separator=";")
+    services.packs.import_pack(read_pack(path, layout).pack, now=services.clock())
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
+    window = open_window(qtbot, services, appearance, learner)
+    key(qtbot, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    packs = window.packs
+    qtbot.waitUntil(lambda: packs.preview is not None and packs.preview.isVisible())
+    preview = packs.preview
+    assert preview is not None
+    qtbot.waitUntil(preview.isActiveWindow)
+    # Not readable as first guessed, so the pack is not known yet.
+    assert "The id names the pack for good" in preview.hint.text()
+    key(qtbot, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(preview.reread):
+        key(qtbot, Qt.Key.Key_Down)
+    key(qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    with qtbot.waitSignal(preview.reread):
+        key(qtbot, Qt.Key.Key_End)
+    key(qtbot, Qt.Key.Key_Tab)
+    qtbot.keyClicks(focused(), " - ")
+    qtbot.waitUntil(preview.import_button.isEnabled)
+    assert preview.hint.text().startswith("Version 1.0.0 of this pack is installed")

@@ -43,7 +43,7 @@ from crisisquiz.gui.widgets import heading, text_label
 from crisisquiz.interop.build import ReadOptions
 from crisisquiz.interop.delimited import guess_term_separator
 from crisisquiz.interop.registry import Format, read_pack, read_text, with_identity
-from crisisquiz.interop.report import Converted, Outcome, ReportEntry
+from crisisquiz.interop.report import Converted, Outcome
 
 _MARKS = {Outcome.CONVERTED: "✓", Outcome.CHANGED: "≈", Outcome.SKIPPED: "✗"}
 # Quizlet's own choices for its export, then "Custom" (None: the text typed beside it).
@@ -323,7 +323,7 @@ class ImportPreview(QDialog):
         # Skipped, then changed questions first: those are what a teacher has to read.
         rank = {Outcome.SKIPPED: 0, Outcome.CHANGED: 1, Outcome.CONVERTED: 2}
         for entry in sorted(report.entries, key=lambda e: rank[e.outcome]):
-            self._add_line(_MARKS[entry.outcome], _line(entry))
+            self._add_line(_MARKS[entry.outcome], str(entry))
         self.entries.setVisible(self.entries.count() > 0)
         self.error.hide()
         info = converted.pack.pack
@@ -411,13 +411,6 @@ def _problem(issue: PackIssue) -> str:
     else:
         return issue.message
     return f"{place}: {issue.message}"
-
-
-def _line(entry: ReportEntry) -> str:
-    """A report line in words: question types as words ("multiple choice"), not names."""
-    if entry.question_type is None:
-        return str(entry)
-    return str(entry._replace(question_type=entry.question_type.replace("_", " ")))
 
 
 def _pair(choice: QComboBox, custom: QLineEdit) -> QWidget:

@@ -374,6 +374,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     from crisisquiz.gui.reading_dialog import ReadingDialog
     from crisisquiz.gui.study_screen import StudyScreen
     from crisisquiz.gui.theme import Appearance
+    from crisisquiz.interop.registry import Format
 
     app = application()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -457,6 +458,19 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 preview.kind_choice.setCurrentIndex(1)
                 preview.kind_choice.setFocus()
                 return preview
+
+            def export_aiken() -> QWidget:
+                window.set_learner(maya)
+                window.go(Screen.PACKS)
+                card = next((c for c in window.packs.cards if c.pack.builtin), None)
+                if card is not None:
+                    # Aiken holds multiple choice only: the notice lists the rest.
+                    target = Path(tmp) / "exports" / "cuban-missile-crisis.txt"
+                    target.parent.mkdir(exist_ok=True)
+                    window.packs.export_to(card.pack, target, Format.AIKEN)
+                    window.runner.wait()
+                    _settle()
+                return window
 
             def progress(charts: bool) -> Callable[[], QWidget]:
                 def show() -> QWidget:
@@ -593,6 +607,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "packs-import-error": import_error,
                 "packs-import-preview": import_preview,
                 "packs-import-quizlet": import_quizlet,
+                "packs-export-aiken": export_aiken,
                 "settings": main(Screen.SETTINGS),
                 "study-question": study(feedback=False),
                 "study-feedback": study(feedback=True),
@@ -641,7 +656,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                         window.study_screen.undo()
                     if name == "home-exam":
                         services.exams.clear(maya.id, BUILTIN_PACK)
-                    if name == "packs-import-error":
+                    if name in ("packs-import-error", "packs-export-aiken"):
                         window.packs.result.dismiss_button.click()
                     if name.startswith("packs-import-") and widget is not window:
                         widget.close()  # cancels the import; its notice goes too

@@ -126,12 +126,13 @@ def write_aiken(pack: Pack, path: Path) -> ConversionReport:
             prompt = question.display_prompt
             notes.append("true/false written as two options, True and False")
         else:
+            kind = question.type.value.replace("_", " ")
             entries.append(
                 ReportEntry(
                     question.id,
                     title,
                     Outcome.SKIPPED,
-                    notes=(f"Aiken holds multiple choice only, not {question.type}",),
+                    notes=(f"Aiken holds multiple choice only, not {kind}",),
                 )
             )
             continue

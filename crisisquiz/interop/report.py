@@ -52,7 +52,9 @@ class ReportEntry(NamedTuple):
         if self.outcome is Outcome.SKIPPED:
             verdict = "skipped"
         else:
-            verdict = f"{self.outcome.value} as {self.question_type} '{self.question_id}'"
+            # The type in words ("multiple choice"); the CSV report keeps its name.
+            kind = (self.question_type or "").replace("_", " ")
+            verdict = f"{self.outcome.value} as {kind} '{self.question_id}'"
         text = f"{head}: {verdict}"
         if self.notes:
             text += ": " + "; ".join(self.notes)

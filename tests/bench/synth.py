@@ -719,10 +719,13 @@ def check_dataset(dataset: Dataset, rng: random.Random, replays: int = 25) -> di
         firsts = one("SELECT count(*) FROM reviews WHERE previous_state IS NULL").fetchone()[0]
         cards = one("SELECT count(*) FROM card_states").fetchone()[0]
         distinct = one("SELECT count(DISTINCT question_id) FROM reviews").fetchone()[0]
+        # By the learner too: card_states' key starts with the learner, and without it
+        # SQLite scans every card for every question (hours at the large size).
         stale = one(
-            "SELECT count(*) FROM card_states c JOIN (SELECT question_id, max(reviewed_at) AS m"
-            " FROM reviews GROUP BY question_id) r ON r.question_id = c.question_id"
-            " WHERE r.m != c.last_review"
+            "SELECT count(*) FROM (SELECT question_id, max(reviewed_at) AS m FROM reviews"
+            " WHERE learner_id = ? GROUP BY question_id) r JOIN card_states c"
+            " ON c.learner_id = ? AND c.question_id = r.question_id WHERE r.m != c.last_review",
+            (dataset.learner_id, dataset.learner_id),
         ).fetchone()[0]
     finally:
         connection.close()

@@ -63,6 +63,9 @@ if TYPE_CHECKING:
 
     from crisisquiz.storage.server import ServerLocation
 
+# Writes to the log (about one per answer) between the checkpoints made in quiet moments.
+IDLE_CHECKPOINT_WRITES = 250
+
 APP_NAME = "crisisquiz"
 DATA_DIR_ENV = "CRISISQUIZ_DATA_DIR"
 DATABASE_FILE = "crisisquiz.sqlite3"
@@ -185,7 +188,8 @@ class Database:
     # When and on which calendar backups are made and thinned (the app sets its own).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     tz: tzinfo = UTC
-    _checkpointed: int = field(default=-1, init=False, repr=False)
+    _last_write: int = field(default=-1, init=False, repr=False)  # the log's mtime, seen idle
+    _writes: int = field(default=0, init=False, repr=False)  # log changes since a checkpoint
 
     @property
     def rules(self) -> EngineRules:
@@ -230,11 +234,14 @@ class Database:
         """Work for a quiet moment, while the person reads or thinks: a WAL checkpoint.
 
         Answers are appended to the write-ahead log; copying them into the database
-        file (a checkpoint) takes a few milliseconds every few hundred pages. SQLite
-        would otherwise do it inside the commit of whichever answer crossed the line,
-        and that answer would take several times as long as the others; here it is done
-        between answers instead (passively: it never waits for, or holds up, another
-        reader or writer). Nothing is done when nothing was written since the last time.
+        file (a checkpoint) takes several milliseconds and two syncs to the disk. SQLite
+        would otherwise do it inside the commit of whichever answer crossed its line
+        (every thousand pages), and that answer would take several times as long as the
+        others; here it is done between answers instead (passively: it never waits for,
+        or holds up, another reader or writer). Not after every answer: once the log has
+        been copied in, the next commit starts it afresh and syncs its header, so each
+        checkpoint costs one answer a sync; every :data:`IDLE_CHECKPOINT_WRITES` writes
+        keeps that to a few answers in a thousand.
         """
         if self.path is None:
             return
@@ -242,11 +249,15 @@ class Database:
             written = _wal_path(self.path).stat().st_mtime_ns
         except OSError:
             return
-        if written == self._checkpointed:
+        if written == self._last_write:
+            return
+        self._last_write = written
+        self._writes += 1
+        if self._writes < IDLE_CHECKPOINT_WRITES:
             return
         with self.engine.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        self._checkpointed = written
+        self._writes = 0
 
     def close(self) -> None:
         """Release every connection (the file can then be copied or removed).

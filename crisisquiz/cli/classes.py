@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from crisisquiz.cli import teacher_gate
 from crisisquiz.cli.context import UserError, confirm
+from crisisquiz.cli.teacher_gate import teacher_only
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.classes import ClassInfo, ClassService
 from crisisquiz.core.packs import PackService
@@ -24,18 +26,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
     add = sub.add_parser("add", help="add a class", description="Add an empty class.")
     add.add_argument("name", metavar="NAME", help="the class's name (quote it if it has spaces)")
-    add.set_defaults(handler=_add)
+    add.set_defaults(handler=teacher_only(_add))
 
     listing = sub.add_parser(
         "list", help="list classes", description="List classes, their learners and packs."
     )
     listing.add_argument("--json", action="store_true", help="print JSON instead of text")
-    listing.set_defaults(handler=_list)
+    listing.set_defaults(handler=teacher_only(_list))
 
     rename = sub.add_parser("rename", help="rename a class", description="Rename a class.")
     rename.add_argument("old", metavar="OLD")
     rename.add_argument("new", metavar="NEW")
-    rename.set_defaults(handler=_rename)
+    rename.set_defaults(handler=teacher_only(_rename))
 
     remove = sub.add_parser(
         "remove",
@@ -44,7 +46,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     remove.add_argument("name", metavar="NAME")
     remove.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    remove.set_defaults(handler=_remove)
+    remove.set_defaults(handler=teacher_only(_remove))
 
     enrol = sub.add_parser(
         "enrol",
@@ -53,7 +55,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     enrol.add_argument("name", metavar="CLASS")
     enrol.add_argument("learners", nargs="+", metavar="LEARNER")
-    enrol.set_defaults(handler=_enrol)
+    enrol.set_defaults(handler=teacher_only(_enrol))
 
     unenrol = sub.add_parser(
         "unenrol",
@@ -62,7 +64,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     unenrol.add_argument("name", metavar="CLASS")
     unenrol.add_argument("learners", nargs="+", metavar="LEARNER")
-    unenrol.set_defaults(handler=_unenrol)
+    unenrol.set_defaults(handler=teacher_only(_unenrol))
 
     packs = sub.add_parser(
         "packs",
@@ -91,7 +93,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         const=False,
         help="offer the built-in pack to this class (the default)",
     )
-    packs.set_defaults(handler=_packs, hide_builtin=None)
+    packs.set_defaults(handler=teacher_only(_packs), hide_builtin=None)
+    teacher_gate.register(sub)
 
 
 def describe(info: ClassInfo, titles: dict[str, str]) -> list[str]:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from crisisquiz.cli.context import UserError
 from crisisquiz.cli.learners import describe_exam
+from crisisquiz.cli.teacher_gate import teacher_only
 from crisisquiz.cli.terminal_study import local_zone
 from crisisquiz.core.app_context import AppContext
 from crisisquiz.core.exams import ExamForecast, ExamService
@@ -109,7 +110,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     klass.add_argument(
         "--json", action="store_true", help="print the whole report as JSON instead of tables"
     )
-    klass.set_defaults(handler=_class_report)
+    klass.set_defaults(handler=teacher_only(_class_report))
 
 
 def _date(text: str) -> date:

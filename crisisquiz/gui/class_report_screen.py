@@ -1,4 +1,10 @@
-"""Class report: a teacher gathers results files and sees the class per topic and question.
+"""Class report: a teacher sees a class per topic and question, and opens any learner or question.
+
+The report's learners come from a class of this computer (read straight from the
+database, no file collected), from results files learners exported elsewhere, or
+both; it can be limited to one pack and to answers from a day on (this week, say).
+A learner's row or a question's row opens its drill-down (every answer, weakest
+questions and topics; each learner's answers and the commonest wrong typed answers).
 
 A class whose learners study on this database (this computer's file, or a school
 server the teacher is signed in to) is read straight from it, as it is now: on a
@@ -13,17 +19,18 @@ two CSV files and as a PDF (A4 or Letter), also in the background.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtGui import QBrush, QStandardItem
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
+    QDateEdit,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -35,23 +42,32 @@ from PySide6.QtWidgets import (
 from crisisquiz.core.class_report import (
     DATABASE_SOURCE,
     ClassReport,
-    LearnerResult,
     QuestionReport,
-    TopicCell,
     build_class_report,
 )
-from crisisquiz.core.class_report_tables import write_class_csv, wrong_choice_text
-from crisisquiz.core.class_sources import class_learner_ids, database_results
-from crisisquiz.core.classes import ClassError, ClassService
+from crisisquiz.core.class_report_tables import (
+    scope_line,
+    write_class_csv,
+)
+from crisisquiz.core.class_sources import class_learner_ids, database_results, installed_texts
 from crisisquiz.core.results import ResultsError, ResultsFile, load_results
 from crisisquiz.gui.charts import (
     NO_VALUE,
     FiguresPage,
     FigureTable,
     figure_item,
-    heat_colours,
     palette_is_dark,
     percent_text,
+)
+from crisisquiz.gui.class_report_detail import learner_dialog, question_dialog
+from crisisquiz.gui.class_report_rows import (
+    FILE_HEADERS,
+    LEARNER_HEADERS,
+    QUESTION_HEADERS,
+    ROW_KEY_ROLE,
+    learner_cells,
+    question_cells,
+    wrap_heading,
 )
 from crisisquiz.gui.packs_screen import ResultPanel
 from crisisquiz.gui.report_pdf import (
@@ -72,14 +88,20 @@ from crisisquiz.gui.widgets import (
 )
 from crisisquiz.gui.worker import TaskRunner
 from crisisquiz.storage.database import Database
-from crisisquiz.storage.dialects import connection_problem, permission_problem
 
 RESULTS_FILTER = "crisisquiz results (*.json);;All files (*)"
 CSV_FILTER = "CSV for spreadsheets (*.csv)"
 PDF_FILTER = "PDF (*.pdf)"
 PAGE_SIZE_CHOICES: tuple[tuple[str, str], ...] = (("A4", "a4"), ("Letter (US)", "letter"))
-# Topic titles in the table's headings wrap at about this many characters.
-TOPIC_HEADING_CHARS = 12
+# The periods offered, and the key each one is known by.
+PERIOD_CHOICES: tuple[tuple[str, str], ...] = (
+    ("Every answer", "all"),
+    ("This week (from Monday)", "week"),
+    ("The last 30 days", "30"),
+    ("From a day you choose", "day"),
+)
+NO_CLASS = "No class: results files only"
+EVERY_PACK = "Every pack"
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -87,32 +109,73 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
+class ReportScope:
+    """What the report is on: a class of this computer (or none), one pack, a period."""
+
+    class_name: str | None = None
+    pack_id: str | None = None
+    since: datetime | None = None
+
+
+@dataclass(frozen=True)
 class LoadOutcome:
-    """What adding files did: the files read, the ones refused (the core's messages), the report."""
+    """What adding files did: the files read, the ones refused (the core's messages), the report.
+
+    ``from_database`` holds the class's learners as read from this computer's database.
+    """
 
     added: tuple[ResultsFile, ...]
     refused: tuple[str, ...]
     report: ClassReport | None
+    from_database: tuple[ResultsFile, ...] = ()
 
 
 def load_files(
-    paths: Sequence[Path], earlier: Sequence[ResultsFile], *, now: datetime
+    paths: Sequence[Path],
+    earlier: Sequence[ResultsFile],
+    *,
+    now: datetime,
+    database: Database | None = None,
+    scope: ReportScope = ReportScope(),
 ) -> LoadOutcome:
-    """Read ``paths`` and build the report from them and ``earlier`` (safe off the GUI thread).
+    """Read ``paths`` and build the report from them, ``earlier`` and the scope's class.
 
-    A file that cannot be read or is not a valid results file is refused with its
-    message; the others are used.
+    Safe off the GUI thread. A file that cannot be read or is not a valid results
+    file is refused with its message; the others are used. With a ``database`` the
+    files are checked against the pack versions it has had too.
     """
+    installed = installed_texts(database) if database is not None and paths else None
     added: list[ResultsFile] = []
     refused: list[str] = []
     for path in paths:
         try:
-            added.append(load_results(path))
+            added.append(load_results(path, installed=installed))
         except ResultsError as exc:
             refused.append(str(exc))
-    files = [*earlier, *added]
-    report = build_class_report(files, now=now) if files else None
-    return LoadOutcome(tuple(added), tuple(refused), report)
+    from_database: list[ResultsFile] = []
+    if database is not None and scope.class_name is not None:
+        ids = class_learner_ids(database, scope.class_name)
+        from_database = database_results(database, ids, now=now)
+    files = [*from_database, *earlier, *added]
+    report = (
+        build_class_report(files, now=now, since=scope.since, pack_id=scope.pack_id)
+        if files
+        else None
+    )
+    return LoadOutcome(tuple(added), tuple(refused), report, tuple(from_database))
+
+
+def period_start(choice: str, today: date, chosen: date, tz: tzinfo) -> datetime | None:
+    """The first moment of the period ``choice`` names (local midnight), None for every answer."""
+    if choice == "all":
+        return None
+    if choice == "week":
+        first = today - timedelta(days=today.weekday())
+    elif choice == "30":
+        first = today - timedelta(days=29)
+    else:
+        first = chosen
+    return datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC)
 
 
 # What the file column shows for learners read from the database instead of a file:
@@ -147,119 +210,11 @@ def _name(source: str) -> str:
     return Path(source).name or source
 
 
-def _wrap_heading(title: str) -> str:
-    return "\n".join(textwrap.wrap(title, TOPIC_HEADING_CHARS, break_long_words=False)) or title
-
-
-# -- table rows -----------------------------------------------------------------------------
-
-
-def learner_cells(
-    learner: LearnerResult, titles: Sequence[str], *, dark: bool
-) -> list[QStandardItem]:
-    """A learner's row: name, mean score, answers, then mastery and accuracy per topic."""
-    row = [
-        figure_item(learner.name, learner.name.casefold(), align_right=False),
-        figure_item(
-            percent_text(learner.mean_score),
-            NO_VALUE if learner.mean_score is None else learner.mean_score,
-            spoken=None if learner.mean_score is not None else "no answers",
-            tooltip="The mean of their latest score on each question they answered",
-        ),
-        figure_item(str(learner.questions_answered), learner.questions_answered),
-    ]
-    for title, cell in zip(titles, learner.cells, strict=True):
-        row.append(topic_cell(learner.name, title, cell, dark=dark))
-    return row
-
-
-def topic_cell(name: str, title: str, cell: TopicCell, *, dark: bool) -> QStandardItem:
-    """One learner on one topic: mastery over accuracy, heat-coloured by mastery."""
-    if not cell.started:
-        return figure_item("—", NO_VALUE, spoken=f"{name}, {title}: not started")
-    text = f"{percent_text(cell.mastery)}\n{percent_text(cell.accuracy)} right"
-    spoken = (
-        f"{name}, {title}: mastery {percent_text(cell.mastery)}, accuracy "
-        f"{percent_text(cell.accuracy)} over {_plural(cell.answers, 'answer')}"
-    )
-    item = figure_item(
-        text,
-        NO_VALUE if cell.mastery is None else cell.mastery,
-        spoken=spoken,
-        tooltip=f"Mastery {percent_text(cell.mastery)}; {percent_text(cell.accuracy)} of "
-        f"{_plural(cell.answers, 'answer')} right; {cell.seen} questions seen",
-    )
-    if cell.mastery is not None:
-        background, foreground = heat_colours(cell.mastery, dark=dark)
-        item.setBackground(QBrush(background))
-        item.setForeground(QBrush(foreground))
-    return item
-
-
-def question_cells(question: QuestionReport, *, dark: bool) -> list[QStandardItem]:
-    """A question's row of the item analysis."""
-    prompt = question.prompt + (" (retired)" if question.retired else "")
-    facility = question.facility_pct
-    facility_item = figure_item(
-        "—" if facility is None else f"{round(facility)} %",
-        NO_VALUE if facility is None else facility,
-        spoken="no answers" if facility is None else None,
-        tooltip="The mean score on this question (Moodle's facility index)",
-    )
-    if facility is not None:
-        background, foreground = heat_colours(facility / 100, dark=dark)
-        facility_item.setBackground(QBrush(background))
-        facility_item.setForeground(QBrush(foreground))
-    discrimination = question.discrimination_pct
-    wrong = wrong_choice_text(question) or (
-        "—" if question.type in ("multiple_choice", "multi_select") else "not a choice question"
-    )
-    return [
-        figure_item(prompt, prompt.casefold(), align_right=False, tooltip=question.question_id),
-        figure_item(question.topic_title, question.topic_title.casefold(), align_right=False),
-        figure_item(str(question.learners), question.learners),
-        facility_item,
-        figure_item(
-            "—" if discrimination is None else f"{round(discrimination)} %",
-            NO_VALUE - 200 if discrimination is None else discrimination,
-            spoken="not enough learners to tell" if discrimination is None else None,
-            tooltip="How well the question separates learners who do well on the rest from "
-            "those who do not (Moodle's discrimination index)",
-        ),
-        figure_item(wrong, wrong.casefold(), align_right=False),
-    ]
-
-
-LEARNER_HEADERS = (
-    ("Learner", "The learner's name, as in their results file"),
-    ("Mean\nscore", "The mean of their latest score on each question they answered"),
-    ("Questions\nanswered", "How many different questions they answered"),
-)
-QUESTION_HEADERS = (
-    ("Question", "The question's prompt"),
-    ("Topic", "The topic the question belongs to"),
-    ("Learners", "How many learners answered it"),
-    ("Facility", "The mean score on the question: low means hard (Moodle's facility index)"),
-    (
-        "Discrimi-\nnation",
-        "Whether learners who do well overall also do well on this question (correlation; "
-        "Moodle's discrimination index). Low or negative: look at the question again",
-    ),
-    ("Wrong choices picked", "Each wrong choice, how often it was picked and by how many"),
-)
-FILE_HEADERS = (
-    ("Learner", "The learner named in the file"),
-    ("File", "The results file"),
-    ("Exported", "When the learner exported it, or when it was read from the database"),
-    ("In the report", "Whether the file counts, and why not when it does not"),
-)
-
-
 # -- the screen -----------------------------------------------------------------------------
 
 
 class ClassReportScreen(QWidget):
-    """Gathers results files into a class report, shows it, and saves it as CSV or PDF."""
+    """A class report from this computer's classes and results files; saved as CSV or PDF."""
 
     def __init__(
         self,
@@ -274,9 +229,13 @@ class ClassReportScreen(QWidget):
         self._folder = Path.home()
         self._busy = False
         self._redraw_queued = False
+        self._rebuild_queued = False
         self.files: list[ResultsFile] = []
+        self.from_database: list[ResultsFile] = []
+        self.refused: list[str] = []  # the messages of the files refused, for the PDF
         self.report: ClassReport | None = None
         self.hardest_labels: list[QLabel] = []
+        self.detail: QDialog | None = None  # the drill-down open now
 
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -286,43 +245,14 @@ class ClassReportScreen(QWidget):
         body.addWidget(heading("Class report", 1))
         body.addWidget(
             text_label(
-                "For teachers: see how a class is doing on each topic and each question. "
-                "Read a class whose learners study here (on this computer, or on the school "
-                "server you are signed in to) as it is now, or gather the results files your "
-                "learners exported, or both. Nothing is stored: the report is made afresh "
-                "each time.",
+                "For teachers: how a class is doing on each topic and each question. Choose a "
+                "class that studies on this computer (nothing to collect), add the results "
+                "files of learners who study elsewhere, or both. Nothing is stored: the report "
+                "is made afresh each time.",
                 "muted",
             )
         )
-        # A flowing row: at a large text size the button goes under the choice instead of
-        # widening the page.
-        self.class_row = QWidget()
-        class_line = FlowRow(self.class_row)
-        class_line.setContentsMargins(0, 0, 0, 0)
-        self.class_choice = QComboBox()
-        self.class_choice.setAccessibleName("Class")
-        self.class_choice.setAccessibleDescription(
-            "A class whose learners study on this database"
-            + (" (the classes you teach)" if services.database.server else "")
-        )
-        class_label = QLabel("&Which class:")
-        class_label.setBuddy(self.class_choice)
-        self.read_class_button = push_button(
-            "Read from the data&base",
-            description="Read the chosen class's answers as they are now; again to update",
-        )
-        self.read_class_button.clicked.connect(self.read_chosen_class)
-        chooser = QWidget()
-        pair = QHBoxLayout(chooser)
-        pair.setContentsMargins(0, 0, 0, 0)
-        pair.addWidget(class_label)
-        pair.addWidget(self.class_choice)
-        class_line.addWidget(chooser)
-        class_line.addWidget(self.read_class_button)
-        body.addWidget(self.class_row)
-        self.class_note = text_label("", "small")
-        self.class_note.hide()
-        body.addWidget(self.class_note)
+        body.addWidget(self._build_scope())
         actions = FlowRow()
         self.add_button = push_button(
             "&Add results files…",
@@ -334,13 +264,13 @@ class ClassReportScreen(QWidget):
         )
         self.clear_button.clicked.connect(self.clear)
         self.csv_button = push_button(
-            "Save C&SV…",
-            description="Save the learner table and the question table as two CSV files "
-            "for a spreadsheet",
+            "Save CS&V…",
+            description="Save the learner table, the question table and every answer as "
+            "three CSV files for a spreadsheet",
         )
         self.csv_button.clicked.connect(self.choose_and_save_csv)
         self.pdf_button = push_button(
-            "Save &PDF…", description="Save the whole report as a PDF to print or share"
+            "Save P&DF…", description="Save the whole report as a PDF to print or share"
         )
         self.pdf_button.clicked.connect(self.choose_and_save_pdf)
         self.page_size = QComboBox()
@@ -366,17 +296,11 @@ class ClassReportScreen(QWidget):
         body.addWidget(self.result)
 
         self.empty_state = Card()
-        self.empty_state.setAccessibleName("No results files yet")
-        self.empty_state.body.addWidget(heading("No results files yet", 2))
-        self.empty_state.body.addWidget(
-            text_label(
-                "Choose a class above and Read from the database to see its learners as "
-                "they are now. For learners who study elsewhere, ask each to export their "
-                "results in crisisquiz (File ▸ Export my results…) and send you the file. "
-                "Then choose Add results files… and pick them all at once. Files from "
-                "different computers and pack versions fit together."
-            )
-        )
+        self.empty_state.setAccessibleName("Nothing to report yet")
+        self.empty_title = heading("Nothing to report yet", 2)
+        self.empty_state.body.addWidget(self.empty_title)
+        self.empty_text = text_label("")
+        self.empty_state.body.addWidget(self.empty_text)
         body.addWidget(self.empty_state)
 
         self.content = QWidget()
@@ -387,8 +311,113 @@ class ClassReportScreen(QWidget):
         body.addWidget(self.content)
         self._build_report(content)
         body.addStretch(1)
+        self.reload_choices()
         self._update_buttons()
         self.refresh_classes()
+
+    def _build_scope(self) -> QWidget:
+        """The class, pack and period the report is on."""
+        row = FlowRow()
+        self.class_choice = QComboBox()
+        self.class_choice.setAccessibleName("Class")
+        self.class_choice.setAccessibleDescription(
+            "A class of this computer: its learners are read from this computer's database"
+        )
+        self.pack_choice = QComboBox()
+        self.pack_choice.setAccessibleName("Pack")
+        self.pack_choice.setAccessibleDescription("Report on every pack or on one")
+        self.period_choice = QComboBox()
+        self.period_choice.addItems([label for label, _key in PERIOD_CHOICES])
+        self.period_choice.setAccessibleName("Answers from")
+        self.period_choice.setAccessibleDescription(
+            "Which answers count for accuracy, the item analysis and the answers listed; "
+            "mastery always counts every answer"
+        )
+        self.first_day = QDateEdit()
+        self.first_day.setCalendarPopup(True)
+        self.first_day.setDisplayFormat("yyyy-MM-dd")
+        self.first_day.setAccessibleName("First day")
+        self.first_day.setAccessibleDescription("Answers from this day on count")
+        today = self._services.clock().astimezone(self._services.tz).date()
+        self.first_day.setDate(QDate(today.year, today.month, today.day))
+        self.first_day.hide()
+        for text, widget in (
+            ("&Class", self.class_choice),
+            ("&Pack", self.pack_choice),
+            ("Answers &since", self.period_choice),
+        ):
+            pair = QWidget()
+            line = QHBoxLayout(pair)
+            line.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text)
+            label.setBuddy(widget)
+            line.addWidget(label)
+            line.addWidget(widget)
+            if widget is self.period_choice:
+                line.addWidget(self.first_day)
+            row.addWidget(pair)
+        self.class_choice.activated.connect(lambda _i: self.rebuild())
+        self.pack_choice.activated.connect(lambda _i: self.rebuild())
+        self.period_choice.activated.connect(lambda _i: self._period_chosen())
+        self.first_day.dateChanged.connect(lambda _d: self.rebuild())
+        holder = QWidget()
+        holder.setLayout(row)
+        return holder
+
+    def reload_choices(self) -> None:
+        """Fill the class and pack lists from the database, keeping what was chosen."""
+        chosen_class = self.chosen_class()
+        chosen_pack = self.chosen_pack()
+        self.class_choice.clear()
+        self.class_choice.addItem(NO_CLASS, None)
+        for info in self._services.classes.list():
+            self.class_choice.addItem(
+                f"{info.name} ({_plural(len(info.learners), 'learner')})", info.name
+            )
+        self.pack_choice.clear()
+        self.pack_choice.addItem(EVERY_PACK, None)
+        for pack in self._services.packs.list_packs():
+            self.pack_choice.addItem(pack.title, pack.id)
+        self._choose(self.class_choice, chosen_class)
+        self._choose(self.pack_choice, chosen_pack)
+
+    @staticmethod
+    def _choose(combo: QComboBox, value: str | None) -> None:
+        index = combo.findData(value) if value is not None else 0
+        combo.setCurrentIndex(max(0, index))
+
+    def chosen_class(self) -> str | None:
+        """The class whose learners are read from the database (None: files only)."""
+        value = self.class_choice.currentData() if self.class_choice.count() else None
+        return str(value) if value else None
+
+    def chosen_pack(self) -> str | None:
+        """The one pack reported on (None: every pack)."""
+        value = self.pack_choice.currentData() if self.pack_choice.count() else None
+        return str(value) if value else None
+
+    def chosen_since(self) -> datetime | None:
+        """The start of the period reported on (None: every answer)."""
+        tz = self._services.tz
+        key = PERIOD_CHOICES[max(0, self.period_choice.currentIndex())][1]
+        today = self._services.clock().astimezone(tz).date()
+        picked = self.first_day.date()
+        return period_start(key, today, date(picked.year(), picked.month(), picked.day()), tz)
+
+    def scope(self) -> ReportScope:
+        """The class, pack and period chosen."""
+        return ReportScope(self.chosen_class(), self.chosen_pack(), self.chosen_since())
+
+    def choose_class(self, name: str | None) -> None:
+        """Report on the class ``name`` (None: files only), as choosing it in the list does."""
+        self.reload_choices()
+        self._choose(self.class_choice, name)
+        self.rebuild()
+
+    def _period_chosen(self) -> None:
+        key = PERIOD_CHOICES[max(0, self.period_choice.currentIndex())][1]
+        self.first_day.setVisible(key == "day")
+        self.rebuild()
 
     def _build_report(self, content: QVBoxLayout) -> None:
         self.overview = text_label("", "strong")
@@ -416,6 +445,17 @@ class ClassReportScreen(QWidget):
             "One row per learner, one column per topic: mastery and accuracy in each cell"
         )
         learners.body.addWidget(self.learners_table)
+        self.learner_button = push_button(
+            "&Learner's answers…",
+            description="Every answer of the learner chosen in the table, with their weakest "
+            "questions and topics (or press Enter on their row)",
+        )
+        self.learner_button.clicked.connect(self.open_learner)
+        learners.body.addWidget(self.learner_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.learners_table.activated.connect(lambda _index: self.open_learner())
+        self.learners_table.selectionModel().currentRowChanged.connect(
+            lambda *_args: self._update_buttons()
+        )
 
         weakest = self._card(content, "Weakest topics")
         self.weakest_label = text_label("")
@@ -423,13 +463,8 @@ class ClassReportScreen(QWidget):
         weakest.body.addWidget(self.weakest_label)
 
         hardest = self._card(content, "Hardest questions")
-        hardest.body.addWidget(
-            text_label(
-                "The questions with the lowest facility among those two learners or more "
-                "answered, hardest first.",
-                "small",
-            )
-        )
+        self.hardest_note = text_label("", "small")
+        hardest.body.addWidget(self.hardest_note)
         self.hardest_box = QVBoxLayout()
         self.hardest_box.setSpacing(10)
         hardest.body.addLayout(self.hardest_box)
@@ -445,6 +480,17 @@ class ClassReportScreen(QWidget):
         self.questions_table.set_column_layout(0, minimum_chars=24, widths={1: 14, 5: 30})
         self.questions_table.set_max_lines(32)
         questions.body.addWidget(self.questions_table)
+        self.question_button = push_button(
+            "&Question's answers…",
+            description="Each learner's answers to the question chosen in the table and the "
+            "commonest wrong answers (or press Enter on its row)",
+        )
+        self.question_button.clicked.connect(self.open_question)
+        questions.body.addWidget(self.question_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.questions_table.activated.connect(lambda _index: self.open_question())
+        self.questions_table.selectionModel().currentRowChanged.connect(
+            lambda *_args: self._update_buttons()
+        )
 
     @staticmethod
     def _card(content: QVBoxLayout, title: str) -> Card:
@@ -455,76 +501,49 @@ class ClassReportScreen(QWidget):
         return card
 
     def initial_focus(self) -> QWidget:
-        """The control to focus when the screen is shown: the class, when there is one."""
-        return self.class_choice if self.class_choice.count() else self.add_button
+        """The control to focus when the screen is shown."""
+        return self.class_choice
 
-    # -- reading a class from the database --------------------------------------------------
+    # -- drill-down -----------------------------------------------------------------------
 
-    def refresh_classes(self) -> None:
-        """List the classes this database shows, in the background."""
-        self._runner.run(
-            lambda: class_names(self._services.database),
-            self._show_classes,
-            lambda error: self._show_classes([], problem=connection_problem(error) or str(error)),
-        )
+    @staticmethod
+    def _row_key(table: FigureTable) -> object:
+        current = table.currentIndex()
+        if not current.isValid():
+            return None
+        return table.proxy.index(current.row(), 0).data(ROW_KEY_ROLE)
 
-    def _show_classes(self, names: Sequence[str], *, problem: str | None = None) -> None:
+    def open_learner(self) -> None:
+        """Open the chosen learner's answers, weakest questions and weakest topics."""
+        key = self._row_key(self.learners_table)
+        if self.report is None or not isinstance(key, int):
+            return
+        self._open_detail(learner_dialog(self.report, key, self._services.tz, self))
+
+    def open_question(self) -> None:
+        """Open each learner's answers to the chosen question and the commonest wrong ones."""
+        key = self._row_key(self.questions_table)
+        if self.report is None or not isinstance(key, str):
+            return
+        pack_id, question_id = key.split("\n", 1)
+        dialog = question_dialog(self.report, (pack_id, question_id), self._services.tz, self)
+        self._open_detail(dialog)
+
+    def _open_detail(self, dialog: QDialog) -> None:
+        back = QApplication.focusWidget()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._detail_closed(back))
+        self.detail = dialog
+        dialog.open()
+
+    def _detail_closed(self, back: QWidget | None) -> None:
+        # Back to the row the teacher opened, keyboard and all.
+        self.detail = None
         if not shiboken6.isValid(self):
             return
-        chosen = self.class_choice.currentText()
-        self.class_choice.clear()
-        self.class_choice.addItems(list(names))
-        if chosen in names:
-            self.class_choice.setCurrentText(chosen)
-        self.class_row.setVisible(bool(names))
-        self.class_note.setVisible(not names)
-        if problem is not None:
-            self.class_note.setText(f"The classes could not be listed: {problem}")
-        elif not names:
-            self.class_note.setText(
-                "No class to read here: "
-                + (
-                    "you teach none on this server yet (the school's administrator adds "
-                    "them with 'crisisquiz server teach')."
-                    if self._services.database.server
-                    else "make one with 'crisisquiz class add' to read its learners from "
-                    "this computer."
-                )
-            )
-        self._update_buttons()
-
-    def read_chosen_class(self) -> None:
-        """Read the chosen class from the database (again, to bring it up to date)."""
-        name = self.class_choice.currentText()
-        if self._busy or not name:
-            return
-        database = self._services.database
-        now = self._services.clock()
-        earlier = tuple(self.files)
-        self._start(f"Reading the class {name}…")
-        self._runner.run(
-            lambda: read_class(database, name, earlier, now=now),
-            lambda outcome: self._class_read(name, now, *outcome),
-            self._failed(f"The class {name} was not read", "Nothing changed; try again."),
-        )
-
-    def _class_read(
-        self, name: str, now: datetime, files: list[ResultsFile], report: ClassReport | None
-    ) -> None:
-        if not self._finish():
-            return
-        self.files = files
-        self.report = report
-        self._show_report()
-        read = sum(1 for f in files if f.source == DATABASE_SOURCE)
-        moment = _exported_text(now, self._services.tz)
-        self.result.show_success(
-            f"Class {name} read",
-            f"Read {_plural(read, 'learner')} from the database as of {moment}; the report "
-            f"now counts {_plural(len(report.learners) if report else 0, 'learner')}. Read "
-            "again to bring it up to date.",
-        )
-        self.result.dismiss_button.setFocus()
+        self.window().activateWindow()
+        if back is not None and shiboken6.isValid(back) and back.isVisible():
+            back.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @property
     def working(self) -> bool:
@@ -560,17 +579,49 @@ class ClassReportScreen(QWidget):
                 fresh.append(path)
         earlier = tuple(self.files)
         now = self._services.clock()
+        database, scope = self._services.database, self.scope()
         self._start(f"Reading {_plural(len(fresh), 'file')}…")
         self._runner.run(
-            lambda: load_files(fresh, earlier, now=now),
+            lambda: load_files(fresh, earlier, now=now, database=database, scope=scope),
             lambda outcome: self._added(outcome, again),
             self._failed("The files were not added", "Nothing changed; try adding them again."),
         )
+
+    def rebuild(self) -> None:
+        """Build the report again for the class, pack and period chosen (in the background)."""
+        if self._busy:
+            # Asked again once the job running now is done, with the latest choices.
+            self._rebuild_queued = True
+            return
+        self._rebuild_queued = False
+        earlier = tuple(self.files)
+        now = self._services.clock()
+        database, scope = self._services.database, self.scope()
+        if scope.class_name is None and not earlier:
+            self.from_database = []
+            self.report = None
+            self._show_report()
+            return
+        self._start("Making the report…")
+        self._runner.run(
+            lambda: load_files((), earlier, now=now, database=database, scope=scope),
+            self._rebuilt,
+            self._failed("The report was not made", "Choose the class again to try once more."),
+        )
+
+    def _rebuilt(self, outcome: LoadOutcome) -> None:
+        if not self._finish():
+            return
+        self.from_database = list(outcome.from_database)
+        self.report = outcome.report
+        self._show_report()
 
     def _added(self, outcome: LoadOutcome, again: Sequence[str]) -> None:
         if not self._finish():
             return
         self.files += outcome.added
+        self.refused += outcome.refused
+        self.from_database = list(outcome.from_database)
         self.report = outcome.report
         self._show_report()
         notes = self._notes(outcome, again)
@@ -620,13 +671,13 @@ class ClassReportScreen(QWidget):
         return reason
 
     def clear(self) -> None:
-        """Remove every file and start a new report."""
+        """Remove every file; the report goes on with the class chosen, if any."""
         if self._busy:
             return
         self.files = []
-        self.report = None
+        self.refused = []
         self.result.hide()
-        self._show_report()
+        self.rebuild()
         self.add_button.setFocus()
 
     # -- showing --------------------------------------------------------------------------
@@ -649,40 +700,48 @@ class ClassReportScreen(QWidget):
         self.content.setVisible(report is not None)
         self._update_buttons()
         if report is None:
+            self._show_empty()
             return
         dark = palette_is_dark(self.palette())
         answered = [q for q in report.questions if q.learners]
-        self.overview.setText(
-            f"{_plural(len(report.learners), 'learner')}, {_plural(len(report.topics), 'topic')}, "
-            f"{_plural(len(answered), 'question')} answered."
-        )
+        # The same words as the terminal, the CSV and the PDF say (core.class_report_tables).
+        self.overview.setText(scope_line(report, self._services.tz) + ".")
         self._show_files(report)
         titles = [t.title for t in report.topics]
         self.learners_table.set_headers(
             [
                 *LEARNER_HEADERS,
                 *(
-                    (_wrap_heading(t.title), f"{t.title}: mastery, then accuracy")
+                    (wrap_heading(t.title), f"{t.title}: mastery, then accuracy")
                     for t in report.topics
                 ),
             ]
         )
         self.learners_table.set_column_layout(0, minimum_chars=12)
-        self.learners_table.set_rows([learner_cells(x, titles, dark=dark) for x in report.learners])
+        self.learners_table.set_rows(
+            [learner_cells(x, titles, dark=dark, index=i) for i, x in enumerate(report.learners)]
+        )
+        enough = report.min_learners
         self.weakest_label.setText(
             "\n".join(
                 f"{i}. {t.topic.title}: mean mastery {percent_text(t.mean_mastery)}, mean "
                 f"accuracy {percent_text(t.mean_accuracy)} ({_plural(t.learners, 'learner')})"
                 for i, t in enumerate(report.weakest_topics, 1)
             )
-            or f"None yet: a topic is ranked once {report.min_learners} learners have started it."
+            or f"None yet: a topic is ranked once {enough} learners have started it."
+        )
+        self.hardest_note.setText(
+            f"The questions with the lowest facility among those {enough} learners or more "
+            "answered, hardest first: with fewer, the figures say more about the few "
+            "learners than about the question."
         )
         self._show_hardest(report.hardest)
         unanswered = len(report.questions) - len(answered)
         self.questions_note.setText(
             "Facility: the mean score on the question, coloured red (hard) to green (easy). "
             "Discrimination: whether learners who do well overall also do well here; low or "
-            "negative values point to a question worth a second look."
+            f"negative values point to a question worth a second look. Both need {enough} "
+            'learners; with fewer the table says "too few answers".'
             + (
                 f" {_plural(unanswered, 'question')} nobody answered "
                 f"{'is' if unanswered == 1 else 'are'} not listed."
@@ -691,6 +750,24 @@ class ClassReportScreen(QWidget):
             )
         )
         self.questions_table.set_rows([question_cells(q, dark=dark) for q in answered])
+        self._update_buttons()
+
+    def _show_empty(self) -> None:
+        name = self.chosen_class()
+        if name is not None:
+            self.empty_title.setText(f"No learners in {name} yet")
+            self.empty_text.setText(
+                "Put learners in the class with Teacher ▸ Classes…, or add the results files "
+                "of learners who study elsewhere."
+            )
+            return
+        self.empty_title.setText("Nothing to report yet")
+        self.empty_text.setText(
+            "Choose a class that studies on this computer (Teacher ▸ Classes… makes one), or "
+            "ask each learner who studies elsewhere to export their results (File ▸ Export my "
+            "results…) and send you the file; then choose Add results files… and pick them "
+            "all at once. Files from different computers and pack versions fit together."
+        )
 
     def _show_hardest(self, hardest: Sequence[QuestionReport]) -> None:
         clear_layout(self.hardest_box)
@@ -721,6 +798,20 @@ class ClassReportScreen(QWidget):
     def _show_files(self, report: ClassReport) -> None:
         skipped = {s.source: s for s in report.skipped}
         rows = []
+        for f in self.from_database:
+            rows.append(
+                [
+                    figure_item(f.learner, f.learner.casefold(), align_right=False),
+                    figure_item(
+                        f"this computer ({self.chosen_class()})",
+                        "",
+                        align_right=False,
+                        tooltip="Read from this computer's database: nothing to collect",
+                    ),
+                    figure_item("—", NO_VALUE, spoken="read now", align_right=False),
+                    figure_item("✓ Used", "✓ Used", align_right=False),
+                ]
+            )
         for f in self.files:
             left_out = skipped.get(f.source)
             status = "✓ Used" if left_out is None else f"✗ Left out: {self._short(left_out.reason)}"
@@ -772,10 +863,11 @@ class ClassReportScreen(QWidget):
     def _csv_saved(self, paths: tuple[Path, Path, Path]) -> None:
         if not self._finish():
             return
-        learners, questions, _answers = paths
+        learners, questions, answers = paths
         self.result.show_success(
             "CSV files saved",
-            f"Saved the learner table to {learners} and the question table to {questions}.",
+            f"Saved the learner table to {learners}, the question table to {questions} and "
+            f"every answer to {answers}.",
         )
         self.result.dismiss_button.setFocus()
 
@@ -805,11 +897,14 @@ class ClassReportScreen(QWidget):
             raise ValueError(f"unknown page size {page_size!r}")
         size: PageSizeName = "a4" if page_size == "a4" else "letter"
         label = next(text for text, value in PAGE_SIZE_CHOICES if value == size)
-        now = self._services.clock()
+        now, tz = self._services.clock(), self._services.tz
+        refused = [_refusal(message) for message in self.refused]
         self._folder = path.parent
         self._start(f"Saving {path.name}…")
         self._runner.run(
-            lambda: write_class_report_pdf(report, path, page_size=size, generated_at=now),
+            lambda: write_class_report_pdf(
+                report, path, page_size=size, generated_at=now, tz=tz, refused=refused
+            ),
             lambda pages: self._pdf_saved(path, int(pages), label),
             self._failed(f"{path.name} was not saved", "Choose another folder and save again."),
         )
@@ -838,6 +933,9 @@ class ClassReportScreen(QWidget):
         self._busy = False
         self.busy.hide()
         self._update_buttons()
+        if self._rebuild_queued:
+            # A choice changed while the job ran: the report follows it once this is shown.
+            QTimer.singleShot(0, self, self.rebuild)
         return True
 
     def _failed(self, title: str, advice: str) -> Callable[[Exception], None]:
@@ -864,6 +962,8 @@ class ClassReportScreen(QWidget):
         buttons: list[tuple[QPushButton | QComboBox, bool]] = [
             (self.add_button, True),
             (self.clear_button, bool(self.files)),
+            (self.learner_button, has_report and self.learners_table.currentIndex().isValid()),
+            (self.question_button, has_report and self.questions_table.currentIndex().isValid()),
             (self.csv_button, has_report),
             (self.pdf_button, has_report),
             (self.page_size, True),
@@ -872,6 +972,12 @@ class ClassReportScreen(QWidget):
         ]
         for widget, wanted in buttons:
             widget.setEnabled(wanted and not self._busy)
+
+
+def _refusal(message: str) -> tuple[str, str]:
+    """A refused file's message as (file, reason), as the PDF lists them."""
+    source, _sep, reason = message.partition(": ")
+    return (source, reason) if reason else ("a results file", message)
 
 
 def _exported_text(moment: datetime, tz: tzinfo) -> str:

@@ -10,7 +10,7 @@ Home is shown, refreshed.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -82,6 +82,7 @@ IMPORT_SHORTCUT = "Ctrl+I"
 NEW_PACK_SHORTCUT = "Ctrl+N"
 EXPORT_RESULTS_SHORTCUT = "Ctrl+E"
 CLASS_REPORT_SHORTCUT = "Ctrl+R"
+CLASSES_SHORTCUT = "Ctrl+Shift+C"
 SWITCH_LEARNER_SHORTCUT = "Ctrl+L"
 EXAM_DATE_SHORTCUT = "Ctrl+T"  # T for test: Ctrl+D and Ctrl+E are taken
 
@@ -120,6 +121,7 @@ class ShortcutsDialog(QDialog):
             (_native(NEW_PACK_SHORTCUT), "Write a new pack (for teachers)"),
             (_native(EXPORT_RESULTS_SHORTCUT), "Export my results for a teacher"),
             (_native(CLASS_REPORT_SHORTCUT), "Class report (for teachers)"),
+            (_native(CLASSES_SHORTCUT), "Classes: their learners and packs (for teachers)"),
             (_native(SWITCH_LEARNER_SHORTCUT), "Switch learner"),
             (_native(EXAM_DATE_SHORTCUT), "Set, change or remove an exam date"),
             (
@@ -218,6 +220,10 @@ class MainWindow(QMainWindow):
         self.mistakes_screen: QWidget | None = None
         self.progress_screen: QWidget | None = None
         self.class_report: ClassReportScreen | None = None
+        self.classes_dialog: QDialog | None = None
+        self.unlock_dialog: QDialog | None = None
+        # The learner the Teacher menu was opened for with the passphrase (see _as_teacher).
+        self._teacher_open_for: int | None = None
         self.learner_picker: LearnerPickerDialog | None = None
         self.learner_manager: ManageLearnersDialog | None = None
         self.reading_dialog: QDialog | None = None
@@ -397,9 +403,23 @@ class MainWindow(QMainWindow):
         teacher_menu = bar.addMenu("Teache&r")  # Alt+T belongs to Theme and Time limit
         self.class_report_action = QAction("&Class report…", self)
         self.class_report_action.setShortcut(QKeySequence(CLASS_REPORT_SHORTCUT))
-        self.class_report_action.setStatusTip("Gather learners' results files into a class report")
-        self.class_report_action.triggered.connect(self.open_class_report)
+        self.class_report_action.setStatusTip(
+            "A class's report from this computer, or from learners' results files"
+        )
+        self.class_report_action.triggered.connect(lambda: self._as_teacher(self.open_class_report))
         teacher_menu.addAction(self.class_report_action)
+        self.classes_action = QAction("C&lasses…", self)
+        self.classes_action.setShortcut(QKeySequence(CLASSES_SHORTCUT))
+        self.classes_action.setStatusTip("Group this computer's learners into classes")
+        self.classes_action.triggered.connect(lambda: self._as_teacher(self.open_classes))
+        teacher_menu.addAction(self.classes_action)
+        teacher_menu.addSeparator()
+        self.passphrase_action = QAction("Teacher &passphrase…", self)
+        self.passphrase_action.setStatusTip("Keep the Teacher menu for whoever knows a passphrase")
+        self.passphrase_action.triggered.connect(lambda: self._as_teacher(self.open_passphrase))
+        # On a school server the accounts decide who sees what; no passphrase is kept.
+        self.passphrase_action.setEnabled(self._services.database.server is None)
+        teacher_menu.addAction(self.passphrase_action)
 
         help_menu = bar.addMenu("&Help")
         shortcuts = QAction("&Keyboard shortcuts", self)
@@ -752,14 +772,96 @@ class MainWindow(QMainWindow):
         self.go(Screen.PROGRESS)
         export()
 
-    def open_class_report(self) -> None:
-        """Teacher ▸ Class report: the class report screen, with the files added so far."""
+    def _as_teacher(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the teacher passphrase is typed right (at once when none is set).
+
+        Typed once, it holds for this learner until the window closes: switching
+        learner asks for it again.
+        """
+        from crisisquiz.core.teacher_lock import TeacherLock
+
+        lock = TeacherLock(self._services.database)
+        if not lock.is_set() or self._teacher_open_for == self._learner.id:
+            then()
+            return
+        from crisisquiz.gui.teacher_passphrase import UnlockDialog
+
+        dialog = UnlockDialog(lock, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        learner_id = self._learner.id
+
+        def opened() -> None:
+            self._teacher_open_for = learner_id
+            then()
+
+        dialog.accepted.connect(opened)
+        dialog.finished.connect(lambda _result: self._unlock_closed())
+        self.unlock_dialog = dialog
+        dialog.open()
+
+    def _unlock_closed(self) -> None:
+        self.unlock_dialog = None
+        self.activateWindow()
+
+    def open_class_report(self, class_name: str | None = None) -> None:
+        """Teacher ▸ Class report: the class report screen, with the files added so far.
+
+        ``class_name`` reports on that class of this computer.
+        """
         if self.class_report is None:
             from crisisquiz.gui.class_report_screen import ClassReportScreen
 
             self.class_report = ClassReportScreen(self._services, runner=self.runner)
             self.stack.addWidget(self.class_report)
+        else:
+            self.class_report.reload_choices()
+        if class_name is not None:
+            self.class_report.choose_class(class_name)
         self._show(self.class_report)
+
+    def open_classes(self) -> None:
+        """Teacher ▸ Classes: add classes, put learners in them, choose their packs."""
+        from crisisquiz.gui.classes_dialog import ClassesDialog
+
+        dialog = ClassesDialog(self._services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.report_requested.connect(self.open_class_report)
+        dialog.finished.connect(lambda _result: self._classes_closed())
+        self.classes_dialog = dialog
+        dialog.open()
+
+    def _classes_closed(self) -> None:
+        self.classes_dialog = None
+        # The keys come back to the window (to the class report when it was asked for).
+        self.activateWindow()
+        if self.class_report is not None:
+            # The class list and the chosen class's learners may have changed.
+            self.class_report.reload_choices()
+            self.class_report.rebuild()
+        # What a learner is offered follows their classes.
+        self.home.refresh()
+
+    def open_passphrase(self) -> None:
+        """Teacher ▸ Teacher passphrase: set, change or remove it."""
+        from crisisquiz.core.teacher_lock import TeacherLock
+        from crisisquiz.gui.teacher_passphrase import PassphraseDialog
+
+        dialog = PassphraseDialog(TeacherLock(self._services.database), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._passphrase_changed(dialog.outcome))
+        self.unlock_dialog = dialog
+        dialog.finished.connect(lambda _result: self._unlock_closed())
+        dialog.open()
+
+    def _passphrase_changed(self, outcome: str) -> None:
+        # Whoever just set it knows it: the Teacher menu stays open for them.
+        self._teacher_open_for = self._learner.id if outcome == "set" else None
+        self.statusBar().showMessage(
+            "Teacher passphrase kept: the Teacher menu now asks for it."
+            if outcome == "set"
+            else "Teacher passphrase removed: the Teacher menu opens for anyone.",
+            8000,
+        )
 
     # -- learners -------------------------------------------------------------------------
 

@@ -47,8 +47,17 @@ class DetailDialog(QDialog):
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{title} — crisisquiz")
-        self.resize(self.fontMetrics().averageCharWidth() * 110, self.fontMetrics().height() * 40)
+        self.setWindowTitle(f"{' '.join(title.split())} — crisisquiz")
+        # Most of the window it opens over (the answers are wide tables), never past the
+        # screen: at 200 % text a size in characters would push Close off it.
+        chars, lines = self.fontMetrics().averageCharWidth(), self.fontMetrics().height()
+        width, height = chars * 110, lines * 40
+        if parent is not None:
+            room = parent.window().size()
+            width, height = room.width() * 9 // 10, room.height() * 9 // 10
+        screen = (parent or self).screen().availableGeometry()
+        width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+        self.resize(width, height)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 12)
         self.page = FiguresPage()
@@ -86,6 +95,7 @@ class DetailDialog(QDialog):
         empty: str,
         note: str | None = None,
         stretch: int = 0,
+        widths: dict[int, int] | None = None,
     ) -> None:
         """A card holding a table, or a sentence saying why there is none."""
         card = self.card(title, note)
@@ -94,7 +104,7 @@ class DetailDialog(QDialog):
             return
         table = FigureTable(title)
         table.set_headers(headers)
-        table.set_column_layout(stretch, minimum_chars=20)
+        table.set_column_layout(stretch, minimum_chars=20, widths=widths)
         table.set_max_lines(ANSWER_LINES)
         table.set_rows(rows)
         card.body.addWidget(table)
@@ -159,6 +169,7 @@ def learner_dialog(
         ],
         empty="None: every latest answer in the period was right.",
         note="Lowest latest score first, then the most wrong answers.",
+        widths={1: 18},
     )
     prompts = {q.key: q.prompt for q in report.questions}
     dialog.table(
@@ -183,6 +194,7 @@ def learner_dialog(
         empty="No answer in the report's period.",
         note="Oldest first; click a column heading to sort.",
         stretch=1,
+        widths={3: 24},
     )
     dialog.body.addStretch(1)
     dialog.close_button.setFocus()

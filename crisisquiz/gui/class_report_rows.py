@@ -63,17 +63,18 @@ def topic_cell(name: str, title: str, cell: TopicCell, *, dark: bool) -> QStanda
     """One learner on one topic: mastery over accuracy, heat-coloured by mastery."""
     if not cell.started:
         return figure_item("—", NO_VALUE, spoken=f"{name}, {title}: not started")
-    text = f"{percent_text(cell.mastery)}\n{percent_text(cell.accuracy)} right"
-    spoken = (
-        f"{name}, {title}: mastery {percent_text(cell.mastery)}, accuracy "
-        f"{percent_text(cell.accuracy)} over {_plural(cell.answers, 'answer')}"
-    )
+    if cell.accuracy is None:
+        # Started before the report's period, with no answer in it.
+        accuracy, said = "no answers", "no answers in the period"
+    else:
+        accuracy = f"{percent_text(cell.accuracy)} right"
+        said = f"accuracy {percent_text(cell.accuracy)} over {_plural(cell.answers, 'answer')}"
+    text = f"{percent_text(cell.mastery)}\n{accuracy}"
     item = figure_item(
         text,
         NO_VALUE if cell.mastery is None else cell.mastery,
-        spoken=spoken,
-        tooltip=f"Mastery {percent_text(cell.mastery)}; {percent_text(cell.accuracy)} of "
-        f"{_plural(cell.answers, 'answer')} right; {cell.seen} questions seen",
+        spoken=f"{name}, {title}: mastery {percent_text(cell.mastery)}, {said}",
+        tooltip=f"Mastery {percent_text(cell.mastery)}; {said}; {cell.seen} questions seen",
     )
     if cell.mastery is not None:
         background, foreground = heat_colours(cell.mastery, dark=dark)

@@ -424,17 +424,18 @@ class ClassReportScreen(QWidget):
         self.overview.setAccessibleName("Report overview")
         content.addWidget(self.overview)
 
-        files = self._card(content, "Files")
-        self.files_table = FigureTable("Results files")
+        files = self._card(content, "Sources")
+        self.files_table = FigureTable("Sources")
         self.files_table.set_headers(FILE_HEADERS)
-        self.files_table.set_column_layout(3, minimum_chars=20)
+        self.files_table.set_column_layout(3, minimum_chars=16, widths={1: 18})
         files.body.addWidget(self.files_table)
 
         learners = self._card(content, "Learners and topics")
         learners.body.addWidget(
             text_label(
                 "Each cell: the learner's mastery of the topic (how much of it they would "
-                "recall now), and under it the share of their answers that were right. The "
+                "recall a week from the report's date), and under it the share of their answers "
+                "in the period that were right. The "
                 "colour follows mastery, from red (low) through amber to green (high). A dash: "
                 "not started.",
                 "small",
@@ -474,7 +475,7 @@ class ClassReportScreen(QWidget):
         questions.body.addWidget(self.questions_note)
         self.questions_table = FigureTable("Every question answered")
         self.questions_table.setAccessibleDescription(
-            "One row per question: learners, facility, discrimination and wrong choices picked"
+            "One row per question: learners, facility, discrimination and wrong answers"
         )
         self.questions_table.set_headers(QUESTION_HEADERS)
         self.questions_table.set_column_layout(0, minimum_chars=24, widths={1: 14, 5: 30})

@@ -7,7 +7,7 @@ shortcuts, keys sent to the widget with the focus, Enter on a table's row.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -315,3 +315,17 @@ def test_unticking_a_learner_takes_them_out_and_keeps_their_progress(
     assert not dialog.builtin_box.isChecked()
     app.press(Qt.Key.Key_Escape, NoModifier)
     qtbot.waitUntil(lambda: app.window.classes_dialog is None)
+
+
+def test_the_periods_start_at_local_midnight() -> None:
+    from datetime import date, timezone
+
+    from crisisquiz.gui.class_report_screen import period_start
+
+    tz = timezone(timedelta(hours=-5))
+    thursday = date(2026, 3, 12)
+    assert period_start("all", thursday, thursday, tz) is None
+    assert period_start("week", thursday, thursday, tz) == datetime(2026, 3, 9, 5, tzinfo=UTC)
+    assert period_start("30", thursday, thursday, tz) == datetime(2026, 2, 11, 5, tzinfo=UTC)
+    chosen = date(2026, 1, 5)
+    assert period_start("day", thursday, chosen, tz) == datetime(2026, 1, 5, 5, tzinfo=UTC)

@@ -22,6 +22,7 @@ from crisisquiz.core.class_report_tables import (
 )
 from crisisquiz.core.words import plural
 from crisisquiz.gui.charts import NO_VALUE, FiguresPage, FigureTable, figure_item, percent_text
+from crisisquiz.gui.class_report_rows import TYPED_TYPES
 from crisisquiz.gui.widgets import Card, heading, push_button, text_label
 
 ANSWER_LINES = 24  # the answer tables scroll inside past this many lines
@@ -239,7 +240,7 @@ def question_dialog(
         wrong = text_label(wrong_choice_text(question) or "None picked yet.", selectable=True)
         card.body.addWidget(wrong)
         dialog.wrong_choices = wrong
-    if question.type in ("short_answer", "cloze", "year", "number"):
+    if question.type in TYPED_TYPES:
         dialog.table(
             "Commonest wrong answers",
             (

@@ -18,6 +18,8 @@ from crisisquiz.gui.charts import NO_VALUE, figure_item, heat_colours, percent_t
 
 # Topic titles in the table's headings wrap at about this many characters.
 TOPIC_HEADING_CHARS = 12
+# The question types whose wrong answers are typed, and grouped as grading compares them.
+TYPED_TYPES = ("short_answer", "cloze", "year", "number")
 # Where a learner's or question's row keeps what it stands for, for the drill-down.
 ROW_KEY_ROLE = Qt.ItemDataRole.UserRole + 5
 
@@ -103,9 +105,12 @@ def question_cells(question: QuestionReport, *, dark: bool) -> list[QStandardIte
         facility_item.setBackground(QBrush(background))
         facility_item.setForeground(QBrush(foreground))
     discrimination = question.discrimination_pct
-    wrong = "; ".join(
-        text for text in (wrong_choice_text(question), wrong_typed_text(question, limit=3)) if text
-    ) or ("—" if question.type in ("multiple_choice", "multi_select") else "none")
+    if question.type in ("multiple_choice", "multi_select"):
+        wrong = wrong_choice_text(question) or "—"
+    elif question.type in TYPED_TYPES:
+        wrong = wrong_typed_text(question, limit=3) or "none typed"
+    else:
+        wrong = "—"  # true or false, ordering, matching, flashcard: nothing to group
     prompt = figure_item(
         prompt_text,
         prompt_text.casefold(),

@@ -4,8 +4,9 @@ Each screen is drawn in the light and the dark theme at 1024x768 as
 ``NAME-light.png`` and ``NAME-dark.png``. The data is real: a temporary
 database with the built-in pack, and a learner whose two weeks of answers
 were given through the study service, as the app would have stored them.
-She and two classmates also studied and took quizzes through the core; the
-class report is built from the results files the three of them exported.
+She and two classmates also studied and took quizzes through the core, and are
+a class on this computer: the class report reads them from the database, and a
+copy of Maya's exported results file is added to it, which counts once.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ STUDY_DAYS = (13, 12, 11, 9, 8, 6, 5, 4, 3, 2, 1, 0)
 QUIZ_DAYS = ((10, 0.5), (6, 0.65), (3, 0.7), (1, 0.85))
 # Maya's classmates for the class report: name, days they studied, chance of a right answer.
 CLASSMATES = (("Leo", (10, 8, 5, 3, 1), 0.55), ("Priya", (13, 11, 9, 6, 4, 2, 0), 0.9))
+CLASS_NAME = "Year 9 History"
 
 # A teacher's Moodle export, as GIFT, for the picture of the import preview.
 MOODLE_EXPORT = """\
@@ -298,6 +300,8 @@ def seed(database: Database) -> tuple[Services, Learner]:
         for days_ago in days:
             clock.now = SHOT_TIME - timedelta(days=days_ago, hours=5)
             study_day(services, clock, classmate, class_rng.randint(20, 35), class_rng, right_rate)
+    services.classes.create(CLASS_NAME, now=start)
+    services.classes.enrol(CLASS_NAME, ["Maya", *(name for name, _days, _rate in CLASSMATES)])
     clock.now = SHOT_TIME
     sam = services.learners.create("Sam", now=start)
     services.learners.update_settings(sam.id, new_per_day=0)
@@ -364,6 +368,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     """Draw every screen in both themes into ``outdir``; returns the files written."""
     from crisisquiz.core.app_settings import Theme
     from crisisquiz.gui.app import application
+    from crisisquiz.gui.class_report_detail import DetailDialog
     from crisisquiz.gui.editor.window import EditorWindow
     from crisisquiz.gui.exam_dialog import ExamDialog
     from crisisquiz.gui.learner_dialog import LearnerPickerDialog, ManageLearnersDialog
@@ -488,11 +493,13 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
 
             def class_report(questions: bool) -> Callable[[], QWidget]:
                 def show() -> QWidget:
-                    window.open_class_report()
+                    window.open_class_report(CLASS_NAME)
                     screen = window.class_report
                     assert screen is not None
+                    window.runner.wait()
+                    _settle()
                     if not screen.files:
-                        screen.add_files(class_files)
+                        screen.add_files(class_files[-1:])  # Maya's file, a second time
                         window.runner.wait()
                         _settle()
                     _settle()
@@ -501,6 +508,23 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     return window
 
                 return show
+
+            def classes() -> QWidget:
+                from crisisquiz.gui.classes_dialog import ClassesDialog
+
+                dialog = ClassesDialog(services, window)
+                dialog.resize(900, 560)
+                return dialog
+
+            def class_learner() -> QWidget:
+                from crisisquiz.gui.class_report_detail import learner_dialog
+
+                class_report(questions=False)()
+                screen = window.class_report
+                assert screen is not None and screen.report is not None
+                dialog = learner_dialog(screen.report, 0, UTC, window)
+                dialog.resize(960, 720)
+                return dialog
 
             def study(feedback: bool) -> Callable[[], QWidget]:
                 def show() -> QWidget:
@@ -617,6 +641,8 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                 "progress-charts": progress(charts=True),
                 "class-report": class_report(questions=False),
                 "class-report-questions": class_report(questions=True),
+                "classes": classes,
+                "class-report-learner": class_learner,
                 "learner-picker": picker,
                 "learner-first-start": first_start,
                 "manage-learners": manager,
@@ -636,7 +662,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     widget = make()
                     # These size themselves to the main window, as they open in the app.
                     if widget is not window and not isinstance(
-                        widget, ShortcutsDialog | EditorWindow | ReadingDialog
+                        widget, ShortcutsDialog | EditorWindow | DetailDialog
                     ):
                         widget.adjustSize()
                     if name.startswith("packs-import-") and widget is not window:

@@ -195,6 +195,10 @@ def test_a_class_on_this_computer_reported_filtered_and_opened_without_a_file(
     # One question's commonest wrong answers, grouped as grading compares them.
     questions = screen.questions_table
     row = questions.column_texts(0).index(SOVIET_LEADER)
+    # Typed answers grouped as grading compares them, in the table as in the CSV.
+    assert questions.cell_text(row, 5) == "Brezhnev x3 (3 learners); Castro x1 (1 learner)"
+    statement = next(i for i, text in enumerate(questions.column_texts(0)) if "quarantine" in text)
+    assert questions.cell_text(statement, 5) == "—"  # true or false: nothing typed to group
     qtbot.mouseClick(
         questions.viewport(),
         Qt.MouseButton.LeftButton,

@@ -27,6 +27,7 @@ from crisisquiz.core.classes import ClassError, ClassInfo
 from crisisquiz.gui.accessibility import announce
 from crisisquiz.gui.services import Services
 from crisisquiz.gui.widgets import confirm, heading, push_button, text_label
+from crisisquiz.storage.dialects import connection_problem, permission_problem
 
 _KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -43,6 +44,19 @@ def _list(name: str) -> QListWidget:
 def _message(error: Exception) -> str:
     text = str(error)
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def _problem(error: Exception) -> str:
+    """What went wrong, in words: a class mistake, or a school server's refusal.
+
+    Anything else is a bug, and goes on to the app's error handler.
+    """
+    if isinstance(error, ClassError):
+        return _message(error)
+    found = permission_problem(error) or connection_problem(error)
+    if found is None:
+        raise error
+    return found[:1].upper() + found[1:] + "."
 
 
 class ClassesDialog(QDialog):
@@ -219,8 +233,8 @@ class ClassesDialog(QDialog):
                 self._services.classes.enrol(info.name, [name])
             else:
                 self._services.classes.unenrol(info.name, [name])
-        except ClassError as exc:
-            self._show_error(_message(exc))
+        except Exception as exc:
+            self._show_error(_problem(exc))
             self._show_chosen()
             return
         self._show_error(None)
@@ -239,8 +253,8 @@ class ClassesDialog(QDialog):
             self._services.classes.set_packs(
                 info.name, chosen, hide_builtin=not self.builtin_box.isChecked()
             )
-        except ClassError as exc:
-            self._show_error(_message(exc))
+        except Exception as exc:
+            self._show_error(_problem(exc))
             self._show_chosen()
             return
         self._show_error(None)
@@ -255,8 +269,8 @@ class ClassesDialog(QDialog):
             return
         try:
             info = self._services.classes.create(name, now=self._services.clock())
-        except ClassError as exc:
-            self._show_error(_message(exc))
+        except Exception as exc:
+            self._show_error(_problem(exc))
             return
         self._show_error(None)
         self.reload(select=info.name)
@@ -271,8 +285,8 @@ class ClassesDialog(QDialog):
             return
         try:
             renamed = self._services.classes.rename(info.name, name)
-        except ClassError as exc:
-            self._show_error(_message(exc))
+        except Exception as exc:
+            self._show_error(_problem(exc))
             return
         self._show_error(None)
         self.reload(select=renamed.name)
@@ -290,8 +304,8 @@ class ClassesDialog(QDialog):
             return
         try:
             self._services.classes.remove(info.name)
-        except ClassError as exc:
-            self._show_error(_message(exc))
+        except Exception as exc:
+            self._show_error(_problem(exc))
             return
         self._show_error(None)
         self.reload()

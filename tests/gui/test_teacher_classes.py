@@ -333,3 +333,35 @@ def test_the_periods_start_at_local_midnight() -> None:
     assert period_start("30", thursday, thursday, tz) == datetime(2026, 2, 11, 5, tzinfo=UTC)
     chosen = date(2026, 1, 5)
     assert period_start("day", thursday, chosen, tz) == datetime(2026, 1, 5, 5, tzinfo=UTC)
+
+
+class Refused(Exception):
+    """What the PostgreSQL driver raises when the server refuses a user an action."""
+
+    sqlstate = "42501"  # insufficient_privilege
+
+
+def test_a_school_server_refusing_a_class_change_is_said_in_words(
+    qtbot: QtBot,
+    services: Services,
+    appearance: Appearance,
+    learner: Learner,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise Refused("permission denied for table classes")
+
+    monkeypatch.setattr(services.classes, "create", refuse)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Year 9", True))
+    app = open_window(qtbot, services, appearance, learner)
+    app.press(Qt.Key.Key_C, Ctrl | Shift)
+    qtbot.waitUntil(lambda: isinstance(app.window.classes_dialog, ClassesDialog))
+    dialog = app.window.classes_dialog
+    assert isinstance(dialog, ClassesDialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    app.press(Qt.Key.Key_A, Alt)
+    qtbot.waitUntil(dialog.error_label.isVisible)
+    assert dialog.error_label.text().startswith(
+        "⚠ The school server does not allow this user to do that"
+    )
+    assert dialog.classes.count() == 0

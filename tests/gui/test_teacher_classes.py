@@ -266,6 +266,17 @@ def test_the_teacher_menu_asks_for_the_passphrase(
     app.press(Qt.Key.Key_C, Ctrl | Shift)
     qtbot.waitUntil(lambda: isinstance(app.window.classes_dialog, ClassesDialog))
     assert app.window.unlock_dialog is None
+    classes = app.window.classes_dialog
+    assert isinstance(classes, ClassesDialog)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is classes)
+    app.press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: app.window.classes_dialog is None)
+
+    # Another learner at the same computer is asked again.
+    app.window.set_learner(services.learners.create("Ben", now=services.clock()))
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window)
+    app.press(Qt.Key.Key_R, Ctrl)
+    qtbot.waitUntil(lambda: isinstance(app.window.unlock_dialog, UnlockDialog))
 
 
 def test_a_teacher_sets_the_passphrase_from_the_teacher_menu(

@@ -1,20 +1,20 @@
 """Class report: a teacher sees a class per topic and question, and opens any learner or question.
 
-The report's learners come from a class of this computer (read straight from the
-database, no file collected), from results files learners exported elsewhere, or
-both; it can be limited to one pack and to answers from a day on (this week, say).
-A learner's row or a question's row opens its drill-down (every answer, weakest
-questions and topics; each learner's answers and the commonest wrong typed answers).
-
 A class whose learners study on this database (this computer's file, or a school
-server the teacher is signed in to) is read straight from it, as it is now: on a
-server, PostgreSQL shows a teacher the learners of the classes they teach and no
-others, so the screen offers those classes. Reading again brings the report up to
-date. Files are read and the report is built off the GUI thread. A file that is not a
-valid results file is refused with the core's message (which names the file
-and the problem); the other files are still used. A file given twice counts
-once, as the core decides, and the screen says so. The report can be saved as
-two CSV files and as a PDF (A4 or Letter), also in the background.
+server the teacher is signed in to) is read straight from it, as it is now, with
+*Read from the database*; reading again brings the report up to date. On a server,
+PostgreSQL shows a teacher the learners of the classes they teach and no others, so
+the screen offers those classes. Results files of learners who study elsewhere are
+added beside it. The report can be limited to one pack and to answers from a day on
+(this week, say). A learner's row or a question's row opens its drill-down (every
+answer, weakest questions and topics; each learner's answers and the commonest
+wrong typed answers).
+
+The database is read, files are read and the report is built off the GUI thread. A
+file that is not a valid results file is refused with the core's message (which
+names the file and the problem); the other files are still used. A file given
+twice counts once, as the core decides, and the screen says so. The report can be
+saved as three CSV files and as a PDF (A4 or Letter), also in the background.
 """
 
 from __future__ import annotations
@@ -50,9 +50,10 @@ from crisisquiz.core.class_report_tables import (
     write_class_csv,
 )
 from crisisquiz.core.class_sources import class_learner_ids, database_results, installed_texts
+from crisisquiz.core.classes import ClassError, ClassService
+from crisisquiz.core.packs import PackService
 from crisisquiz.core.results import ResultsError, ResultsFile, load_results
 from crisisquiz.gui.charts import (
-    NO_VALUE,
     FiguresPage,
     FigureTable,
     figure_item,
@@ -88,6 +89,7 @@ from crisisquiz.gui.widgets import (
 )
 from crisisquiz.gui.worker import TaskRunner
 from crisisquiz.storage.database import Database
+from crisisquiz.storage.dialects import connection_problem, permission_problem
 
 RESULTS_FILTER = "crisisquiz results (*.json);;All files (*)"
 CSV_FILTER = "CSV for spreadsheets (*.csv)"
@@ -100,7 +102,6 @@ PERIOD_CHOICES: tuple[tuple[str, str], ...] = (
     ("The last 30 days", "30"),
     ("From a day you choose", "day"),
 )
-NO_CLASS = "No class: results files only"
 EVERY_PACK = "Every pack"
 
 
@@ -110,24 +111,28 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class ReportScope:
-    """What the report is on: a class of this computer (or none), one pack, a period."""
+    """What the report is on: one pack (None: every pack), answers since (None: every one)."""
 
-    class_name: str | None = None
     pack_id: str | None = None
     since: datetime | None = None
 
 
 @dataclass(frozen=True)
 class LoadOutcome:
-    """What adding files did: the files read, the ones refused (the core's messages), the report.
-
-    ``from_database`` holds the class's learners as read from this computer's database.
-    """
+    """What adding files did: the files read, the ones refused (the core's messages), the report."""
 
     added: tuple[ResultsFile, ...]
     refused: tuple[str, ...]
     report: ClassReport | None
-    from_database: tuple[ResultsFile, ...] = ()
+
+
+def build_report(
+    files: Sequence[ResultsFile], *, now: datetime, scope: ReportScope = ReportScope()
+) -> ClassReport | None:
+    """The report of ``files`` for the pack and period chosen (None without files)."""
+    if not files:
+        return None
+    return build_class_report(files, now=now, since=scope.since, pack_id=scope.pack_id)
 
 
 def load_files(
@@ -138,11 +143,11 @@ def load_files(
     database: Database | None = None,
     scope: ReportScope = ReportScope(),
 ) -> LoadOutcome:
-    """Read ``paths`` and build the report from them, ``earlier`` and the scope's class.
+    """Read ``paths`` and build the report from them and ``earlier`` (safe off the GUI thread).
 
-    Safe off the GUI thread. A file that cannot be read or is not a valid results
-    file is refused with its message; the others are used. With a ``database`` the
-    files are checked against the pack versions it has had too.
+    A file that cannot be read or is not a valid results file is refused with its
+    message; the others are used. With a ``database`` the files are also checked
+    against the pack versions it has had.
     """
     installed = installed_texts(database) if database is not None and paths else None
     added: list[ResultsFile] = []
@@ -152,17 +157,8 @@ def load_files(
             added.append(load_results(path, installed=installed))
         except ResultsError as exc:
             refused.append(str(exc))
-    from_database: list[ResultsFile] = []
-    if database is not None and scope.class_name is not None:
-        ids = class_learner_ids(database, scope.class_name)
-        from_database = database_results(database, ids, now=now)
-    files = [*from_database, *earlier, *added]
-    report = (
-        build_class_report(files, now=now, since=scope.since, pack_id=scope.pack_id)
-        if files
-        else None
-    )
-    return LoadOutcome(tuple(added), tuple(refused), report, tuple(from_database))
+    report = build_report([*earlier, *added], now=now, scope=scope)
+    return LoadOutcome(tuple(added), tuple(refused), report)
 
 
 def period_start(choice: str, today: date, chosen: date, tz: tzinfo) -> datetime | None:
@@ -189,7 +185,12 @@ def class_names(database: Database) -> list[str]:
 
 
 def read_class(
-    database: Database, class_name: str, earlier: Sequence[ResultsFile], *, now: datetime
+    database: Database,
+    class_name: str,
+    earlier: Sequence[ResultsFile],
+    *,
+    now: datetime,
+    scope: ReportScope = ReportScope(),
 ) -> tuple[list[ResultsFile], ClassReport | None]:
     """The class's learners read from ``database`` as of ``now``, with ``earlier`` files.
 
@@ -201,7 +202,12 @@ def read_class(
     renewed = {f.learner_id for f in fresh}
     kept = [f for f in earlier if not (f.source == DATABASE_SOURCE and f.learner_id in renewed)]
     files = [*kept, *fresh]
-    return files, build_class_report(files, now=now) if files else None
+    return files, build_report(files, now=now, scope=scope)
+
+
+def pack_choices(database: Database) -> list[tuple[str, str]]:
+    """The installed packs as (id, title), to report on one of them."""
+    return [(pack.id, pack.title) for pack in PackService(database).list_packs()]
 
 
 def _name(source: str) -> str:
@@ -230,8 +236,8 @@ class ClassReportScreen(QWidget):
         self._busy = False
         self._redraw_queued = False
         self._rebuild_queued = False
-        self.files: list[ResultsFile] = []
-        self.from_database: list[ResultsFile] = []
+        self.files: list[ResultsFile] = []  # results files, and learners read from the database
+        self._pending_class: str | None = None  # to read once the classes are listed
         self.refused: list[str] = []  # the messages of the files refused, for the PDF
         self.report: ClassReport | None = None
         self.hardest_labels: list[QLabel] = []
@@ -245,10 +251,11 @@ class ClassReportScreen(QWidget):
         body.addWidget(heading("Class report", 1))
         body.addWidget(
             text_label(
-                "For teachers: how a class is doing on each topic and each question. Choose a "
-                "class that studies on this computer (nothing to collect), add the results "
-                "files of learners who study elsewhere, or both. Nothing is stored: the report "
-                "is made afresh each time.",
+                "For teachers: see how a class is doing on each topic and each question. "
+                "Read a class whose learners study here (on this computer, or on the school "
+                "server you are signed in to) as it is now, or gather the results files your "
+                "learners exported, or both. Nothing is stored: the report is made afresh "
+                "each time.",
                 "muted",
             )
         )
@@ -311,21 +318,44 @@ class ClassReportScreen(QWidget):
         body.addWidget(self.content)
         self._build_report(content)
         body.addStretch(1)
-        self.reload_choices()
         self._update_buttons()
         self.refresh_classes()
 
     def _build_scope(self) -> QWidget:
-        """The class, pack and period the report is on."""
-        row = FlowRow()
+        """The class to read, then the pack and period the report is on."""
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        # Flowing rows: at a large text size a control goes under the one before instead
+        # of widening the page.
+        self.class_row = QWidget()
+        class_line = FlowRow(self.class_row)
+        class_line.setContentsMargins(0, 0, 0, 0)
         self.class_choice = QComboBox()
+        # Filled after the screen is built: the box grows to its longest name then.
+        self.class_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.class_choice.setAccessibleName("Class")
         self.class_choice.setAccessibleDescription(
-            "A class of this computer: its learners are read from this computer's database"
+            "A class whose learners study on this database"
+            + (" (the classes you teach)" if self._services.database.server else "")
         )
+        self.read_class_button = push_button(
+            "Read from the data&base",
+            description="Read the chosen class's answers as they are now; again to update",
+        )
+        self.read_class_button.clicked.connect(self.read_chosen_class)
+        class_line.addWidget(_labelled("&Which class:", self.class_choice))
+        class_line.addWidget(self.read_class_button)
+        column.addWidget(self.class_row)
+        self.class_note = text_label("", "small")
+        self.class_note.hide()
+        column.addWidget(self.class_note)
+
         self.pack_choice = QComboBox()
+        self.pack_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.pack_choice.setAccessibleName("Pack")
         self.pack_choice.setAccessibleDescription("Report on every pack or on one")
+        self.pack_choice.addItem(EVERY_PACK, None)
         self.period_choice = QComboBox()
         self.period_choice.addItems([label for label, _key in PERIOD_CHOICES])
         self.period_choice.setAccessibleName("Answers from")
@@ -341,55 +371,78 @@ class ClassReportScreen(QWidget):
         today = self._services.clock().astimezone(self._services.tz).date()
         self.first_day.setDate(QDate(today.year, today.month, today.day))
         self.first_day.hide()
-        for text, widget in (
-            ("&Class", self.class_choice),
-            ("&Pack", self.pack_choice),
-            ("Answers &since", self.period_choice),
-        ):
-            pair = QWidget()
-            line = QHBoxLayout(pair)
-            line.setContentsMargins(0, 0, 0, 0)
-            label = QLabel(text)
-            label.setBuddy(widget)
-            line.addWidget(label)
-            line.addWidget(widget)
-            if widget is self.period_choice:
-                line.addWidget(self.first_day)
-            row.addWidget(pair)
-        self.class_choice.activated.connect(lambda _i: self.rebuild())
+        filters = QWidget()
+        filter_line = FlowRow(filters)
+        filter_line.setContentsMargins(0, 0, 0, 0)
+        filter_line.addWidget(_labelled("&Pack", self.pack_choice))
+        filter_line.addWidget(_labelled("Answers &since", self.period_choice, self.first_day))
+        column.addWidget(filters)
         self.pack_choice.activated.connect(lambda _i: self.rebuild())
         self.period_choice.activated.connect(lambda _i: self._period_chosen())
         self.first_day.dateChanged.connect(lambda _d: self.rebuild())
-        holder = QWidget()
-        holder.setLayout(row)
         return holder
 
-    def reload_choices(self) -> None:
-        """Fill the class and pack lists from the database, keeping what was chosen."""
-        chosen_class = self.chosen_class()
-        chosen_pack = self.chosen_pack()
+    # -- the classes and packs offered ----------------------------------------------------
+
+    def refresh_classes(self) -> None:
+        """List the classes and packs this database shows, in the background."""
+        database = self._services.database
+        self._runner.run(
+            lambda: (class_names(database), pack_choices(database)),
+            lambda found: self._show_classes(*found),
+            lambda error: self._show_classes(
+                [], [], problem=connection_problem(error) or str(error)
+            ),
+        )
+
+    def _show_classes(
+        self,
+        names: Sequence[str],
+        packs: Sequence[tuple[str, str]],
+        *,
+        problem: str | None = None,
+    ) -> None:
+        if not shiboken6.isValid(self):
+            return
+        chosen = self._pending_class or self.class_choice.currentText()
         self.class_choice.clear()
-        self.class_choice.addItem(NO_CLASS, None)
-        for info in self._services.classes.list():
-            self.class_choice.addItem(
-                f"{info.name} ({_plural(len(info.learners), 'learner')})", info.name
-            )
+        self.class_choice.addItems(list(names))
+        if chosen in names:
+            self.class_choice.setCurrentText(chosen)
+        chosen_pack = self.chosen_pack()
         self.pack_choice.clear()
         self.pack_choice.addItem(EVERY_PACK, None)
-        for pack in self._services.packs.list_packs():
-            self.pack_choice.addItem(pack.title, pack.id)
-        self._choose(self.class_choice, chosen_class)
-        self._choose(self.pack_choice, chosen_pack)
+        for pack_id, title in packs:
+            self.pack_choice.addItem(title, pack_id)
+        index = self.pack_choice.findData(chosen_pack) if chosen_pack else 0
+        self.pack_choice.setCurrentIndex(max(0, index))
+        self.class_row.setVisible(bool(names))
+        self.class_note.setVisible(not names)
+        if problem is not None:
+            self.class_note.setText(f"The classes could not be listed: {problem}")
+        elif not names:
+            self.class_note.setText(
+                "No class to read here: "
+                + (
+                    "you teach none on this server yet (the school's administrator adds "
+                    "them with 'crisisquiz server teach')."
+                    if self._services.database.server
+                    else "make one with Teacher ▸ Classes… to read its learners from this computer."
+                )
+            )
+        self._update_buttons()
+        pending, self._pending_class = self._pending_class, None
+        if pending is not None and pending in names:
+            self.read_chosen_class()
 
-    @staticmethod
-    def _choose(combo: QComboBox, value: str | None) -> None:
-        index = combo.findData(value) if value is not None else 0
-        combo.setCurrentIndex(max(0, index))
+    def choose_class(self, name: str) -> None:
+        """Read the class ``name`` (once the classes are listed again: it may be new)."""
+        self._pending_class = name
+        self.refresh_classes()
 
     def chosen_class(self) -> str | None:
-        """The class whose learners are read from the database (None: files only)."""
-        value = self.class_choice.currentData() if self.class_choice.count() else None
-        return str(value) if value else None
+        """The class chosen to read from the database (None when there is none)."""
+        return self.class_choice.currentText() or None
 
     def chosen_pack(self) -> str | None:
         """The one pack reported on (None: every pack)."""
@@ -405,14 +458,43 @@ class ClassReportScreen(QWidget):
         return period_start(key, today, date(picked.year(), picked.month(), picked.day()), tz)
 
     def scope(self) -> ReportScope:
-        """The class, pack and period chosen."""
-        return ReportScope(self.chosen_class(), self.chosen_pack(), self.chosen_since())
+        """The pack and period chosen."""
+        return ReportScope(self.chosen_pack(), self.chosen_since())
 
-    def choose_class(self, name: str | None) -> None:
-        """Report on the class ``name`` (None: files only), as choosing it in the list does."""
-        self.reload_choices()
-        self._choose(self.class_choice, name)
-        self.rebuild()
+    # -- reading a class from the database ------------------------------------------------
+
+    def read_chosen_class(self) -> None:
+        """Read the chosen class from the database (again, to bring it up to date)."""
+        name = self.class_choice.currentText()
+        if self._busy or not name:
+            return
+        database, scope = self._services.database, self.scope()
+        now = self._services.clock()
+        earlier = tuple(self.files)
+        self._start(f"Reading the class {name}…")
+        self._runner.run(
+            lambda: read_class(database, name, earlier, now=now, scope=scope),
+            lambda outcome: self._class_read(name, now, *outcome),
+            self._failed(f"The class {name} was not read", "Nothing changed; try again."),
+        )
+
+    def _class_read(
+        self, name: str, now: datetime, files: list[ResultsFile], report: ClassReport | None
+    ) -> None:
+        if not self._finish():
+            return
+        self.files = files
+        self.report = report
+        self._show_report()
+        read = sum(1 for f in files if f.source == DATABASE_SOURCE)
+        moment = _exported_text(now, self._services.tz)
+        self.result.show_success(
+            f"Class {name} read",
+            f"Read {_plural(read, 'learner')} from the database as of {moment}; the report "
+            f"now counts {_plural(len(report.learners) if report else 0, 'learner')}. Read "
+            "again to bring it up to date.",
+        )
+        self.result.dismiss_button.setFocus()
 
     def _period_chosen(self) -> None:
         key = PERIOD_CHOICES[max(0, self.period_choice.currentIndex())][1]
@@ -502,8 +584,8 @@ class ClassReportScreen(QWidget):
         return card
 
     def initial_focus(self) -> QWidget:
-        """The control to focus when the screen is shown."""
-        return self.class_choice
+        """The control to focus when the screen is shown: the class, when there is one."""
+        return self.class_choice if self.class_choice.count() else self.add_button
 
     # -- drill-down -----------------------------------------------------------------------
 
@@ -589,32 +671,29 @@ class ClassReportScreen(QWidget):
         )
 
     def rebuild(self) -> None:
-        """Build the report again for the class, pack and period chosen (in the background)."""
+        """Build the report again for the pack and period chosen (in the background)."""
         if self._busy:
             # Asked again once the job running now is done, with the latest choices.
             self._rebuild_queued = True
             return
         self._rebuild_queued = False
-        earlier = tuple(self.files)
-        now = self._services.clock()
-        database, scope = self._services.database, self.scope()
-        if scope.class_name is None and not earlier:
-            self.from_database = []
+        files = tuple(self.files)
+        now, scope = self._services.clock(), self.scope()
+        if not files:
             self.report = None
             self._show_report()
             return
         self._start("Making the report…")
         self._runner.run(
-            lambda: load_files((), earlier, now=now, database=database, scope=scope),
+            lambda: build_report(files, now=now, scope=scope),
             self._rebuilt,
-            self._failed("The report was not made", "Choose the class again to try once more."),
+            self._failed("The report was not made", "Choose again to try once more."),
         )
 
-    def _rebuilt(self, outcome: LoadOutcome) -> None:
+    def _rebuilt(self, report: ClassReport | None) -> None:
         if not self._finish():
             return
-        self.from_database = list(outcome.from_database)
-        self.report = outcome.report
+        self.report = report
         self._show_report()
 
     def _added(self, outcome: LoadOutcome, again: Sequence[str]) -> None:
@@ -622,7 +701,6 @@ class ClassReportScreen(QWidget):
             return
         self.files += outcome.added
         self.refused += outcome.refused
-        self.from_database = list(outcome.from_database)
         self.report = outcome.report
         self._show_report()
         notes = self._notes(outcome, again)
@@ -672,13 +750,14 @@ class ClassReportScreen(QWidget):
         return reason
 
     def clear(self) -> None:
-        """Remove every file; the report goes on with the class chosen, if any."""
+        """Remove every file and every learner read, and start a new report."""
         if self._busy:
             return
         self.files = []
         self.refused = []
+        self.report = None
         self.result.hide()
-        self.rebuild()
+        self._show_report()
         self.add_button.setFocus()
 
     # -- showing --------------------------------------------------------------------------
@@ -754,20 +833,14 @@ class ClassReportScreen(QWidget):
         self._update_buttons()
 
     def _show_empty(self) -> None:
-        name = self.chosen_class()
-        if name is not None:
-            self.empty_title.setText(f"No learners in {name} yet")
-            self.empty_text.setText(
-                "Put learners in the class with Teacher ▸ Classes…, or add the results files "
-                "of learners who study elsewhere."
-            )
-            return
         self.empty_title.setText("Nothing to report yet")
         self.empty_text.setText(
-            "Choose a class that studies on this computer (Teacher ▸ Classes… makes one), or "
-            "ask each learner who studies elsewhere to export their results (File ▸ Export my "
-            "results…) and send you the file; then choose Add results files… and pick them "
-            "all at once. Files from different computers and pack versions fit together."
+            "Choose a class above and Read from the database to see its learners as they "
+            "are now (Teacher ▸ Classes… makes a class of this computer's learners). For "
+            "learners who study elsewhere, ask each to export their results in crisisquiz "
+            "(File ▸ Export my results…) and send you the file; then choose Add results "
+            "files… and pick them all at once. Files from different computers and pack "
+            "versions fit together."
         )
 
     def _show_hardest(self, hardest: Sequence[QuestionReport]) -> None:
@@ -799,20 +872,6 @@ class ClassReportScreen(QWidget):
     def _show_files(self, report: ClassReport) -> None:
         skipped = {s.source: s for s in report.skipped}
         rows = []
-        for f in self.from_database:
-            rows.append(
-                [
-                    figure_item(f.learner, f.learner.casefold(), align_right=False),
-                    figure_item(
-                        f"this computer ({self.chosen_class()})",
-                        "",
-                        align_right=False,
-                        tooltip="Read from this computer's database: nothing to collect",
-                    ),
-                    figure_item("—", NO_VALUE, spoken="read now", align_right=False),
-                    figure_item("✓ Used", "✓ Used", align_right=False),
-                ]
-            )
         for f in self.files:
             left_out = skipped.get(f.source)
             status = "✓ Used" if left_out is None else f"✗ Left out: {self._short(left_out.reason)}"
@@ -821,7 +880,12 @@ class ClassReportScreen(QWidget):
                 [
                     figure_item(f.learner, f.learner.casefold(), align_right=False),
                     figure_item(
-                        _name(f.source), _name(f.source), align_right=False, tooltip=f.source
+                        _name(f.source),
+                        _name(f.source),
+                        align_right=False,
+                        tooltip="Read from the database: nothing to collect"
+                        if f.source == DATABASE_SOURCE
+                        else f.source,
                     ),
                     figure_item(exported, f.data.exported_at.timestamp(), align_right=False),
                     figure_item(status, status, align_right=False),
@@ -979,6 +1043,19 @@ def _refusal(message: str) -> tuple[str, str]:
     """A refused file's message as (file, reason), as the PDF lists them."""
     source, _sep, reason = message.partition(": ")
     return (source, reason) if reason else ("a results file", message)
+
+
+def _labelled(text: str, *widgets: QWidget) -> QWidget:
+    """A label with a mnemonic for the first of ``widgets``, and the widgets, on one line."""
+    pair = QWidget()
+    line = QHBoxLayout(pair)
+    line.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(text)
+    label.setBuddy(widgets[0])
+    line.addWidget(label)
+    for widget in widgets:
+        line.addWidget(widget)
+    return pair
 
 
 def _exported_text(moment: datetime, tz: tzinfo) -> str:

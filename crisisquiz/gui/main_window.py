@@ -806,15 +806,13 @@ class MainWindow(QMainWindow):
     def open_class_report(self, class_name: str | None = None) -> None:
         """Teacher ▸ Class report: the class report screen, with the files added so far.
 
-        ``class_name`` reports on that class of this computer.
+        ``class_name`` reads that class from the database.
         """
         if self.class_report is None:
             from crisisquiz.gui.class_report_screen import ClassReportScreen
 
             self.class_report = ClassReportScreen(self._services, runner=self.runner)
             self.stack.addWidget(self.class_report)
-        else:
-            self.class_report.reload_choices()
         if class_name is not None:
             self.class_report.choose_class(class_name)
         self._show(self.class_report)
@@ -835,9 +833,8 @@ class MainWindow(QMainWindow):
         # The keys come back to the window (to the class report when it was asked for).
         self.activateWindow()
         if self.class_report is not None:
-            # The class list and the chosen class's learners may have changed.
-            self.class_report.reload_choices()
-            self.class_report.rebuild()
+            # Classes may have been added, renamed or removed (read one again to update it).
+            self.class_report.refresh_classes()
         # What a learner is offered follows their classes.
         self.home.refresh()
 

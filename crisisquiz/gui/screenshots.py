@@ -367,6 +367,7 @@ def _settle() -> None:
 def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
     """Draw every screen in both themes into ``outdir``; returns the files written."""
     from crisisquiz.core.app_settings import Theme
+    from crisisquiz.core.class_report import DATABASE_SOURCE
     from crisisquiz.gui.app import application
     from crisisquiz.gui.class_report_detail import DetailDialog
     from crisisquiz.gui.editor.window import EditorWindow
@@ -496,9 +497,10 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     window.open_class_report(CLASS_NAME)
                     screen = window.class_report
                     assert screen is not None
-                    window.runner.wait()
-                    _settle()
-                    if not screen.files:
+                    for _job in ("list the classes", "read the class"):
+                        window.runner.wait()
+                        _settle()
+                    if all(f.source == DATABASE_SOURCE for f in screen.files):
                         screen.add_files(class_files[-1:])  # Maya's file, a second time
                         window.runner.wait()
                         _settle()
@@ -662,7 +664,7 @@ def render(outdir: Path, scale: float, only: Sequence[str] = ()) -> list[Path]:
                     widget = make()
                     # These size themselves to the main window, as they open in the app.
                     if widget is not window and not isinstance(
-                        widget, ShortcutsDialog | EditorWindow | DetailDialog
+                        widget, ShortcutsDialog | EditorWindow | ReadingDialog | DetailDialog
                     ):
                         widget.adjustSize()
                     if name.startswith("packs-import-") and widget is not window:

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
-from crisisquiz.core.class_report import build_class_report
+from crisisquiz.core.class_report import DATABASE_SOURCE, build_class_report
 from crisisquiz.core.class_report_tables import scope_line
 from crisisquiz.core.class_sources import database_results
 from crisisquiz.core.learners import Learner
@@ -135,9 +135,10 @@ def test_a_class_on_this_computer_reported_filtered_and_opened_without_a_file(
     wait_for_report(qtbot, screen)
     assert app.window.stack.currentWidget() is screen
     qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window)
-    assert app.focus() is screen.class_choice
     assert screen.chosen_class() == "Year 9 History"
-    assert screen.files == []
+    assert [f.source for f in screen.files] == [DATABASE_SOURCE] * 6
+    assert screen.result.message.text().startswith("Read 6 learners from the database as of")
+    assert app.focus() is screen.result.dismiss_button
     ids = [p.id for p in sorted(pupils.values(), key=lambda p: p.name)]
     expected = build_class_report(
         database_results(services.database, ids, now=clock()), now=clock()
@@ -145,7 +146,7 @@ def test_a_class_on_this_computer_reported_filtered_and_opened_without_a_file(
     assert screen.overview.text() == scope_line(expected, UTC) + "."
     assert screen.overview.text().startswith("6 learners, 9 of 9 questions in the packs answered")
     assert screen.learners_table.column_texts(0) == ["Ana", "Ben", "Chloé", "Dev", "Eli", "Fay"]
-    assert screen.files_table.column_texts(1) == ["this computer (Year 9 History)"] * 6
+    assert screen.files_table.column_texts(1) == ["read from the database"] * 6
 
     # This week and one pack: Ben's answers of ten days ago drop out of accuracy.
     app.press(Qt.Key.Key_S, Alt)
@@ -229,10 +230,12 @@ def test_item_figures_below_five_learners_say_too_few_answers(
     app.press(Qt.Key.Key_R, Ctrl)
     screen = app.window.class_report
     assert isinstance(screen, ClassReportScreen)
+    qtbot.waitUntil(lambda: screen.class_choice.count() > 0)
+    app.press(Qt.Key.Key_W, Alt)  # Which class
     assert app.focus() is screen.class_choice
-    app.press(Qt.Key.Key_Down)
-    wait_for_report(qtbot, screen)
     assert screen.chosen_class() == "Pair"
+    app.press(Qt.Key.Key_B, Alt)  # Read from the database
+    wait_for_report(qtbot, screen)
     assert set(screen.questions_table.column_texts(3)) == {"too few answers"}
     assert set(screen.questions_table.column_texts(4)) == {"too few answers"}
     assert screen.hardest_labels == []
@@ -260,7 +263,7 @@ def test_the_teacher_menu_asks_for_the_passphrase(
     qtbot.waitUntil(lambda: isinstance(app.window.class_report, ClassReportScreen))
     assert app.window.stack.currentWidget() is app.window.class_report
     qtbot.waitUntil(lambda: QApplication.activeWindow() is app.window)
-    assert app.focus() is app.window.class_report.class_choice
+    assert app.focus() is app.window.class_report.add_button  # no class to read yet
 
     # Typed once, it holds for this learner: Classes opens straight away.
     app.press(Qt.Key.Key_C, Ctrl | Shift)

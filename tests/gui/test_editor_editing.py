@@ -734,3 +734,35 @@ def test_a_pack_with_problems_is_not_published(app: Driver, services: Services) 
     assert isinstance(choices, ListEditor)
     assert t.focus() is choices.row_editors(0)[0]
     assert "unfinished-pack" not in {p.id for p in services.packs.list_packs()}
+
+
+def test_a_text_file_becomes_a_source(
+    app: Driver, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "week-7_notes.txt"
+    path.write_text(
+        "Kennedy spoke to the nation on 22 October. The quarantine began on 24 October.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(path), ""))
+    app.press(Qt.Key.Key_N, Ctrl)
+    t = editor_of(app)
+    t.type("Week 7")
+    t.press(Qt.Key.Key_3, Ctrl)
+    sources = t.editor.sources
+    t.click(sources.editor.open_button)
+    dialog = sources.editor.text_dialog
+    assert dialog is not None
+    t.qtbot.waitUntil(dialog.isActiveWindow)
+    # The title guessed from the file's name is selected, to be typed over; Enter adds.
+    assert t.focus() is dialog.title and dialog.title.selectedText() == "week 7 notes"
+    t.type("Notes for week 7")
+    t.press(Qt.Key.Key_Return)
+    t.back_from(dialog)
+    [source] = t.editor.document.draft.sources
+    assert source["title"] == "Notes for week 7"
+    assert t.editor.document.draft.document_lines(source["id"]) == [
+        "Kennedy spoke to the nation on 22 October.",
+        "The quarantine began on 24 October.",
+    ]
+    assert t.focus() is sources.coverage.list  # the sentences, to cite one

@@ -119,7 +119,10 @@ class AddTextDialog(QDialog):
         line = self.fontMetrics().height()
         room = self.screen().availableGeometry()
         self.resize(min(line * 44, room.width() * 9 // 10), min(line * 34, room.height() * 9 // 10))
-        (self.text if title else self.title).setFocus()
+        # The title first: from a file it is a guess from the file's name, ready to be
+        # typed over, and Enter then adds the text (in the text box Enter is a new line).
+        self.title.setFocus()
+        self.title.selectAll()
 
     def lines(self) -> list[str]:
         """The text as the document's lines."""

@@ -441,3 +441,35 @@ def test_a_pupil_sees_only_their_own_class(
         members = pupil.execute("SELECT learner_id FROM class_learners").fetchall()
         assert members == [(ana_id,)]
         assert count(pupil, "SELECT count(*) FROM class_teachers") == 0
+
+
+def test_a_pupil_sets_and_clears_their_own_exam_date(
+    classroom: tuple[School, str, str, int, int],
+) -> None:
+    """Exam plans through the app, signed in as the pupil: hers to set, move and clear;
+    Ben's out of her reach."""
+    from datetime import timedelta
+
+    from crisisquiz.core.exams import ExamService
+    from crisisquiz.core.learners import LearnerError
+
+    school, ana, _ben, ana_id, ben_id = classroom
+    ctx = AppContext(
+        school.tmp_path / f"{ana}-exam", clock=lambda: NOW, database_url=school.url(ana)
+    )
+    exam_day = (NOW + timedelta(days=30)).date()
+    try:
+        exams = ExamService(ctx.database, tz=UTC)
+        exams.set(ana_id, "cuban-missile-crisis", exam_day, minutes_per_day=20, now=NOW)
+        plans = exams.plans(ana_id, now=NOW)
+        assert [(p.pack_id, p.exam_day, p.minutes_per_day) for p in plans] == [
+            ("cuban-missile-crisis", exam_day, 20)
+        ]
+        with pytest.raises(LearnerError):
+            exams.set(ben_id, "cuban-missile-crisis", exam_day, minutes_per_day=None, now=NOW)
+        assert exams.clear(ana_id, "cuban-missile-crisis")
+        assert exams.plans(ana_id, now=NOW) == []
+    finally:
+        ctx.close()
+    with as_user(school, school.admin) as admin:
+        assert count(admin, "SELECT count(*) FROM exam_plans WHERE learner_id = %s", ben_id) == 1

@@ -69,6 +69,13 @@ RATING_KIND = {
     QuestionType.MATCHING: GRADED,
     QuestionType.FLASHCARD: SELF,
 }
+# The ratings the histories of each kind hold (``_rating``); each must be what the grader
+# makes of the response stored with it, so that a card's reviews replay to its state.
+KIND_RATINGS = {
+    BINARY: (int(Rating.Again), int(Rating.Good)),
+    GRADED: (int(Rating.Again), int(Rating.Hard), int(Rating.Good)),
+    SELF: (int(Rating.Again), int(Rating.Hard), int(Rating.Good), int(Rating.Easy)),
+}
 
 
 @dataclass(frozen=True)
@@ -216,6 +223,18 @@ def question_info(
             result.score,
             int(result.rating),
         )
+    if kind == GRADED and outcomes[int(Rating.Hard)].rating != int(Rating.Hard):
+        # No response to this question grades Hard (a cloze of one blank has no "first blank
+        # only", a short answer of three letters no letter to leave out): its histories can
+        # only hold Good and Again, or a Hard in the card's state would sit beside the Good
+        # that the stored response grades to, and the two would not replay.
+        kind = BINARY
+    for rating in KIND_RATINGS[kind]:
+        if outcomes[rating].rating != rating:
+            raise ValueError(
+                f"question {question.id}: the response made for rating {rating} grades"
+                f" {outcomes[rating].rating}"
+            )
     return QuestionInfo(
         row_id=row_id,
         pack_id=pack_id,
@@ -436,8 +455,8 @@ def write_histories(
                 learner_id,
                 info.row_id,
                 moment.isoformat(" ", "microseconds"),
-                # The grader's rating, as the app stores it: the plan's Easy on a question
-                # the grader calls Good is stored as Good (the card state keeps the plan's).
+                # The grader's rating, as the app stores it; question_info makes sure it is
+                # the plan's rating, the one the card's state was computed from.
                 outcome.rating,
                 int(outcome.correct),
                 outcome.score,

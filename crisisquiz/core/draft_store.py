@@ -10,12 +10,9 @@ of one.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -23,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from crisisquiz.core.atomic_files import write_whole
 from crisisquiz.core.pack_draft import DraftOrigin, OriginKind, PackDraft
 
 DRAFTS_FOLDER = "drafts"
@@ -72,7 +70,7 @@ class DraftStore:
                 digest = hashlib.sha256(data).hexdigest()
                 names[path] = digest
                 if not (files / digest).exists():
-                    _write_atomically(files / digest, data)
+                    write_whole(files / digest, data)
             record = {
                 "format": _FORMAT,
                 "draft_id": draft.draft_id,
@@ -82,7 +80,7 @@ class DraftStore:
                 "files": names,
             }
             text = json.dumps(record, ensure_ascii=False, indent=1)
-            _write_atomically(home / _DRAFT_FILE, text.encode("utf-8"))
+            write_whole(home / _DRAFT_FILE, text.encode("utf-8"))
             # Files no longer in the draft (a picture replaced) go once the draft is safe.
             for stale in files.iterdir():
                 if stale.name not in names.values():
@@ -161,18 +159,3 @@ def _origin(values: Any) -> DraftOrigin:
 def _safe(draft_id: str) -> str:
     # Draft ids are ours (hex), but a folder name from a file is never trusted.
     return "".join(ch for ch in draft_id if ch.isalnum() or ch in "-_") or "draft"
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that ``path`` is only ever the old or the new content."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

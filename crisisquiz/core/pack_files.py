@@ -8,14 +8,12 @@ temporary file is renamed over the target once complete.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from crisisquiz.core.atomic_files import replacing, write_whole
 from crisisquiz.core.pack_loader import PACK_FILE
 from crisisquiz.core.packs import tables_to_toml
 
@@ -33,41 +31,20 @@ def write_pack_folder(tables: Mapping[str, Any], files: Mapping[str, bytes], fol
     for name, data in files.items():
         target = folder.joinpath(*_checked(name).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_whole(target, data)
+        write_whole(target, data)
     toml_path = folder / PACK_FILE
-    _write_whole(toml_path, tables_to_toml(tables).encode("utf-8"))
+    write_whole(toml_path, tables_to_toml(tables).encode("utf-8"))
     return toml_path
 
 
 def write_pack_zip(tables: Mapping[str, Any], files: Mapping[str, bytes], path: Path) -> Path:
     """Write the pack as a ``.zip`` at ``path``; returns ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(PACK_FILE, tables_to_toml(tables))
-                for name, data in sorted(files.items()):
-                    archive.writestr(str(_checked(name)), data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    with (
+        replacing(path) as out,
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
+        archive.writestr(PACK_FILE, tables_to_toml(tables))
+        for name, data in sorted(files.items()):
+            archive.writestr(str(_checked(name)), data)
     return path
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

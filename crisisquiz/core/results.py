@@ -17,7 +17,6 @@ message naming it and the first problems found.
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from crisisquiz import __version__
+from crisisquiz.core.atomic_files import write_whole
 from crisisquiz.core.learners import LearnerError
 from crisisquiz.core.mastery import mastery_moment
 from crisisquiz.core.question_versions import QuestionTexts
@@ -266,15 +266,9 @@ def write_results(data: Mapping[str, Any], path: Path) -> ResultsFile:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Written beside the target and renamed over it, so a full disk or a crash
-        # never leaves half a file where the teacher expects a whole one.
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            temporary.write_text(text, encoding="utf-8")
-            os.replace(temporary, path)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        # Whole or not at all: a full disk or a crash never leaves half a file where
+        # the teacher expects a whole one.
+        write_whole(path, text.encode("utf-8"))
     except OSError as exc:
         raise ResultsError(f"cannot write {path}: {exc.strerror or exc}") from None
     return checked

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from crisisquiz.core.builtin import ensure_builtin_pack
-from crisisquiz.core.pack_schema import Cloze
+from crisisquiz.core.pack_schema import Cloze, Number
 from crisisquiz.core.packs import PackService
 from crisisquiz.core.scheduling import Rating
 from crisisquiz.resources import BUILTIN_PACK_ID, builtin_pack_path
@@ -54,3 +54,21 @@ def test_a_small_generated_installation_replays_card_by_card(tmp_path: Path) -> 
     assert dataset.reviews == 2_000
     checks = synth.check_dataset(dataset, random.Random(1), replays=len(dataset.plans))
     assert checks["replayed_cards"] == len(dataset.plans) == checks["card_states"]
+
+
+def test_a_number_question_gets_histories_that_grade_as_stored() -> None:
+    """The tenth type has its place in the generator: right, or wrong beyond its tolerance."""
+    question = Number.model_validate(
+        {
+            "id": "r12-range",
+            "topic": "deployment",
+            "type": "number",
+            "prompt": "Range of the R-12 missile, in thousands of kilometres?",
+            "answer": 2.08,
+            "tolerance": 0.1,
+        }
+    )
+    info = synth.question_info(0, "pack", question, random.Random(3))
+    assert info.kind == synth.BINARY
+    assert info.outcomes[int(Rating.Good)].correct
+    assert not info.outcomes[int(Rating.Again)].correct

@@ -17,6 +17,7 @@ from crisisquiz.core.pack_schema import (
     Matching,
     MultipleChoice,
     MultiSelect,
+    Number,
     Ordering,
     Pack,
     Question,
@@ -282,6 +283,10 @@ def respond(question: Question, outcome: str, rng: random.Random) -> object:
         return dict(zip(lefts, rights, strict=True))
     if isinstance(question, Year):
         return question.answer if right else question.answer + 7
+    if isinstance(question, Number):
+        # Wrong by more than the tolerance allows, so it grades wrong whatever the tolerance.
+        answer = float(question.answer)
+        return answer if right else answer + float(question.tolerance) + 7
     raise TypeError(f"unknown question type {type(question).__name__}")
 
 

@@ -62,6 +62,7 @@ RATING_KIND = {
     QuestionType.MULTIPLE_CHOICE: BINARY,
     QuestionType.TRUE_FALSE: BINARY,
     QuestionType.YEAR: BINARY,
+    QuestionType.NUMBER: BINARY,
     QuestionType.SHORT_ANSWER: GRADED,
     QuestionType.CLOZE: GRADED,
     QuestionType.MULTI_SELECT: GRADED,
